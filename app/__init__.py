@@ -1,0 +1,144 @@
+"""The application factory: config → extensions → blueprints → CLI → errors."""
+import logging
+import os
+import secrets
+
+from flask import Flask
+from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app.config import settings_from_env
+from app.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+
+
+def create_app(config: object | dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    configure_settings(app, config)
+    configure_extensions(app)
+    configure_database(app)
+    configure_blueprints(app)
+    configure_cli(app)
+    configure_errors(app)
+    return app
+
+
+def configure_settings(app: Flask, config) -> None:
+    app.config.update(settings_from_env())
+    app.config.from_pyfile("config.py", silent=True)
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _instance_secret_key(app.instance_path)
+
+    url = app.config.get("SQLALCHEMY_DATABASE_URI") or app.config["DATABASE_URL"]
+    if not url:
+        url = "sqlite:///" + os.path.join(app.instance_path, "zayavka.sqlite")
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(url)
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+
+    secure = app.config["BASE_URL"].startswith("https://")
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=secure,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=secure,
+        BOOTSTRAP_SERVE_LOCAL=True,
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+    )
+    app.config.setdefault("PASSWORD_HASH_METHOD", "scrypt")
+    if app.config["TRUST_PROXY"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    logging.basicConfig(level=app.config["LOG_LEVEL"])
+
+
+def normalize_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL whatever spelling the URL has."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _instance_secret_key(instance_path: str) -> str:
+    path = os.path.join(instance_path, "secret_key")
+    if not os.path.exists(path):
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(48))
+    with open(path) as f:
+        return f.read().strip()
+
+
+def configure_database(app: Flask) -> None:
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
+
+
+def _sqlite_connect(dbapi_connection, connection_record):
+    # pysqlite's own transaction handling starts transactions late and breaks
+    # SAVEPOINT; let SQLAlchemy issue BEGIN itself (below), and turn on the
+    # pragmas that make SQLite a sound multi-process database.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    for pragma in ("foreign_keys=ON", "journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=10000"):
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()
+
+
+def _sqlite_begin(conn):
+    conn.exec_driver_sql("BEGIN")
+
+
+def configure_extensions(app: Flask) -> None:
+    from app import i18n, jobs, security
+    from app.auth import login
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    login.init_app(app, login_manager)
+    i18n.init_app(app)
+    security.init_app(app)
+    jobs.init_app(app)
+
+
+def configure_blueprints(app: Flask) -> None:
+    from app.auth import admin_views as users_views
+    from app.auth import views as auth_views
+    from app.home import views as home_views
+    from app.orgs import team_views, views as org_views
+
+    app.register_blueprint(auth_views.bp)
+    app.register_blueprint(home_views.bp)
+    app.register_blueprint(org_views.bp, url_prefix="/organizations")
+    app.register_blueprint(team_views.bp, url_prefix="/teams")
+    app.register_blueprint(users_views.bp, url_prefix="/users")
+
+
+def configure_cli(app: Flask) -> None:
+    from app import demo, jobs
+    from app.auth import cli as users_cli
+    from app.orgs import cli as orgs_cli
+
+    app.cli.add_command(orgs_cli.orgs)
+    app.cli.add_command(users_cli.users)
+    app.cli.add_command(demo.seed_demo)
+    app.cli.add_command(jobs.worker)
+    app.cli.add_command(jobs.serve)
+
+
+def configure_errors(app: Flask) -> None:
+    from app.errors import register_error_handlers
+
+    register_error_handlers(app)

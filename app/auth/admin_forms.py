@@ -1,0 +1,30 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from app.auth.roles import ROLE_LABELS, Role
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class UserForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    role = SelectField(_l("Role"), choices=[(r.value, ROLE_LABELS[r]) for r in Role])
+    organization = SelectField(_l("Organization"), coerce=_optional_int,
+                               description=_l("Client contacts only."))
+    teams = SelectMultipleField(_l("Teams"), coerce=int, description=_l("Staff only."))
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
+    job_title = StringField(_l("Job title"), validators=[Optional(), Length(max=120)])
+    submit = SubmitField(_l("Save"))
+
+
+class UserFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search"))
+    role = SelectField(_l("Role"), choices=[("", _l("All roles"))] + [(r.value, ROLE_LABELS[r]) for r in Role])

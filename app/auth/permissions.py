@@ -1,0 +1,95 @@
+"""Who may see and do what — the one place that decides.
+
+Predicates (can_*) answer yes or no; require() turns a no into 403. Reads of
+organization-owned data go through scope_to_user(), so a client only ever
+gets rows of their own organization; a client asking for another
+organization's object gets 404, exactly as for one that does not exist.
+"""
+from functools import wraps
+
+from flask_login import current_user
+
+from app.auth.roles import Role
+from app.errors import Forbidden
+
+
+def is_staff(user) -> bool:
+    return user.is_authenticated and user.is_staff
+
+
+def is_admin(user) -> bool:
+    return user.is_authenticated and user.role == Role.ADMIN
+
+
+def is_manager(user) -> bool:
+    return user.is_authenticated and user.role in (Role.MANAGER, Role.ADMIN)
+
+
+def can_view_organization(user, org) -> bool:
+    return is_staff(user) or (user.is_authenticated and user.organization_id == org.id)
+
+
+def can_manage_organizations(user) -> bool:
+    return is_admin(user)
+
+
+def can_manage_contacts(user, org) -> bool:
+    """Admins manage every organization's contacts; a client admin their own."""
+    if is_admin(user):
+        return True
+    return user.is_authenticated and user.role == Role.CLIENT_ADMIN and user.organization_id == org.id
+
+
+def can_view_teams(user) -> bool:
+    return is_staff(user)
+
+
+def can_manage_teams(user) -> bool:
+    return is_admin(user)
+
+
+def can_manage_users(user) -> bool:
+    return is_admin(user)
+
+
+def assignable_roles(user, org=None) -> list[Role]:
+    """Roles this user may give to an account they create or edit."""
+    if is_admin(user):
+        return list(Role) if org is None else [Role.CLIENT_USER, Role.CLIENT_ADMIN]
+    if org is not None and can_manage_contacts(user, org):
+        return [Role.CLIENT_USER, Role.CLIENT_ADMIN]
+    return []
+
+
+def scope_to_user(stmt, user, org_column):
+    """Limit a SELECT over organization-owned rows to what the user may see."""
+    if is_staff(user):
+        return stmt
+    if not user.is_authenticated or user.organization_id is None:
+        return stmt.where(False)
+    return stmt.where(org_column == user.organization_id)
+
+
+def require(allowed: bool) -> None:
+    if not allowed:
+        raise Forbidden()
+
+
+def staff_required(view):
+    """For views that only the provider's staff may open (login_required comes first)."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        require(is_staff(current_user))
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def admin_required(view):
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        require(is_admin(current_user))
+        return view(*args, **kwargs)
+
+    return wrapped

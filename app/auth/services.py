@@ -1,0 +1,279 @@
+"""Accounts: log in, passwords, profiles, and creating and changing users.
+
+Every function is one transaction. The actor and all input are arguments:
+nothing here reads the request, so the web views, the CLI and jobs share it.
+"""
+import math
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app import jobs, timeutil
+from app.auth.models import LoginThrottle, User
+from app.auth.roles import CLIENT_ROLES, STAFF_ROLES, Role
+from app.config import LOCALES
+from app.errors import ValidationError
+from app.extensions import db
+
+RESET_SALT = "password-reset"
+
+
+class LoginRefused(Exception):
+    """The login did not succeed; the message is safe to show."""
+
+
+def normalize_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def password_problems(password: str, field: str = "password") -> dict[str, list[str]]:
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password or "") < minimum:
+        return {field: [_("The password must be at least %(n)d characters long.", n=minimum)]}
+    return {}
+
+
+# -- logging in -----------------------------------------------------------------
+
+def _seconds_to_wait(throttle: LoginThrottle | None, now) -> int:
+    if throttle is None:
+        return 0
+    config = current_app.config
+    if throttle.locked_until and throttle.locked_until > now:
+        return math.ceil((throttle.locked_until - now).total_seconds())
+    if throttle.failures >= config["LOGIN_SLOW_AFTER"] and throttle.last_failure_at:
+        backoff = min(2 ** (throttle.failures - config["LOGIN_SLOW_AFTER"]), 60)
+        next_try = throttle.last_failure_at + timedelta(seconds=backoff)
+        if next_try > now:
+            return math.ceil((next_try - now).total_seconds())
+    return 0
+
+
+def _record_failure(throttle: LoginThrottle | None, email: str, now) -> None:
+    config = current_app.config
+    window = timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
+    if throttle is None:
+        throttle = LoginThrottle(email=email, failures=0)
+        db.session.add(throttle)
+    elif throttle.last_failure_at and now - throttle.last_failure_at > window:
+        throttle.failures = 0  # old failures are forgiven
+    throttle.failures += 1
+    throttle.last_failure_at = now
+    if throttle.failures >= config["LOGIN_LOCK_AFTER"]:
+        throttle.locked_until = now + window
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:  # a parallel failure created the row first
+        db.session.rollback()
+
+
+# Checked against when the e-mail is unknown, so both cases take the same time.
+_DUMMY_HASH = generate_password_hash("not a password", method="scrypt")
+
+
+def authenticate(email: str, password: str) -> User:
+    """The user with this e-mail and password, or LoginRefused with the same
+    message whether the e-mail is unknown or the password wrong."""
+    email = normalize_email(email)
+    now = timeutil.utcnow()
+    throttle = db.session.get(LoginThrottle, email)
+    wait = _seconds_to_wait(throttle, now)
+    if wait:
+        raise LoginRefused(_("Too many failed attempts. Try again in %(seconds)d seconds.", seconds=wait))
+
+    user = db.session.scalar(sa.select(User).where(User.email == email))
+    if user is not None and user.password_hash:
+        matches = check_password_hash(user.password_hash, password)
+    else:
+        check_password_hash(_DUMMY_HASH, password)
+        matches = False
+    if not matches:
+        _record_failure(throttle, email, now)
+        raise LoginRefused(_("Invalid e-mail or password."))
+    if not user.active:
+        raise LoginRefused(_("This account has been deactivated. Please contact your administrator."))
+
+    if throttle is not None:
+        db.session.delete(throttle)
+    user.last_login_at = now
+    db.session.commit()
+    return user
+
+
+# -- passwords ------------------------------------------------------------------
+
+def _set_password(user: User, password: str) -> None:
+    user.password_hash = hash_password(password)
+    user.password_changed_at = timeutil.utcnow()
+    user.session_version += 1
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    errors = password_problems(new, "new_password")
+    if not user.password_hash or not check_password_hash(user.password_hash, current):
+        errors["current_password"] = [_("The current password is not correct.")]
+    if errors:
+        raise ValidationError(errors)
+    _set_password(user, new)
+    db.session.commit()
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
+
+
+def make_reset_token(user: User) -> str:
+    # The session version makes a link single-use: setting a password bumps it.
+    return _serializer().dumps({"uid": user.id, "v": user.session_version})
+
+
+def user_from_reset_token(token: str) -> User:
+    try:
+        data = _serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
+    except SignatureExpired:
+        raise ValidationError.single("token", _("This link has expired. Please ask for a new one.")) from None
+    except BadSignature:
+        raise ValidationError.single("token", _("This link is not valid. Please ask for a new one.")) from None
+    user = db.session.get(User, data.get("uid"))
+    if user is None or not user.active or user.session_version != data.get("v"):
+        raise ValidationError.single("token", _("This link has already been used or is no longer valid."))
+    return user
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a reset link if the address belongs to an active user; say nothing either way."""
+    user = db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
+    if user is not None and user.active:
+        jobs.enqueue_after_commit("app.auth.jobs.send_password_reset", user.id)
+    db.session.commit()
+
+
+def reset_password(token: str, new: str) -> User:
+    user = user_from_reset_token(token)
+    errors = password_problems(new)
+    if errors:
+        raise ValidationError(errors)
+    _set_password(user, new)
+    throttle = db.session.get(LoginThrottle, user.email)
+    if throttle is not None:  # a fresh password forgives the failed tries
+        db.session.delete(throttle)
+    db.session.commit()
+    return user
+
+
+# -- profiles and accounts --------------------------------------------------------
+
+def _check_profile(locale, timezone, errors) -> None:
+    from app.i18n import timezone_choices
+
+    if locale not in (None, "", *LOCALES):
+        errors["locale"] = [_("Unknown language.")]
+    if timezone and timezone not in timezone_choices():
+        errors["timezone"] = [_("Unknown time zone.")]
+
+
+def update_profile(user: User, *, name: str, phone: str = "", locale: str | None = None, timezone: str | None = None) -> None:
+    errors: dict[str, list[str]] = {}
+    if not (name or "").strip():
+        errors["name"] = [_("Please give your name.")]
+    _check_profile(locale, timezone, errors)
+    if errors:
+        raise ValidationError(errors)
+    user.name = name.strip()
+    user.phone = (phone or "").strip()
+    user.locale = locale or None
+    user.timezone = timezone or None
+    db.session.commit()
+
+
+def set_locale(user: User, locale: str) -> None:
+    if locale not in LOCALES:
+        raise ValidationError.single("locale", _("Unknown language."))
+    user.locale = locale
+    db.session.commit()
+
+
+def _validate_account(user: User | None, email: str, name: str, role: str, organization, errors) -> None:
+    if not email or "@" not in email:
+        errors["email"] = [_("Please give a valid e-mail address.")]
+    else:
+        clash = db.session.scalar(sa.select(User.id).where(User.email == email))
+        if clash is not None and (user is None or clash != user.id):
+            errors["email"] = [_("A user with this e-mail address already exists.")]
+    if not (name or "").strip():
+        errors["name"] = [_("Please give a name.")]
+    if role not in set(Role):
+        errors["role"] = [_("Unknown role.")]
+    elif role in CLIENT_ROLES and organization is None:
+        errors["organization"] = [_("A client contact must belong to an organization.")]
+    elif role in STAFF_ROLES and organization is not None:
+        errors["organization"] = [_("Staff do not belong to a client organization.")]
+
+
+def create_user(
+    *, email: str, name: str, role: str, organization=None, teams=(), password: str | None = None,
+    phone: str = "", job_title: str = "", locale: str | None = None, timezone: str | None = None,
+    send_invitation: bool = True,
+) -> User:
+    """A new account. Without a password, the person is mailed a link to choose one."""
+    email = normalize_email(email)
+    errors: dict[str, list[str]] = {}
+    _validate_account(None, email, name, role, organization, errors)
+    if password:
+        errors.update(password_problems(password))
+    _check_profile(locale, timezone, errors)
+    if teams and role not in STAFF_ROLES:
+        errors["teams"] = [_("Only staff can be members of teams.")]
+    if errors:
+        raise ValidationError(errors)
+
+    user = User(
+        email=email, name=name.strip(), role=role, organization=organization, phone=phone.strip(),
+        job_title=job_title.strip(), locale=locale or None, timezone=timezone or None,
+        teams=list(teams),
+    )
+    if password:
+        _set_password(user, password)
+    db.session.add(user)
+    db.session.flush()
+    if not password and send_invitation:
+        jobs.enqueue_after_commit("app.auth.jobs.send_password_reset", user.id, invitation=True)
+    db.session.commit()
+    return user
+
+
+def update_user(user: User, *, email: str, name: str, role: str, organization=None, teams=None,
+                phone: str = "", job_title: str = "") -> None:
+    email = normalize_email(email)
+    errors: dict[str, list[str]] = {}
+    _validate_account(user, email, name, role, organization, errors)
+    if teams and role not in STAFF_ROLES:
+        errors["teams"] = [_("Only staff can be members of teams.")]
+    if errors:
+        raise ValidationError(errors)
+    if role != user.role or email != user.email:
+        user.session_version += 1  # log them out: what they may do has changed
+    user.email, user.name, user.role = email, name.strip(), role
+    user.organization = organization
+    user.phone, user.job_title = phone.strip(), job_title.strip()
+    if teams is not None:
+        user.teams = list(teams) if role in STAFF_ROLES else []
+    db.session.commit()
+
+
+def set_user_active(user: User, active: bool, *, actor: User) -> None:
+    """Deactivate or reactivate an account. Accounts are never deleted."""
+    if user.id == actor.id and not active:
+        raise ValidationError.single("active", _("You cannot deactivate your own account."))
+    user.active = active
+    if not active:
+        user.session_version += 1
+    db.session.commit()

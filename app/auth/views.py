@@ -1,0 +1,122 @@
+"""Logging in and out, passwords, the user's own profile and language."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.auth import services
+from app.auth.forms import ChangePasswordForm, ForgotPasswordForm, LanguageForm, LoginForm, ProfileForm, ResetPasswordForm
+from app.config import LOCALES
+from app.errors import ValidationError
+from app.forms import map_errors
+
+bp = Blueprint("auth", __name__)
+
+
+def safe_next(target: str | None) -> str:
+    """Only local paths are followed after login, never another site."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+            return target
+    return url_for("home.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except services.LoginRefused as refused:
+            form.form_errors.append(str(refused))
+        else:
+            login_user(user, remember=form.remember.data)
+            session.pop("locale", None)
+            return redirect(safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    flash(_("You have been logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        flash(_("If this address belongs to an account, a link to reset the password is on its way."), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot_password.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    form = ResetPasswordForm()
+    try:
+        services.user_from_reset_token(token)
+    except ValidationError as error:
+        flash(error.errors["token"][0], "danger")
+        return redirect(url_for("auth.forgot_password"))
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data)
+        except ValidationError as error:
+            map_errors(form, error.errors)
+        else:
+            flash(_("Your password has been set. Please log in."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form)
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        try:
+            services.update_profile(current_user, name=form.name.data, phone=form.phone.data,
+                                    locale=form.locale.data, timezone=form.timezone.data)
+        except ValidationError as error:
+            map_errors(form, error.errors)
+        else:
+            flash(_("Your profile has been saved."), "success")
+            return redirect(url_for("auth.profile"))
+    return render_template("auth/profile.html", form=form, password_form=ChangePasswordForm())
+
+
+@bp.route("/profile/password", methods=["POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.new_password.data)
+        except ValidationError as error:
+            map_errors(form, error.errors)
+        else:
+            login_user(current_user)  # keep this session: the new version is in the cookie
+            flash(_("Your password has been changed. Other sessions have been logged out."), "success")
+            return redirect(url_for("auth.profile"))
+    return render_template("auth/profile.html", form=ProfileForm(obj=current_user), password_form=form), 400
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    form = LanguageForm()
+    if form.validate_on_submit():
+        try:
+            if current_user.is_authenticated:
+                services.set_locale(current_user, form.locale.data)
+            elif form.locale.data in LOCALES:
+                session["locale"] = form.locale.data
+        except ValidationError:
+            pass
+    return redirect(safe_next(form.next.data))

@@ -1,0 +1,70 @@
+"""Settings: defaults, overridden by environment variables, then by instance/config.py.
+
+SETTINGS is the single list of every setting; the README's configuration table
+is checked against it by a test. Reading this module does no I/O.
+"""
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: object
+    help: str
+    kind: type = str
+
+
+SETTINGS = [
+    Setting("DATABASE_URL", "", "SQLAlchemy database URL. Empty: a SQLite file `instance/zayavka.sqlite`."),
+    Setting("REDIS_URL", "", "Redis for background jobs. Empty: an embedded Redis on a unix socket under instance/ (started by `flask serve`)."),
+    Setting("SECRET_KEY", "", "Signs sessions and tokens. Empty: generated once into `instance/secret_key`."),
+    Setting("BASE_URL", "http://127.0.0.1:5000", "Public address of the site, used for links in e-mails. `https://` also marks cookies Secure."),
+    Setting("MAIL_SERVER", "127.0.0.1", "SMTP server for outgoing mail."),
+    Setting("MAIL_PORT", 25, "SMTP port.", int),
+    Setting("MAIL_USE_TLS", False, "Use STARTTLS.", bool),
+    Setting("MAIL_USE_SSL", False, "Use SMTP over TLS.", bool),
+    Setting("MAIL_USERNAME", "", "SMTP login, if the server needs one."),
+    Setting("MAIL_PASSWORD", "", "SMTP password."),
+    Setting("MAIL_DEFAULT_SENDER", "Zayavka <support@zayavka.local>", "From: address of outgoing mail."),
+    Setting("DEFAULT_LOCALE", "en", "Language when neither the profile nor the browser chooses one (`en` or `uk`)."),
+    Setting("DEFAULT_TIMEZONE", "Europe/Kyiv", "Time zone for users who have not chosen one."),
+    Setting("PASSWORD_MIN_LENGTH", 10, "Shortest password accepted.", int),
+    Setting("PASSWORD_RESET_MAX_AGE", 3600, "Seconds a password-reset link stays valid.", int),
+    Setting("LOGIN_SLOW_AFTER", 3, "Failed logins for one e-mail after which each new try must wait (1 s, 2 s, 4 s … up to 60 s).", int),
+    Setting("LOGIN_LOCK_AFTER", 10, "Failed logins after which the e-mail is locked out.", int),
+    Setting("LOGIN_LOCK_MINUTES", 15, "How long a lock-out lasts.", int),
+    Setting("PAGE_SIZE", 25, "Rows per page in lists.", int),
+    Setting("TRUST_PROXY", False, "Trust X-Forwarded-* headers from one reverse proxy (set behind nginx).", bool),
+    Setting("LOG_LEVEL", "INFO", "Logging level of the web app and the workers."),
+]
+
+LOCALES = ("en", "uk")
+
+
+def _parse(setting: Setting, raw: str):
+    if setting.kind is bool:
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if setting.kind is int:
+        return int(raw)
+    return raw
+
+
+def settings_from_env(environ=os.environ) -> dict:
+    """The defaults, each replaced by its environment variable when that is set."""
+    return {
+        s.name: _parse(s, environ[s.name]) if s.name in environ else s.default
+        for s in SETTINGS
+    }
+
+
+class TestConfig:
+    """What the test suite overrides; the database and Redis come from the environment."""
+
+    TESTING = True
+    WTF_CSRF_ENABLED = True
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing: tests create many users
+    MAIL_SERVER = "127.0.0.1"
+    MAIL_PORT = 0  # a test that sends mail starts an SMTP sink and sets the port
+    SECRET_KEY = "test-secret-key"
+    BASE_URL = "http://zayavka.test"

@@ -1,0 +1,23 @@
+"""Form pieces shared by every package."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SearchField
+
+
+class SearchForm(FlaskForm):
+    """The search box above a list: a GET form, so it carries no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField(_l("Search"))
+
+
+def map_errors(form, errors: dict[str, list[str]]) -> None:
+    """Put a service's ValidationError onto the form; unknown fields go to the form itself."""
+    for field_name, messages in errors.items():
+        field = getattr(form, field_name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = list(field.errors) + list(messages)
+        else:
+            form.form_errors.extend(messages)

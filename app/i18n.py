@@ -1,0 +1,37 @@
+"""Language and time zone of the current request, and the template helpers that use them."""
+from zoneinfo import available_timezones
+
+from flask import Flask, current_app, request, session
+from flask_babel import format_datetime, get_locale
+from flask_login import current_user
+
+from app.config import LOCALES
+
+# Shown in the language pickers in their own language, never translated.
+LANGUAGE_NAMES = {"en": "English", "uk": "Українська"}
+
+
+def select_locale() -> str:
+    if current_user and current_user.is_authenticated and current_user.locale in LOCALES:
+        return current_user.locale
+    if session.get("locale") in LOCALES:
+        return session["locale"]
+    return request.accept_languages.best_match(LOCALES) or current_app.config["DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    if current_user and current_user.is_authenticated and current_user.timezone:
+        return current_user.timezone
+    return current_app.config["DEFAULT_TIMEZONE"]
+
+
+def timezone_choices() -> list[str]:
+    return sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/"))) + ["UTC"]
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
+
+    @app.context_processor
+    def language_context():
+        return {"language_names": LANGUAGE_NAMES, "current_locale": str(get_locale())}

@@ -1,0 +1,104 @@
+"""Creating and changing organizations and teams. One transaction per call."""
+import re
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app.errors import ValidationError
+from app.extensions import db
+from app.orgs.models import Organization, Team
+
+CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,19}$")
+ORG_FIELDS = ("name", "email", "phone", "address", "website", "notes")
+
+
+def _validate_org(org: Organization | None, code: str, name: str) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not CODE_PATTERN.match(code):
+        errors["code"] = [_("2–20 letters, digits, '-' or '_', starting with a letter or digit.")]
+    else:
+        clash = db.session.scalar(sa.select(Organization.id).where(Organization.code == code))
+        if clash is not None and (org is None or clash != org.id):
+            errors["code"] = [_("An organization with this code already exists.")]
+    if not name.strip():
+        errors["name"] = [_("Please give a name.")]
+    return errors
+
+
+def create_organization(*, code: str, name: str, **details) -> Organization:
+    code = (code or "").strip().upper()
+    errors = _validate_org(None, code, name or "")
+    if errors:
+        raise ValidationError(errors)
+    org = Organization(code=code, name=name.strip(), **_clean(details))
+    db.session.add(org)
+    db.session.commit()
+    return org
+
+
+def update_organization(org: Organization, *, code: str, name: str, **details) -> None:
+    code = (code or "").strip().upper()
+    errors = _validate_org(org, code, name or "")
+    if errors:
+        raise ValidationError(errors)
+    org.code, org.name = code, name.strip()
+    for field, value in _clean(details).items():
+        setattr(org, field, value)
+    db.session.commit()
+
+
+def _clean(details: dict) -> dict:
+    unknown = set(details) - set(ORG_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown organization fields: {sorted(unknown)}")
+    return {field: (value or "").strip() for field, value in details.items()}
+
+
+def set_organization_active(org: Organization, active: bool) -> None:
+    """Deactivating keeps everything; the organization's contacts can no longer log in."""
+    org.active = active
+    for contact in org.contacts:
+        if not active and contact.active:
+            contact.active = False
+            contact.session_version += 1
+    db.session.commit()
+
+
+def _validate_team(team: Team | None, name: str) -> dict[str, list[str]]:
+    if not name.strip():
+        return {"name": [_("Please give a name.")]}
+    clash = db.session.scalar(sa.select(Team.id).where(sa.func.lower(Team.name) == name.strip().lower()))
+    if clash is not None and (team is None or clash != team.id):
+        return {"name": [_("A team with this name already exists.")]}
+    return {}
+
+
+def _check_members(members) -> dict[str, list[str]]:
+    if any(not m.is_staff for m in members):
+        return {"members": [_("Only staff can be members of teams.")]}
+    return {}
+
+
+def create_team(*, name: str, description: str = "", email: str = "", members=()) -> Team:
+    errors = _validate_team(None, name or "") | _check_members(members)
+    if errors:
+        raise ValidationError(errors)
+    team = Team(name=name.strip(), description=(description or "").strip(), email=(email or "").strip(),
+                members=list(members))
+    db.session.add(team)
+    db.session.commit()
+    return team
+
+
+def update_team(team: Team, *, name: str, description: str = "", email: str = "", members=()) -> None:
+    errors = _validate_team(team, name or "") | _check_members(members)
+    if errors:
+        raise ValidationError(errors)
+    team.name, team.description, team.email = name.strip(), (description or "").strip(), (email or "").strip()
+    team.members = list(members)
+    db.session.commit()
+
+
+def set_team_active(team: Team, active: bool) -> None:
+    team.active = active
+    db.session.commit()

@@ -1,0 +1,142 @@
+"""Client organizations and their contacts."""
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.auth import permissions, services as accounts
+from app.auth.permissions import require
+from app.errors import ValidationError
+from app.extensions import db
+from app.forms import SearchForm, map_errors
+from app.orgs import queries, services
+from app.orgs.forms import ContactForm, OrganizationForm
+
+bp = Blueprint("orgs", __name__)
+
+
+@bp.before_request
+@login_required
+def require_login():
+    pass
+
+
+@bp.route("/")
+@permissions.staff_required
+def index():
+    search = SearchForm(request.args)
+    page = db.paginate(queries.organizations_visible_to(current_user, search.q.data or ""),
+                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("orgs/index.html", page=page, search=search)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    require(permissions.can_manage_organizations(current_user))
+    form = OrganizationForm()
+    if form.validate_on_submit():
+        try:
+            org = services.create_organization(**_org_fields(form))
+        except ValidationError as error:
+            map_errors(form, error.errors)
+        else:
+            flash(_("Organization %(name)s created.", name=org.name), "success")
+            return redirect(url_for("orgs.detail", org_id=org.id))
+    return render_template("orgs/form.html", form=form, org=None)
+
+
+@bp.route("/<int:org_id>")
+def detail(org_id):
+    org = queries.get_organization(current_user, org_id)
+    return render_template("orgs/detail.html", org=org, contacts=queries.contacts_of(org),
+                           can_manage=permissions.can_manage_organizations(current_user),
+                           can_manage_contacts=permissions.can_manage_contacts(current_user, org))
+
+
+@bp.route("/<int:org_id>/edit", methods=["GET", "POST"])
+def edit(org_id):
+    org = queries.get_organization(current_user, org_id)
+    require(permissions.can_manage_organizations(current_user))
+    form = OrganizationForm(obj=org)
+    if form.validate_on_submit():
+        try:
+            services.update_organization(org, **_org_fields(form))
+        except ValidationError as error:
+            map_errors(form, error.errors)
+        else:
+            flash(_("Organization saved."), "success")
+            return redirect(url_for("orgs.detail", org_id=org.id))
+    return render_template("orgs/form.html", form=form, org=org)
+
+
+@bp.route("/<int:org_id>/<any(activate, deactivate):action>", methods=["POST"])
+def set_active(org_id, action):
+    org = queries.get_organization(current_user, org_id)
+    require(permissions.can_manage_organizations(current_user))
+    services.set_organization_active(org, action == "activate")
+    flash(_("Organization activated.") if org.active else
+          _("Organization deactivated; its contacts can no longer log in."), "success")
+    return redirect(url_for("orgs.detail", org_id=org.id))
+
+
+def _org_fields(form: OrganizationForm) -> dict:
+    return {name: getattr(form, name).data for name in ("code", "name", *services.ORG_FIELDS)}
+
+
+# -- contacts ----------------------------------------------------------------------
+
+def _contact_form(org, contact=None) -> ContactForm:
+    form = ContactForm(obj=contact)
+    form.set_roles(permissions.assignable_roles(current_user, org))
+    return form
+
+
+@bp.route("/<int:org_id>/contacts/new", methods=["GET", "POST"])
+def create_contact(org_id):
+    org = queries.get_organization(current_user, org_id)
+    require(permissions.can_manage_contacts(current_user, org))
+    form = _contact_form(org)
+    if form.validate_on_submit():
+        try:
+            contact = accounts.create_user(organization=org, **_contact_fields(form))
+        except ValidationError as error:
+            map_errors(form, error.errors)
+        else:
+            flash(_("%(name)s has been added and invited by e-mail to choose a password.", name=contact.name), "success")
+            return redirect(url_for("orgs.detail", org_id=org.id))
+    return render_template("orgs/contact_form.html", form=form, org=org, contact=None)
+
+
+@bp.route("/<int:org_id>/contacts/<int:user_id>/edit", methods=["GET", "POST"])
+def edit_contact(org_id, user_id):
+    org = queries.get_organization(current_user, org_id)
+    contact = queries.get_contact(org, user_id)
+    require(permissions.can_manage_contacts(current_user, org))
+    form = _contact_form(org, contact)
+    if form.validate_on_submit():
+        try:
+            accounts.update_user(contact, organization=org, **_contact_fields(form))
+        except ValidationError as error:
+            map_errors(form, error.errors)
+        else:
+            flash(_("Contact saved."), "success")
+            return redirect(url_for("orgs.detail", org_id=org.id))
+    return render_template("orgs/contact_form.html", form=form, org=org, contact=contact)
+
+
+@bp.route("/<int:org_id>/contacts/<int:user_id>/<any(activate, deactivate):action>", methods=["POST"])
+def set_contact_active(org_id, user_id, action):
+    org = queries.get_organization(current_user, org_id)
+    contact = queries.get_contact(org, user_id)
+    require(permissions.can_manage_contacts(current_user, org))
+    try:
+        accounts.set_user_active(contact, action == "activate", actor=current_user)
+    except ValidationError as error:
+        flash(error.errors["active"][0], "danger")
+    else:
+        flash(_("%(name)s can log in again.", name=contact.name) if contact.active else
+              _("%(name)s has been deactivated.", name=contact.name), "success")
+    return redirect(url_for("orgs.detail", org_id=org.id))
+
+
+def _contact_fields(form: ContactForm) -> dict:
+    return {name: getattr(form, name).data or "" for name in ("email", "name", "role", "phone", "job_title")}
