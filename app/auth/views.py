@@ -102,7 +102,7 @@ def change_password():
         except ValidationError as error:
             map_errors(form, error.errors)
         else:
-            login_user(current_user)  # keep this session: the new version is in the cookie
+            login_user(current_user._get_current_object())  # keep this session: new version in the cookie
             flash(_("Your password has been changed. Other sessions have been logged out."), "success")
             return redirect(url_for("auth.profile"))
     return render_template("auth/profile.html", form=ProfileForm(obj=current_user), password_form=form), 400
