@@ -117,7 +117,8 @@ def configure_blueprints(app: Flask) -> None:
     from app.auth import admin_views as users_views
     from app.auth import views as auth_views
     from app.home import views as home_views
-    from app.orgs import team_views, views as org_views
+    from app.orgs import team_views
+    from app.orgs import views as org_views
 
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(home_views.bp)

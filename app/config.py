@@ -26,7 +26,7 @@ SETTINGS = [
     Setting("MAIL_USE_SSL", False, "Use SMTP over TLS.", bool),
     Setting("MAIL_USERNAME", "", "SMTP login, if the server needs one."),
     Setting("MAIL_PASSWORD", "", "SMTP password."),
-    Setting("MAIL_DEFAULT_SENDER", "Zayavka <support@zayavka.local>", "From: address of outgoing mail."),
+    Setting("MAIL_DEFAULT_SENDER", "Zayavka <support@zayavka.example>", "From: address of outgoing mail."),
     Setting("DEFAULT_LOCALE", "en", "Language when neither the profile nor the browser chooses one (`en` or `uk`)."),
     Setting("DEFAULT_TIMEZONE", "Europe/Kyiv", "Time zone for users who have not chosen one."),
     Setting("PASSWORD_MIN_LENGTH", 10, "Shortest password accepted.", int),

@@ -15,19 +15,19 @@ from app.orgs.models import Organization, Team
 DEMO_PASSWORD = "zayavka-demo"
 
 TEAMS = [
-    ("Service Desk L1", "First line: takes every new ticket, solves what it can, routes the rest.", "l1@zayavka.local"),
-    ("Infrastructure L2", "Servers, virtualization, storage and backups.", "infra@zayavka.local"),
-    ("Network", "Switches, routers, firewalls, uplinks and VPNs.", "noc@zayavka.local"),
+    ("Service Desk L1", "First line: takes every new ticket, solves what it can, routes the rest.", "l1@zayavka.example"),
+    ("Infrastructure L2", "Servers, virtualization, storage and backups.", "infra@zayavka.example"),
+    ("Network", "Switches, routers, firewalls, uplinks and VPNs.", "noc@zayavka.example"),
 ]
 
 STAFF = [
     # e-mail, name, role, teams
-    ("admin@zayavka.local", "Olena Kovalenko", "admin", []),
-    ("manager@zayavka.local", "Andriy Melnyk", "manager", ["Service Desk L1", "Infrastructure L2", "Network"]),
-    ("ivan@zayavka.local", "Ivan Bondarenko", "agent", ["Service Desk L1"]),
-    ("maria@zayavka.local", "Maria Shevchenko", "agent", ["Service Desk L1", "Infrastructure L2"]),
-    ("taras@zayavka.local", "Taras Tkachenko", "agent", ["Infrastructure L2"]),
-    ("oksana@zayavka.local", "Oksana Kravchenko", "agent", ["Network"]),
+    ("admin@zayavka.example", "Olena Kovalenko", "admin", []),
+    ("manager@zayavka.example", "Andriy Melnyk", "manager", ["Service Desk L1", "Infrastructure L2", "Network"]),
+    ("ivan@zayavka.example", "Ivan Bondarenko", "agent", ["Service Desk L1"]),
+    ("maria@zayavka.example", "Maria Shevchenko", "agent", ["Service Desk L1", "Infrastructure L2"]),
+    ("taras@zayavka.example", "Taras Tkachenko", "agent", ["Infrastructure L2"]),
+    ("oksana@zayavka.example", "Oksana Kravchenko", "agent", ["Network"]),
 ]
 
 ORGANIZATIONS = [

@@ -1,7 +1,9 @@
 """Form pieces shared by every package."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SearchField
+from wtforms import SearchField, ValidationError
+
+from app.mail.addresses import normalize_address
 
 
 class SearchForm(FlaskForm):
@@ -21,3 +23,14 @@ def map_errors(form, errors: dict[str, list[str]]) -> None:
             field.errors = list(field.errors) + list(messages)
         else:
             form.form_errors.extend(messages)
+
+
+class EmailAddress:
+    """WTForms validator: a well-formed e-mail address (no DNS look-up)."""
+
+    def __call__(self, form, field) -> None:
+        if field.data:
+            try:
+                normalize_address(field.data)
+            except ValueError:
+                raise ValidationError(_l("Please give a valid e-mail address.")) from None

@@ -1,9 +1,16 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, SelectMultipleField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms import (
+    EmailField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import DataRequired, Length, Optional
 
 from app.auth.roles import ROLE_LABELS, Role
+from app.forms import EmailAddress
 
 
 def _optional_int(value):
@@ -12,7 +19,7 @@ def _optional_int(value):
 
 class UserForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), EmailAddress(), Length(max=254)])
     role = SelectField(_l("Role"), choices=[(r.value, ROLE_LABELS[r]) for r in Role])
     organization = SelectField(_l("Organization"), coerce=_optional_int,
                                description=_l("Client contacts only."))

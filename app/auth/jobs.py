@@ -1,6 +1,7 @@
 """Background jobs about accounts."""
 from flask import current_app
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from app.auth import services
 from app.auth.models import User

@@ -18,6 +18,7 @@ from app.auth.roles import CLIENT_ROLES, STAFF_ROLES, Role
 from app.config import LOCALES
 from app.errors import ValidationError
 from app.extensions import db
+from app.mail.addresses import normalize_address
 
 RESET_SALT = "password-reset"
 
@@ -202,7 +203,9 @@ def set_locale(user: User, locale: str) -> None:
 
 
 def _validate_account(user: User | None, email: str, name: str, role: str, organization, errors) -> None:
-    if not email or "@" not in email:
+    try:
+        normalize_address(email)
+    except ValueError:
         errors["email"] = [_("Please give a valid e-mail address.")]
     else:
         clash = db.session.scalar(sa.select(User.id).where(User.email == email))

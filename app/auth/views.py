@@ -6,7 +6,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import services
-from app.auth.forms import ChangePasswordForm, ForgotPasswordForm, LanguageForm, LoginForm, ProfileForm, ResetPasswordForm
+from app.auth.forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LanguageForm,
+    LoginForm,
+    ProfileForm,
+    ResetPasswordForm,
+)
 from app.config import LOCALES
 from app.errors import ValidationError
 from app.forms import map_errors

@@ -1,16 +1,24 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms import (
+    EmailField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional
 
 from app.auth.roles import ROLE_LABELS
+from app.forms import EmailAddress
 
 
 class OrganizationForm(FlaskForm):
     code = StringField(_l("Short code"), validators=[DataRequired(), Length(max=20)],
                        description=_l("Used in reports and ticket lists, e.g. ACME."))
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    email = EmailField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)])
+    email = EmailField(_l("E-mail"), validators=[Optional(), EmailAddress(), Length(max=254)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
     website = StringField(_l("Website"), validators=[Optional(), Length(max=200)])
     address = TextAreaField(_l("Address"), validators=[Optional(), Length(max=400)])
@@ -20,7 +28,7 @@ class OrganizationForm(FlaskForm):
 
 class ContactForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), EmailAddress(), Length(max=254)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
     job_title = StringField(_l("Job title"), validators=[Optional(), Length(max=120)])
     role = SelectField(_l("Role"))
@@ -32,7 +40,7 @@ class ContactForm(FlaskForm):
 
 class TeamForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
-    email = EmailField(_l("Queue e-mail"), validators=[Optional(), Email(), Length(max=254)])
+    email = EmailField(_l("Queue e-mail"), validators=[Optional(), EmailAddress(), Length(max=254)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     members = SelectMultipleField(_l("Members"), coerce=int)
     submit = SubmitField(_l("Save"))

@@ -1,9 +1,18 @@
 """Client organizations and their contacts."""
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.auth import permissions, services as accounts
+from app.auth import permissions
+from app.auth import services as accounts
 from app.auth.permissions import require
 from app.errors import ValidationError
 from app.extensions import db
