@@ -2,6 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SearchField, ValidationError
+from wtforms.fields.choices import SelectChoice
 
 from app.mail.addresses import normalize_address
 
@@ -34,3 +35,8 @@ class EmailAddress:
                 normalize_address(field.data)
             except ValueError:
                 raise ValidationError(_l("Please give a valid e-mail address.")) from None
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """Options for a SelectField from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]

@@ -10,7 +10,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.auth.roles import ROLE_LABELS, Role
-from app.forms import EmailAddress
+from app.forms import EmailAddress, choices
 
 
 def _optional_int(value):
@@ -20,7 +20,7 @@ def _optional_int(value):
 class UserForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     email = EmailField(_l("E-mail"), validators=[DataRequired(), EmailAddress(), Length(max=254)])
-    role = SelectField(_l("Role"), choices=[(r.value, ROLE_LABELS[r]) for r in Role])
+    role = SelectField(_l("Role"), choices=choices((r.value, ROLE_LABELS[r]) for r in Role))
     organization = SelectField(_l("Organization"), coerce=_optional_int,
                                description=_l("Client contacts only."))
     teams = SelectMultipleField(_l("Teams"), coerce=int, description=_l("Staff only."))
@@ -34,4 +34,4 @@ class UserFilterForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("Search"))
-    role = SelectField(_l("Role"), choices=[("", _l("All roles"))] + [(r.value, ROLE_LABELS[r]) for r in Role])
+    role = SelectField(_l("Role"), choices=choices([("", _l("All roles")), *((r.value, ROLE_LABELS[r]) for r in Role)]))

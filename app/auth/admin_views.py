@@ -15,7 +15,7 @@ from app.auth import permissions, queries, services
 from app.auth.admin_forms import UserFilterForm, UserForm
 from app.errors import ValidationError
 from app.extensions import db
-from app.forms import map_errors
+from app.forms import choices, map_errors
 from app.orgs import queries as org_queries
 from app.orgs.models import Organization, Team
 
@@ -31,8 +31,9 @@ def require_admin():
 
 def _user_form(user=None) -> UserForm:
     form = UserForm(obj=user)
-    form.organization.choices = [("", "—")] + [(o.id, f"{o.name} ({o.code})") for o in org_queries.active_organizations()]
-    form.teams.choices = [(t.id, t.name) for t in org_queries.active_teams()]
+    organizations = ((o.id, f"{o.name} ({o.code})") for o in org_queries.active_organizations())
+    form.organization.choices = choices([("", "—"), *organizations])
+    form.teams.choices = choices((t.id, t.name) for t in org_queries.active_teams())
     if user is not None and request.method == "GET":
         form.organization.data = user.organization_id
         form.teams.data = [t.id for t in user.teams]

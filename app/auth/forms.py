@@ -11,13 +11,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
-from app.forms import EmailAddress
+from app.forms import EmailAddress, choices
 from app.i18n import LANGUAGE_NAMES, timezone_choices
-
-
-def language_choices(with_default: bool = True):
-    default = [("", _l("As my browser says"))] if with_default else []
-    return default + list(LANGUAGE_NAMES.items())
 
 
 class LoginForm(FlaskForm):
@@ -42,9 +37,14 @@ class ResetPasswordForm(FlaskForm):
 class ProfileForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
-    locale = SelectField(_l("Language"), choices=language_choices)
-    timezone = SelectField(_l("Time zone"), choices=lambda: [("", _l("Default"))] + [(z, z) for z in timezone_choices()])
+    locale = SelectField(_l("Language"))
+    timezone = SelectField(_l("Time zone"))
     submit = SubmitField(_l("Save profile"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.locale.choices = choices([("", _l("As my browser says")), *LANGUAGE_NAMES.items()])
+        self.timezone.choices = choices([("", _l("Default")), *((z, z) for z in timezone_choices())])
 
 
 class ChangePasswordForm(FlaskForm):

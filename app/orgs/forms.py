@@ -11,7 +11,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.auth.roles import ROLE_LABELS
-from app.forms import EmailAddress
+from app.forms import EmailAddress, choices
 
 
 class OrganizationForm(FlaskForm):
@@ -35,7 +35,7 @@ class ContactForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
     def set_roles(self, roles) -> None:
-        self.role.choices = [(r.value, ROLE_LABELS[r]) for r in roles]
+        self.role.choices = choices((r.value, ROLE_LABELS[r]) for r in roles)
 
 
 class TeamForm(FlaskForm):

@@ -18,7 +18,7 @@ from app.auth.permissions import require
 from app.auth.roles import STAFF_ROLES
 from app.errors import ValidationError
 from app.extensions import db
-from app.forms import SearchForm, map_errors
+from app.forms import SearchForm, choices, map_errors
 from app.orgs import queries, services
 from app.orgs.forms import TeamForm
 
@@ -36,7 +36,7 @@ def _team_form(team=None) -> TeamForm:
     form = TeamForm(obj=team)
     staff = db.session.scalars(
         sa.select(User).where(User.role.in_(STAFF_ROLES), User.active.is_(True)).order_by(User.name))
-    form.members.choices = [(u.id, f"{u.name} <{u.email}>") for u in staff]
+    form.members.choices = choices((u.id, f"{u.name} <{u.email}>") for u in staff)
     if team is not None and request.method == "GET":
         form.members.data = [m.id for m in team.members]
     return form

@@ -1,0 +1,104 @@
+"""A client never sees or changes another organization's data, by any URL.
+
+The test walks every rule in the app's URL map, fills its arguments with the
+other organization's objects, and tries every method as a client admin of
+organization A (the strongest client role).
+"""
+import pytest
+import sqlalchemy as sa
+
+from app.auth.models import User
+from app.orgs.models import Organization, Team
+from tests.helpers import csrf_from, text
+
+# Pages any logged-in user may open; they still must not show org B's data.
+OPEN_TO_CLIENTS = {
+    "static", "bootstrap.static", "home.index", "auth.login", "auth.logout", "auth.forgot_password",
+    "auth.reset_password", "auth.profile", "auth.change_password", "auth.set_language",
+}
+
+
+def snapshot(db):
+    """Everything organization B owns, as plain values."""
+    db.session.expire_all()
+    org = db.session.scalar(sa.select(Organization).where(Organization.code == "GLOBEX"))
+    contacts = db.session.scalars(sa.select(User).where(User.organization_id == org.id).order_by(User.id))
+    teams = db.session.scalars(sa.select(Team).order_by(Team.id))
+    return (
+        [(c.email, c.name, c.role, c.active, c.password_hash, c.session_version) for c in contacts],
+        (org.code, org.name, org.active, org.notes),
+        [(t.name, t.active, [m.id for m in t.members]) for t in teams],
+    )
+
+
+def fill(rule, org_b, users, team):
+    values = {"org_id": org_b.id, "user_id": users["other_user"].id, "team_id": team.id,
+              "token": "forged-token", "action": "deactivate", "filename": "css/app.css"}
+    missing = set(rule.arguments) - set(values)
+    assert not missing, f"{rule.rule}: teach the isolation test how to fill {missing}"
+    _, path = rule.build({name: values[name] for name in rule.arguments}, append_unknown=False)
+    return path
+
+
+def test_every_url_keeps_organization_b_private(app, login, users, org_a, org_b, team, db):
+    org_b.notes = "Secret: Globex core switch password"
+    db.session.commit()
+    before = snapshot(db)
+    client = login("client_admin")
+    token = csrf_from(text(client.get("/profile")))
+    secrets = [org_b.name, users["other_user"].email, users["other_admin"].email, "Secret: Globex"]
+
+    tried = 0
+    for rule in app.url_map.iter_rules():
+        path = fill(rule, org_b, users, team)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            if rule.endpoint == "auth.logout":
+                continue  # would end the session; it touches no organization's data
+            data = {"csrf_token": token, "name": "Hijacked", "email": "hijack@acme.test", "role": "client_admin",
+                    "code": "HIJACK", "locale": "uk", "members": [users["client_admin"].id]}
+            response = client.open(path, method=method, data=data if method == "POST" else None)
+            tried += 1
+            body = text(response)
+            for secret in secrets:
+                assert secret not in body, f"{method} {path} shows {secret!r}"
+            if rule.endpoint not in OPEN_TO_CLIENTS:
+                assert response.status_code in (403, 404), f"{method} {path} answered {response.status_code}"
+    assert tried > 25
+    assert snapshot(db) == before
+    assert client.get("/").status_code == 200  # the walk did not end the client's own session
+
+
+def test_client_admin_cannot_edit_another_organizations_contact(login, users, org_b, db):
+    client = login("client_admin")
+    url = f"/organizations/{org_b.id}/contacts/{users['other_user'].id}/edit"
+    assert client.get(url).status_code == 404
+    token = client.csrf_token("/profile")
+    response = client.post(url, data={"csrf_token": token, "name": "Changed", "email": "changed@globex.test",
+                                      "role": "client_admin"})
+    assert response.status_code == 404
+    assert db.session.get(User, users["other_user"].id).name == "User"
+
+
+def test_contact_ids_cannot_be_smuggled_through_ones_own_organization(login, users, org_a, db):
+    """Org A's URL with org B's contact id: still 404."""
+    client = login("client_admin")
+    url = f"/organizations/{org_a.id}/contacts/{users['other_user'].id}/edit"
+    assert client.get(url).status_code == 404
+    response = client.submit(f"/organizations/{org_a.id}/contacts/{users['other_user'].id}/deactivate",
+                             page="/profile")
+    assert response.status_code == 404
+    assert db.session.get(User, users["other_user"].id).active
+
+
+@pytest.mark.parametrize("who", ["client_user", "client_admin"])
+def test_client_sees_only_its_own_organization(login, who, org_a, org_b):
+    client = login(who)
+    assert org_a.name in text(client.get(f"/organizations/{org_a.id}"))
+    assert client.get(f"/organizations/{org_b.id}").status_code == 404
+    assert client.get("/organizations/").status_code == 403
+
+
+def test_client_user_may_not_manage_contacts(login, org_a, users):
+    client = login("client_user")
+    assert client.get(f"/organizations/{org_a.id}/contacts/new").status_code == 403
+    assert client.get(f"/organizations/{org_a.id}/contacts/{users['client_admin'].id}/edit").status_code == 403
