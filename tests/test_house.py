@@ -133,7 +133,7 @@ def test_readme_lists_every_demo_login_and_the_password():
     from app.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
     readme = (ROOT / "README.md").read_text()
-    assert readme.splitlines()[2:4] == [
+    assert readme.splitlines()[3:5] == [
         "make run     # http://127.0.0.1:5000 — installs, migrates, loads demo data, starts web + worker + Redis",
         "make test    # the whole test suite (SQLite + embedded Redis)",
     ]
