@@ -12,7 +12,8 @@ from app.extensions import babel, bootstrap, csrf, db, login_manager, migrate
 
 
 def create_app(config: object | dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    # ZAYAVKA_INSTANCE_PATH moves the instance folder (config, SQLite, secret key) elsewhere.
+    app = Flask(__name__, instance_path=os.environ.get("ZAYAVKA_INSTANCE_PATH") or None, instance_relative_config=True)
     configure_settings(app, config)
     configure_extensions(app)
     configure_database(app)

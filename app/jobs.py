@@ -174,8 +174,10 @@ def worker(burst: bool) -> None:
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True)
+@click.option("--mail-sink/--no-mail-sink", default=None,
+              help="Print outgoing mail here instead of sending it (default: on unless MAIL_SERVER is set).")
 @with_appcontext
-def serve(host: str, port: int) -> None:
+def serve(host: str, port: int, mail_sink: bool | None) -> None:
     """Development server: web, one worker and (without REDIS_URL) the embedded Redis."""
     from werkzeug.serving import run_simple
 
@@ -183,23 +185,43 @@ def serve(host: str, port: int) -> None:
 
     app = current_app._get_current_object()
     env = dict(os.environ, FLASK_APP=os.environ.get("FLASK_APP", "wsgi"))
+    children: list[subprocess.Popen] = []
     embedded = None
-    if not app.config["REDIS_URL"]:
-        embedded = EmbeddedRedis(app.instance_path).start()
-        env["REDIS_URL"] = app.config["REDIS_URL"] = embedded.url
-    worker_process = subprocess.Popen([sys.executable, "-m", "flask", "worker"], env=env, preexec_fn=_die_with_parent)
-    click.echo(f"\n  Zayavka is running on http://{host}:{port}/  (Ctrl-C stops it)\n")
-    click.echo(f"  Demo accounts, password '{DEMO_PASSWORD}':")
-    for email, role in DEMO_ACCOUNTS:
-        click.echo(f"    {email:32} {role}")
-    click.echo("")
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
     try:
+        if not app.config["REDIS_URL"]:
+            embedded = EmbeddedRedis(app.instance_path).start()
+            env["REDIS_URL"] = app.config["REDIS_URL"] = embedded.url
+        if mail_sink is None:
+            mail_sink = "MAIL_SERVER" not in os.environ
+        if mail_sink:
+            env.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=str(port + 25))
+            children.append(subprocess.Popen(
+                [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port + 25}", "-c", "aiosmtpd.handlers.Debugging"],
+                preexec_fn=_die_with_parent))
+        children.append(subprocess.Popen([sys.executable, "-m", "flask", "worker"], env=env, preexec_fn=_die_with_parent))
+        click.echo(f"\n  Zayavka is running on http://{host}:{port}/  (Ctrl-C stops it)\n")
+        if mail_sink:
+            click.echo("  Outgoing mail (password links …) is printed in this terminal.\n")
+        click.echo(f"  Demo accounts, password '{DEMO_PASSWORD}':")
+        for email, role in DEMO_ACCOUNTS:
+            click.echo(f"    {email:32} {role}")
+        click.echo("")
         run_simple(host, port, app, threaded=True, use_reloader=False)
+    except KeyboardInterrupt:
+        pass
     finally:
-        worker_process.terminate()
-        try:
-            worker_process.wait(15)
-        except subprocess.TimeoutExpired:
-            worker_process.kill()
+        for child in children:
+            child.terminate()
+        for child in children:
+            try:
+                child.wait(15)
+            except subprocess.TimeoutExpired:
+                child.kill()
         if embedded:
             embedded.stop()
+        click.echo("Zayavka stopped.")

@@ -47,7 +47,8 @@ def test_users_create_explains_bad_input(app, db):
     assert result.exit_code != 0 and "organization: A client contact must belong to an organization." in result.output
     result = runner.invoke(args=["users", "create", "x@provider.test", "--role", "agent", "--password", "short"])
     assert result.exit_code != 0 and "at least 10 characters" in result.output
-    result = runner.invoke(args=["users", "create", "x@provider.test", "--role", "agent", "--org", "NOPE", "--password", "x" * 12])
+    result = runner.invoke(args=["users", "create", "x@provider.test", "--role", "agent", "--org", "NOPE",
+                                 "--password", "x" * 12])
     assert result.exit_code != 0 and "no organization with code NOPE" in result.output
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
 

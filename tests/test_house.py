@@ -115,11 +115,12 @@ def test_every_string_in_the_code_has_a_ukrainian_translation():
 def test_compiled_catalog_matches_the_po_file():
     with open(ROOT / "app/translations/uk/LC_MESSAGES/messages.mo", "rb") as f:
         compiled = read_mo(f)
-    source = _catalog()
-    for message in source:
+    def as_tuple(value):
+        return tuple(value) if isinstance(value, (list, tuple)) else value
+
+    for message in _catalog():
         if message.id:
             found = compiled.get(message.id)
-            as_tuple = (lambda s: tuple(s) if isinstance(s, (list, tuple)) else s)
             assert found is not None and as_tuple(found.string) == as_tuple(message.string), (
                 f"messages.mo is stale for {message.id!r}: run `make translations`")
 
