@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 from sqlalchemy.engine import make_url
-from sqlalchemy_utils import create_database, drop_database
+from sqlalchemy_utils import create_database
 
 from app import create_app, normalize_database_url
 from app.config import TestConfig
@@ -40,9 +40,13 @@ def fresh_database_url(label: str) -> str:
 def drop_fresh_database(url: str) -> None:
     if url.startswith("sqlite"):
         shutil.rmtree(os.path.dirname(make_url(url).database), ignore_errors=True)
-    else:
-        sa.create_engine(url).dispose()
-        drop_database(url)
+        return
+    # FORCE: a connection some test's app left in its pool must not keep the database alive.
+    parsed = make_url(url)
+    engine = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
+    engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -192,3 +192,22 @@ def test_team_deactivation_keeps_the_team(login, team, db):
     login("admin").submit(f"/teams/{team.id}/deactivate", page=f"/teams/{team.id}")
     assert not db.session.get(Team, team.id).active
     assert count(db, Team) == 1
+
+
+def test_admin_cannot_change_their_own_role(login, users, db):
+    admin = login("admin")
+    response = admin.submit(f"/users/{users['admin'].id}/edit", {"name": "Admin", "email": users["admin"].email,
+                                                                 "role": "agent", "organization": ""})
+    assert "You cannot change your own role." in text(response)
+    assert db.session.get(User, users["admin"].id).role == "admin"
+
+
+def test_admin_forms_without_csrf_token_change_nothing(login, org_a, db):
+    admin = login("admin")
+    before = count(db, Organization)
+    response = admin.post("/organizations/new", data={"code": "NOCSRF", "name": "No token"})
+    assert response.status_code == 400
+    response = admin.post(f"/organizations/{org_a.id}/deactivate")
+    assert response.status_code == 400
+    assert count(db, Organization) == before
+    assert db.session.get(Organization, org_a.id).active

@@ -80,6 +80,8 @@ def test_unexpected_error_rolls_back_and_shows_a_500_page(app, db):
         raise RuntimeError("internal detail")
 
     response = broken.test_client().get("/boom")
+    with broken.app_context():
+        _db.engine.dispose()
     assert response.status_code == 500
     assert "Something went wrong" in text(response) and "internal detail" not in text(response)
     from app.orgs.models import Organization

@@ -75,7 +75,7 @@ def edit(user_id):
     form = _user_form(user)
     if form.validate_on_submit():
         try:
-            services.update_user(user, **_user_fields(form))
+            services.update_user(user, actor=current_user, **_user_fields(form))
         except ValidationError as error:
             map_errors(form, error.errors)
         else:

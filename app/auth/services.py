@@ -254,10 +254,12 @@ def create_user(
 
 
 def update_user(user: User, *, email: str, name: str, role: str, organization=None, teams=None,
-                phone: str = "", job_title: str = "") -> None:
+                phone: str = "", job_title: str = "", actor: User | None = None) -> None:
     email = normalize_email(email)
     errors: dict[str, list[str]] = {}
     _validate_account(user, email, name, role, organization, errors)
+    if actor is not None and actor.id == user.id and role != user.role:
+        errors["role"] = [_("You cannot change your own role.")]
     if teams and role not in STAFF_ROLES:
         errors["teams"] = [_("Only staff can be members of teams.")]
     if errors:

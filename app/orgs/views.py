@@ -123,7 +123,7 @@ def edit_contact(org_id, user_id):
     form = _contact_form(org, contact)
     if form.validate_on_submit():
         try:
-            accounts.update_user(contact, organization=org, **_contact_fields(form))
+            accounts.update_user(contact, organization=org, actor=current_user, **_contact_fields(form))
         except ValidationError as error:
             map_errors(form, error.errors)
         else:
