@@ -1,4 +1,5 @@
 """The application factory: config → extensions → blueprints → CLI → errors."""
+import importlib
 import logging
 import os
 import secrets
@@ -76,7 +77,12 @@ def _instance_secret_key(instance_path: str) -> str:
         return f.read().strip()
 
 
+MODEL_MODULES = ("app.auth.models", "app.orgs.models", "app.requests.models", "app.tickets.models")
+
+
 def configure_database(app: Flask) -> None:
+    for module in MODEL_MODULES:  # every table known to the metadata, for queries and migrations
+        importlib.import_module(module)
     with app.app_context():
         engine = db.engine
     if engine.dialect.name == "sqlite":

@@ -35,6 +35,12 @@ SETTINGS = [
     Setting("LOGIN_LOCK_AFTER", 10, "Failed logins after which the e-mail is locked out.", int),
     Setting("LOGIN_LOCK_MINUTES", 15, "How long a lock-out lasts.", int),
     Setting("PAGE_SIZE", 25, "Rows per page in lists.", int),
+    Setting("TICKET_PAGE_SIZE", 50, "Rows per page in the agent workspace.", int),
+    Setting("ATTACHMENT_DIR", "", "Where attachment files are kept. Empty: `instance/attachments`."),
+    Setting("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024, "Largest attachment accepted, in bytes.", int),
+    Setting("ATTACHMENT_TYPES", "png,gif,jpg,pdf,txt,log,csv,zip", "Accepted attachment kinds, recognized by content.", list),
+    Setting("AUTO_CLOSE_DAYS", 7, "Resolved tickets close by themselves after this many days without a client answer.", int),
+    Setting("REOPEN_DAYS", 14, "Days after resolution during which a client may reopen a ticket.", int),
     Setting("TRUST_PROXY", False, "Trust X-Forwarded-* headers from one reverse proxy (set behind nginx).", bool),
     Setting("LOG_LEVEL", "INFO", "Logging level of the web app and the workers."),
 ]
@@ -47,15 +53,18 @@ def _parse(setting: Setting, raw: str):
         return raw.strip().lower() in {"1", "true", "yes", "on"}
     if setting.kind is int:
         return int(raw)
+    if setting.kind is list:
+        return [part.strip() for part in raw.split(",") if part.strip()]
     return raw
 
 
 def settings_from_env(environ=os.environ) -> dict:
     """The defaults, each replaced by its environment variable when that is set."""
-    return {
-        s.name: _parse(s, environ[s.name]) if s.name in environ else s.default
-        for s in SETTINGS
-    }
+    values = {}
+    for s in SETTINGS:
+        default = _parse(s, s.default) if s.kind is list else s.default
+        values[s.name] = _parse(s, environ[s.name]) if s.name in environ else default
+    return values
 
 
 class TestConfig:

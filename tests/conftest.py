@@ -64,7 +64,8 @@ def redis_url():
 
 def make_app(database_url: str, redis_url: str, **overrides):
     config = {k: v for k, v in vars(TestConfig).items() if k.isupper()}
-    config.update(SQLALCHEMY_DATABASE_URI=database_url, REDIS_URL=redis_url, **overrides)
+    config.update(SQLALCHEMY_DATABASE_URI=database_url, REDIS_URL=redis_url,
+                  ATTACHMENT_DIR=tempfile.mkdtemp(prefix="zayavka-files-"), **overrides)
     app = create_app(config)
     app.test_client_class = Client
     with app.app_context():
@@ -87,9 +88,9 @@ def _clean(app) -> None:
         tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
         with _db.engine.begin() as connection:
             if connection.dialect.name == "postgresql":
-                connection.exec_driver_sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+                connection.exec_driver_sql(f"TRUNCATE ticket_search, {', '.join(tables)} RESTART IDENTITY CASCADE")
             else:
-                for table in tables:
+                for table in ["ticket_search", *tables]:
                     connection.exec_driver_sql(f"DELETE FROM {table}")
         get_redis().flushdb()
 

@@ -27,7 +27,10 @@ def test_migrations_have_one_head(app):
 def test_upgraded_database_matches_the_models(app):
     """`flask db upgrade` on an empty database gives exactly the models' schema."""
     with _db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={
+            "compare_type": True,
+            "include_object": lambda obj, name, type_, *_: not (type_ == "table" and name.startswith("ticket_search")),
+        })
         assert compare_metadata(context, _db.metadata) == []
 
 

@@ -52,6 +52,19 @@ def can_manage_users(user) -> bool:
     return is_admin(user)
 
 
+def can_view_ticket(user, ticket) -> bool:
+    return is_staff(user) or (user.is_authenticated and user.organization_id == ticket.organization_id)
+
+
+def can_work_tickets(user) -> bool:
+    """Internal notes, assignment, links, merges, time: the provider's side of a ticket."""
+    return is_staff(user)
+
+
+def can_see_internal(user) -> bool:
+    return is_staff(user)
+
+
 def assignable_roles(user, org=None) -> list[Role]:
     """Roles this user may give to an account they create or edit."""
     if is_admin(user):

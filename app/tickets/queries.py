@@ -1,0 +1,174 @@
+"""Reads of tickets, always scoped by the reader: clients see their organization's
+tickets and never an internal note; staff see everything."""
+import base64
+import json
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from app.auth.permissions import can_see_internal, scope_to_user
+from app.errors import NotFound
+from app.extensions import db
+from app.tickets import search
+from app.tickets.models import Attachment, Event, Link, Message, Ticket, Worklog
+
+SORTS = {
+    # name: (columns, descending)
+    "priority": ((Ticket.priority, Ticket.id), False),
+    "updated": ((Ticket.last_activity_at, Ticket.id), True),
+    "newest": ((Ticket.id,), True),
+    "oldest": ((Ticket.id,), False),
+}
+
+
+def tickets_visible_to(user) -> sa.Select:
+    return scope_to_user(sa.select(Ticket), user, Ticket.organization_id)
+
+
+def get_ticket(user, number: str) -> Ticket:
+    """The ticket with this number, or 404 — the same 404 whether it does not
+    exist or belongs to another organization."""
+    ticket = db.session.scalar(tickets_visible_to(user).where(Ticket.number == (number or "").upper()))
+    if ticket is None:
+        raise NotFound()
+    return ticket
+
+
+def messages_for(user, ticket: Ticket) -> list[Message]:
+    stmt = (sa.select(Message).where(Message.ticket_id == ticket.id)
+            .options(selectinload(Message.author), selectinload(Message.attachments)).order_by(Message.id))
+    if not can_see_internal(user):
+        stmt = stmt.where(Message.internal.is_(False))
+    return list(db.session.scalars(stmt))
+
+
+def events_of(ticket: Ticket) -> list[Event]:
+    return list(db.session.scalars(sa.select(Event).where(Event.ticket_id == ticket.id)
+                                   .options(selectinload(Event.actor)).order_by(Event.id)))
+
+
+def ticket_attachments(user, ticket: Ticket) -> list[Attachment]:
+    """Files on the ticket itself and on messages the user may read."""
+    stmt = sa.select(Attachment).outerjoin(Message, Attachment.message_id == Message.id).where(
+        Attachment.ticket_id == ticket.id)
+    if not can_see_internal(user):
+        stmt = stmt.where(sa.or_(Attachment.message_id.is_(None), Message.internal.is_(False)))
+    return list(db.session.scalars(stmt.order_by(Attachment.id)))
+
+
+def get_attachment(user, ticket: Ticket, attachment_id: int) -> Attachment:
+    for attachment in ticket_attachments(user, ticket):
+        if attachment.id == attachment_id:
+            return attachment
+    raise NotFound()
+
+
+def links_of(ticket: Ticket) -> list[Link]:
+    return list(db.session.scalars(sa.select(Link).where(
+        sa.or_(Link.source_id == ticket.id, Link.target_id == ticket.id))
+        .options(selectinload(Link.source), selectinload(Link.target)).order_by(Link.id)))
+
+
+def minutes_logged(ticket: Ticket) -> int:
+    return db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(Worklog.minutes), 0))
+                             .where(Worklog.ticket_id == ticket.id))
+
+
+# -- lists ---------------------------------------------------------------------------------
+
+@dataclass
+class TicketFilter:
+    """The workspace's filters, as they come from a query string or the API."""
+
+    view: str = "all_open"  # mine | team | unassigned | all_open | all
+    kind: str = ""
+    status: str = ""
+    priority: int | None = None
+    organization_id: int | None = None
+    team_id: int | None = None
+    assignee_id: int | None = None
+    q: str = ""
+    sort: str = "priority"
+    team_ids: list[int] = field(default_factory=list)  # the viewer's teams, for view=team
+
+
+def filtered(user, flt: TicketFilter) -> sa.Select:
+    stmt = tickets_visible_to(user)
+    if flt.view == "mine":
+        stmt = stmt.where(Ticket.assignee_id == user.id, Ticket.is_open.is_(True))
+    elif flt.view == "team":
+        stmt = stmt.where(Ticket.team_id.in_(flt.team_ids or [-1]), Ticket.is_open.is_(True))
+    elif flt.view == "unassigned":
+        stmt = stmt.where(Ticket.assignee_id.is_(None), Ticket.is_open.is_(True))
+    elif flt.view == "all_open":
+        stmt = stmt.where(Ticket.is_open.is_(True))
+    if flt.kind:
+        stmt = stmt.where(Ticket.kind == flt.kind)
+    if flt.status:
+        stmt = stmt.where(Ticket.status == flt.status)
+    if flt.priority:
+        stmt = stmt.where(Ticket.priority == flt.priority)
+    if flt.organization_id:
+        stmt = stmt.where(Ticket.organization_id == flt.organization_id)
+    if flt.team_id:
+        stmt = stmt.where(Ticket.team_id == flt.team_id)
+    if flt.assignee_id:
+        stmt = stmt.where(Ticket.assignee_id == flt.assignee_id)
+    if flt.q:
+        matching = search.matching_ids(flt.q, include_internal=can_see_internal(user))
+        if matching is not None:
+            stmt = stmt.where(Ticket.id.in_(matching))
+    return stmt
+
+
+def encode_cursor(values) -> str:
+    raw = json.dumps([v.isoformat() if hasattr(v, "isoformat") else v for v in values])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, columns) -> tuple | None:
+    from datetime import datetime
+
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        values = []
+        for column, value in zip(columns, raw, strict=True):
+            is_time = column.key == "last_activity_at"
+            values.append(datetime.fromisoformat(value) if is_time else int(value))
+        return tuple(values)
+    except (ValueError, TypeError, json.JSONDecodeError):
+        return None
+
+
+@dataclass
+class Page:
+    items: list[Ticket]
+    next_cursor: str | None
+
+
+def page_of(user, flt: TicketFilter, cursor: str | None = None, size: int = 50) -> Page:
+    """One page of tickets in the filter's sort order, by seek (keyset) pagination:
+    a page deep in the list costs the same as the first."""
+    columns, descending = SORTS.get(flt.sort, SORTS["priority"])
+    stmt = filtered(user, flt)
+    if cursor:
+        after = decode_cursor(cursor, columns)
+        if after is not None:
+            typed = [sa.bindparam(None, v, type_=c.type) for c, v in zip(columns, after, strict=True)]
+            key = sa.tuple_(*columns) if len(columns) > 1 else columns[0]
+            value = sa.tuple_(*typed) if len(columns) > 1 else typed[0]
+            stmt = stmt.where(key < value if descending else key > value)
+    order = [c.desc() for c in columns] if descending else list(columns)
+    stmt = stmt.order_by(*order).limit(size + 1).options(
+        selectinload(Ticket.organization), selectinload(Ticket.assignee), selectinload(Ticket.team),
+        selectinload(Ticket.requester))
+    rows = list(db.session.scalars(stmt))
+    more = len(rows) > size
+    rows = rows[:size]
+    next_cursor = encode_cursor([getattr(rows[-1], c.key) for c in columns]) if more and rows else None
+    return Page(rows, next_cursor)
+
+
+def count(user, flt: TicketFilter) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(filtered(user, flt).subquery()))

@@ -1,0 +1,392 @@
+"""THE write path of tickets. The agent UI, the portal, the mail gateway and the
+API all call these functions, so a ticket behaves the same whichever way it is
+touched. Each call validates, changes, records its events, keeps the search
+index in step and commits once; bad input raises ValidationError and changes
+nothing."""
+from datetime import date
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from app import timeutil
+from app.auth.permissions import can_view_ticket, can_work_tickets
+from app.errors import Forbidden, ValidationError
+from app.extensions import db
+from app.tickets import attachments, content, search
+from app.tickets.models import Attachment, Event, Link, Message, Ticket, Worklog
+from app.tickets.numbering import next_number
+from app.tickets.workflow import (CLIENT, LINK_KINDS, RESOLUTION_CODES, STAFF, STATUS_LABELS, Kind,
+                                  priority_for, workflow)
+
+CLIENT_KINDS = (Kind.INCIDENT, Kind.REQUEST)
+
+
+class Conflict(Exception):
+    """The ticket changed since the caller read it; ``events`` are those changes."""
+
+    def __init__(self, ticket: Ticket, events: list[Event]):
+        super().__init__(ticket.number)
+        self.ticket = ticket
+        self.events = events
+
+
+def _side(actor) -> str:
+    return STAFF if actor.is_staff else CLIENT
+
+
+def _require_view(actor, ticket) -> None:
+    if not can_view_ticket(actor, ticket):
+        raise Forbidden()
+
+
+def _require_staff(actor) -> None:
+    if not can_work_tickets(actor):
+        raise Forbidden()
+
+
+def _record(ticket: Ticket, actor, field: str, old=None, new=None) -> None:
+    db.session.add(Event(ticket_id=ticket.id, actor_id=actor.id if actor else None, field=field,
+                         old_value=None if old is None else str(old), new_value=None if new is None else str(new),
+                         ticket_version=(ticket.version or 0) + 1))
+
+
+def _check_version(ticket: Ticket, expected_version: int | None) -> None:
+    """Refuse to overwrite: if fields changed since the caller's version, raise Conflict.
+    (New messages also bump the version, but overwrite nothing, so they pass.)"""
+    if expected_version is None or int(expected_version) == ticket.version:
+        return
+    since = list(db.session.scalars(sa.select(Event).where(
+        Event.ticket_id == ticket.id, Event.ticket_version > int(expected_version)).order_by(Event.id)))
+    if since:
+        raise Conflict(ticket, since)
+
+
+def _check_uploads(uploads, errors: dict) -> list[tuple[attachments.Upload, str]]:
+    checked = []
+    for upload in uploads:
+        try:
+            checked.append((upload, attachments.sniff(upload)))
+        except ValueError as problem:
+            errors.setdefault("attachments", []).append(str(problem))
+    return checked
+
+
+def _attach(ticket: Ticket, message: Message | None, checked, actor) -> None:
+    for upload, media_type in checked:
+        digest = attachments.store(upload.data)
+        db.session.add(Attachment(ticket=ticket, message=message, filename=attachments.clean_filename(upload.filename),
+                                  content_type=media_type, size=len(upload.data), sha256=digest,
+                                  uploaded_by_id=actor.id if actor else None))
+
+
+def _check_title(title: str, errors: dict) -> str:
+    title = " ".join((title or "").split())
+    if len(title) < 3:
+        errors["title"] = [_("Please give a short title that says what is wrong.")]
+    elif len(title) > 200:
+        errors["title"] = [_("The title must be at most 200 characters.")]
+    return title
+
+
+def _check_level(name: str, value, errors: dict) -> int:
+    try:
+        value = int(value)
+    except (TypeError, ValueError):
+        value = 0
+    if value not in (1, 2, 3):
+        errors[name] = [_("Choose high, medium or low.")]
+    return value
+
+
+def _check_assignment(organization, team, assignee, errors: dict) -> None:
+    if team is not None and not team.active:
+        errors["team"] = [_("This team is no longer active.")]
+    if assignee is not None and (not assignee.is_staff or not assignee.active):
+        errors["assignee"] = [_("Tickets can only be assigned to active staff.")]
+
+
+def create_ticket(actor, *, kind: str, title: str, description: str = "", organization=None, requester=None,
+                  impact=2, urgency=2, category: str = "", affected_system: str = "", team=None, assignee=None,
+                  via: str = "web", uploads=(), watchers=(), major: bool = False, request_item=None,
+                  request_data: dict | None = None) -> Ticket:
+    errors: dict[str, list[str]] = {}
+    title = _check_title(title, errors)
+    if kind not in set(Kind):
+        errors["kind"] = [_("Unknown kind of ticket.")]
+    elif actor.is_client and kind not in CLIENT_KINDS:
+        errors["kind"] = [_("Clients open incidents and service requests.")]
+    impact, urgency = _check_level("impact", impact, errors), _check_level("urgency", urgency, errors)
+    if actor.is_client:
+        organization, requester, team, assignee, major = actor.organization, actor, None, None, False
+    elif organization is None:
+        errors["organization"] = [_("Choose the client organization.")]
+    elif not organization.active:
+        errors["organization"] = [_("This organization is no longer active.")]
+    if requester is not None and organization is not None and requester.organization_id != organization.id:
+        errors["requester"] = [_("The requester must be a contact of the organization.")]
+    _check_assignment(organization, team, assignee, errors)
+    checked = _check_uploads(uploads, errors)
+    if errors:
+        raise ValidationError(errors)
+
+    flow = workflow(kind)
+    status = "awaiting_approval" if request_item is not None and request_item.needs_approval else flow.initial
+    now = timeutil.utcnow()
+    ticket = Ticket(
+        kind=kind, number=next_number(kind), title=title, description=content.to_html(description),
+        status=status, is_open=flow.is_open(status), impact=impact, urgency=urgency,
+        priority=priority_for(impact, urgency, current_app.config.get("PRIORITY_MATRIX")),
+        category=(category or "").strip(), affected_system=(affected_system or "").strip(),
+        organization=organization, requester=requester, created_by=actor, team=team, assignee=assignee,
+        via=via, major=bool(major), last_activity_at=now, request_item=request_item,
+        request_data=request_data or {}, approval_status="pending" if status == "awaiting_approval" else None,
+        watchers=[w for w in watchers if w is not None],
+    )
+    db.session.add(ticket)
+    db.session.flush()
+    _record(ticket, actor, "created", None, ticket.number)
+    _attach(ticket, None, checked, actor)
+    search.reindex(ticket.id)
+    db.session.commit()
+    return ticket
+
+
+def _add_message(actor, ticket: Ticket, body: str, uploads, *, internal: bool, via: str) -> Message:
+    errors: dict[str, list[str]] = {}
+    html = content.to_html(body)
+    if not content.to_text(html) and not uploads:
+        errors["body"] = [_("Please write a message.")]
+    checked = _check_uploads(uploads, errors)
+    if errors:
+        raise ValidationError(errors)
+    text = content.to_text(html)
+    message = Message(ticket=ticket, author_id=actor.id if actor else None, internal=internal, body_html=html,
+                      body_text=text, via=via, created_at=timeutil.utcnow())
+    db.session.add(message)
+    db.session.flush()
+    _attach(ticket, message, checked, actor)
+    ticket.last_activity_at = message.created_at
+    return message
+
+
+def reply(actor, ticket: Ticket, body: str, uploads=(), via: str = "web") -> Message:
+    """A public message. A client's answer wakes a ticket that waited for them."""
+    _require_view(actor, ticket)
+    if ticket.status == "closed" or ticket.merged_into_id:
+        raise ValidationError.single("body", _("This ticket is closed. Reopen it or open a new ticket."))
+    message = _add_message(actor, ticket, body, uploads, internal=False, via=via)
+    if actor.is_client and ticket.status in ("pending", "resolved"):
+        _set_status(actor, ticket, "open")
+    if actor.is_staff and ticket.first_response_at is None:
+        ticket.first_response_at = message.created_at
+    search.reindex(ticket.id)
+    db.session.commit()
+    return message
+
+
+def add_note(actor, ticket: Ticket, body: str, uploads=(), via: str = "web") -> Message:
+    """An internal note: never shown to clients."""
+    _require_staff(actor)
+    message = _add_message(actor, ticket, body, uploads, internal=True, via=via)
+    search.reindex(ticket.id)
+    db.session.commit()
+    return message
+
+
+def _set_status(actor, ticket: Ticket, status: str) -> None:
+    _record(ticket, actor, "status", ticket.status, status)
+    now = timeutil.utcnow()
+    ticket.status = status
+    ticket.is_open = workflow(ticket.kind).is_open(status)
+    ticket.last_activity_at = now
+    if status == "resolved":
+        ticket.resolved_at = now
+    elif status == "closed":
+        ticket.closed_at = now
+    elif ticket.is_open:
+        ticket.resolved_at = ticket.closed_at = None
+
+
+def transition(actor, ticket: Ticket, status: str, *, resolution_code: str | None = None,
+               resolution: str | None = None, expected_version: int | None = None) -> None:
+    _require_view(actor, ticket)
+    _check_version(ticket, expected_version)
+    flow = workflow(ticket.kind)
+    if status not in flow.statuses:
+        raise ValidationError.single("status", _("Unknown status for this kind of ticket."))
+    step = flow.find(ticket.status, status, _side(actor))
+    if step is None:
+        raise ValidationError.single("status", _("A ticket cannot go from “%(old)s” to “%(new)s”.",
+                                                 old=STATUS_LABELS[ticket.status], new=STATUS_LABELS[status]))
+    errors: dict[str, list[str]] = {}
+    if "resolution_code" in step.requires and resolution_code not in RESOLUTION_CODES:
+        errors["resolution_code"] = [_("Choose how the ticket was resolved.")]
+    if "resolution" in step.requires and not (resolution or "").strip():
+        errors["resolution"] = [_("Describe the resolution: the client will read it.")]
+    if status == "open" and ticket.status == "resolved" and actor.is_client and ticket.resolved_at:
+        days = current_app.config["REOPEN_DAYS"]
+        if (timeutil.utcnow() - ticket.resolved_at).days >= days:
+            errors["status"] = [_("This ticket was resolved more than %(days)d days ago; please open a new one.",
+                                  days=days)]
+    if errors:
+        raise ValidationError(errors)
+    if step.requires:
+        if "resolution_code" in step.requires:
+            _record(ticket, actor, "resolution_code", ticket.resolution_code, resolution_code)
+            ticket.resolution_code = resolution_code
+        _record(ticket, actor, "resolution", None, resolution.strip())
+        ticket.resolution = resolution.strip()
+    _set_status(actor, ticket, status)
+    db.session.commit()
+
+
+def _display(value) -> str | None:
+    if value is None:
+        return None
+    return getattr(value, "name", None) or getattr(value, "number", None) or str(value)
+
+
+UPDATABLE = ("title", "impact", "urgency", "category", "affected_system", "major", "team", "assignee")
+
+
+def update_ticket(actor, ticket: Ticket, *, expected_version: int | None = None, **changes) -> list[str]:
+    """Change fields of a ticket (staff). Returns the names of the fields that changed.
+
+    With ``expected_version`` (the version the caller read), a ticket changed in
+    the meantime raises Conflict instead of being overwritten."""
+    _require_staff(actor)
+    unknown = set(changes) - set(UPDATABLE)
+    if unknown:
+        raise ValidationError({name: [_("This field cannot be changed.")] for name in sorted(unknown)})
+    _check_version(ticket, expected_version)
+    errors: dict[str, list[str]] = {}
+    if "title" in changes:
+        changes["title"] = _check_title(changes["title"], errors)
+    for level in ("impact", "urgency"):
+        if level in changes:
+            changes[level] = _check_level(level, changes[level], errors)
+    _check_assignment(ticket.organization, changes.get("team"), changes.get("assignee"), errors)
+    if errors:
+        raise ValidationError(errors)
+
+    changed = []
+    for name, new in changes.items():
+        if isinstance(new, str):
+            new = new.strip()
+        old = getattr(ticket, name)
+        if old == new:
+            continue
+        _record(ticket, actor, name, _display(old), _display(new))
+        setattr(ticket, name, new)
+        changed.append(name)
+    if {"impact", "urgency"} & set(changed):
+        priority = priority_for(ticket.impact, ticket.urgency, current_app.config.get("PRIORITY_MATRIX"))
+        if priority != ticket.priority:
+            _record(ticket, actor, "priority", f"P{ticket.priority}", f"P{priority}")
+            ticket.priority = priority
+            changed.append("priority")
+    if changed:
+        ticket.last_activity_at = timeutil.utcnow()
+        if "title" in changed:
+            search.reindex(ticket.id)
+        db.session.commit()
+    return changed
+
+
+def assign(actor, ticket: Ticket, *, team=None, assignee=None, expected_version: int | None = None) -> list[str]:
+    return update_ticket(actor, ticket, team=team, assignee=assignee, expected_version=expected_version)
+
+
+def link(actor, source: Ticket, target: Ticket, kind: str) -> Link:
+    _require_staff(actor)
+    if kind not in LINK_KINDS:
+        raise ValidationError.single("kind", _("Unknown kind of link."))
+    if source.id == target.id:
+        raise ValidationError.single("target", _("A ticket cannot be linked to itself."))
+    exists = db.session.scalar(sa.select(Link.id).where(
+        Link.source_id == source.id, Link.target_id == target.id, Link.kind == kind))
+    if exists:
+        raise ValidationError.single("target", _("These tickets are already linked this way."))
+    relation = Link(source=source, target=target, kind=kind, created_by_id=actor.id)
+    db.session.add(relation)
+    _record(source, actor, "link", None, f"{kind} {target.number}")
+    _record(target, actor, "linked_from", None, f"{source.number} {kind}")
+    source.last_activity_at = target.last_activity_at = timeutil.utcnow()
+    db.session.commit()
+    return relation
+
+
+def unlink(actor, relation: Link) -> None:
+    _require_staff(actor)
+    _record(relation.source, actor, "link", f"{relation.kind} {relation.target.number}", None)
+    _record(relation.target, actor, "linked_from", f"{relation.source.number} {relation.kind}", None)
+    db.session.delete(relation)
+    db.session.commit()
+
+
+def merge(actor, duplicate: Ticket, target: Ticket) -> None:
+    """Move a duplicate's conversation into the target and close it with a pointer."""
+    _require_staff(actor)
+    if duplicate.id == target.id:
+        raise ValidationError.single("target", _("A ticket cannot be merged into itself."))
+    if duplicate.organization_id != target.organization_id:
+        raise ValidationError.single("target", _("Only tickets of the same organization can be merged."))
+    if duplicate.merged_into_id or target.merged_into_id:
+        raise ValidationError.single("target", _("One of these tickets has already been merged."))
+    db.session.execute(sa.update(Message).where(Message.ticket_id == duplicate.id).values(ticket_id=target.id))
+    db.session.execute(sa.update(Attachment).where(Attachment.ticket_id == duplicate.id).values(ticket_id=target.id))
+    if duplicate.description:
+        db.session.add(Message(ticket_id=target.id, author_id=duplicate.requester_id, internal=False,
+                               body_html=duplicate.description, body_text=content.to_text(duplicate.description),
+                               via="merge", created_at=duplicate.created_at))
+    for watcher in duplicate.watchers:
+        if watcher not in target.watchers:
+            target.watchers.append(watcher)
+    if duplicate.requester is not None and duplicate.requester != target.requester \
+            and duplicate.requester not in target.watchers:
+        target.watchers.append(duplicate.requester)
+    db.session.add(Link(source=duplicate, target=target, kind="duplicate_of", created_by_id=actor.id))
+    _record(duplicate, actor, "merged_into", None, target.number)
+    _record(target, actor, "merged_from", None, duplicate.number)
+    duplicate.merged_into = target
+    if duplicate.is_open or duplicate.status == "resolved":
+        _set_status(actor, duplicate, "closed")
+    target.last_activity_at = timeutil.utcnow()
+    db.session.flush()
+    db.session.expire(target, ["messages", "attachments"])
+    search.reindex(duplicate.id, target.id)
+    db.session.commit()
+
+
+def watch(actor, ticket: Ticket, user, watching: bool = True) -> None:
+    """Add or remove a watcher: staff, or a contact of the ticket's organization."""
+    _require_view(actor, ticket)
+    if actor.is_client and user.id != actor.id and user.organization_id != actor.organization_id:
+        raise Forbidden()
+    if not user.is_staff and user.organization_id != ticket.organization_id:
+        raise ValidationError.single("watcher", _("Only staff and contacts of the organization can follow a ticket."))
+    if watching and user not in ticket.watchers:
+        ticket.watchers.append(user)
+        _record(ticket, actor, "watcher", None, user.name)
+    elif not watching and user in ticket.watchers:
+        ticket.watchers.remove(user)
+        _record(ticket, actor, "watcher", user.name, None)
+    db.session.commit()
+
+
+def log_time(actor, ticket: Ticket, *, minutes, billable: bool = True, note: str = "",
+             work_date: date | None = None) -> Worklog:
+    _require_staff(actor)
+    try:
+        minutes = int(minutes)
+    except (TypeError, ValueError):
+        minutes = 0
+    if not 1 <= minutes <= 24 * 60:
+        raise ValidationError.single("minutes", _("Give the time spent in minutes, between 1 and 1440."))
+    entry = Worklog(ticket_id=ticket.id, user_id=actor.id, minutes=minutes, billable=bool(billable),
+                    note=(note or "").strip()[:500], work_date=work_date or timeutil.utcnow().date())
+    db.session.add(entry)
+    _record(ticket, actor, "time", None, f"{minutes} min")
+    db.session.commit()
+    return entry

@@ -1,0 +1,156 @@
+"""The state machine of each ticket kind: statuses, allowed transitions, who may
+make them and what they require. Pure data and small functions; the services
+enforce it."""
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+
+
+class Kind(StrEnum):
+    INCIDENT = "incident"
+    REQUEST = "request"
+    PROBLEM = "problem"
+    CHANGE = "change"
+
+
+PREFIXES = {Kind.INCIDENT: "INC", Kind.REQUEST: "REQ", Kind.PROBLEM: "PRB", Kind.CHANGE: "CHG"}
+KIND_LABELS = {Kind.INCIDENT: _l("Incident"), Kind.REQUEST: _l("Service request"),
+               Kind.PROBLEM: _l("Problem"), Kind.CHANGE: _l("Change")}
+
+STATUS_LABELS = {
+    "new": _l("New"), "open": _l("Open"), "pending": _l("Waiting for the client"),
+    "awaiting_approval": _l("Awaiting approval"), "resolved": _l("Resolved"), "closed": _l("Closed"),
+    "investigating": _l("Investigating"), "known_error": _l("Known error"),
+    "draft": _l("Draft"), "submitted": _l("Submitted"), "assessment": _l("Assessment"),
+    "approved": _l("Approved"), "rejected": _l("Rejected"), "scheduled": _l("Scheduled"),
+    "implementing": _l("Implementing"), "review": _l("Review"),
+}
+
+RESOLUTION_CODES = {
+    "fixed": _l("Fixed"), "workaround": _l("Workaround given"), "configuration": _l("Configuration changed"),
+    "hardware_replaced": _l("Hardware replaced"), "no_fault": _l("No fault found"),
+    "duplicate": _l("Duplicate"), "client_side": _l("Cause on the client's side"), "cancelled": _l("Cancelled"),
+}
+
+LINK_KINDS = {
+    "caused_by": _l("caused by"), "fixed_by": _l("fixed by"), "related": _l("related to"),
+    "child_of": _l("child of"), "duplicate_of": _l("duplicate of"),
+}
+
+STAFF = "staff"
+CLIENT = "client"
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: frozenset[str]
+    target: str
+    who: frozenset[str] = frozenset({STAFF})
+    requires: tuple[str, ...] = ()  # fields that must be given, e.g. resolution_code
+
+
+@dataclass(frozen=True)
+class Workflow:
+    initial: str
+    statuses: tuple[str, ...]
+    final: frozenset[str]
+    transitions: tuple[Transition, ...] = field(default=())
+
+    def is_open(self, status: str) -> bool:
+        return status not in self.final
+
+    def find(self, source: str, target: str, who: str) -> Transition | None:
+        for transition in self.transitions:
+            if source in transition.source and transition.target == target and who in transition.who:
+                return transition
+        return None
+
+    def targets(self, source: str, who: str) -> list[str]:
+        return [t.target for t in self.transitions if source in t.source and who in t.who]
+
+
+def _t(sources: str, target: str, who=(STAFF,), requires=()) -> Transition:
+    return Transition(frozenset(sources.split()), target, frozenset(who), tuple(requires))
+
+
+_WORKING = "new open pending"
+_RESOLVE = ("resolution_code", "resolution")
+
+INCIDENT = Workflow(
+    initial="new",
+    statuses=("new", "open", "pending", "resolved", "closed"),
+    final=frozenset({"resolved", "closed"}),
+    transitions=(
+        _t("new pending", "open"),
+        _t("new open", "pending"),
+        _t(_WORKING, "resolved", requires=_RESOLVE),
+        _t(_WORKING, "closed", who=(CLIENT,)),  # "my problem is solved — close it"
+        _t("resolved", "closed", who=(STAFF, CLIENT)),
+        _t("resolved", "open", who=(STAFF, CLIENT)),  # reopen
+    ),
+)
+
+REQUEST = Workflow(
+    initial="new",
+    statuses=("awaiting_approval", "new", "open", "pending", "resolved", "closed"),
+    final=frozenset({"resolved", "closed"}),
+    transitions=(
+        _t("new pending", "open"),
+        _t("new open", "pending"),
+        _t(_WORKING, "resolved", requires=_RESOLVE),
+        _t(_WORKING + " awaiting_approval", "closed", who=(STAFF, CLIENT)),
+        _t("resolved", "closed", who=(STAFF, CLIENT)),
+        _t("resolved", "open", who=(STAFF, CLIENT)),
+    ),
+)
+
+PROBLEM = Workflow(
+    initial="new",
+    statuses=("new", "investigating", "known_error", "resolved", "closed"),
+    final=frozenset({"resolved", "closed"}),
+    transitions=(
+        _t("new", "investigating"),
+        _t("new investigating", "known_error"),
+        _t("new investigating known_error", "resolved", requires=("resolution",)),
+        _t("resolved", "closed"),
+        _t("resolved", "investigating"),
+    ),
+)
+
+CHANGE = Workflow(
+    initial="draft",
+    statuses=("draft", "submitted", "assessment", "awaiting_approval", "approved", "rejected", "scheduled",
+              "implementing", "review", "closed"),
+    final=frozenset({"rejected", "closed"}),
+    transitions=(
+        _t("draft", "submitted"),
+        _t("submitted", "assessment"),
+        _t("assessment", "awaiting_approval"),
+        _t("approved", "scheduled"),
+        _t("scheduled", "implementing"),
+        _t("implementing", "review"),
+        _t("review", "closed", requires=("resolution",)),
+        _t("draft submitted assessment", "closed", requires=("resolution",)),
+    ),
+)
+
+WORKFLOWS = {Kind.INCIDENT: INCIDENT, Kind.REQUEST: REQUEST, Kind.PROBLEM: PROBLEM, Kind.CHANGE: CHANGE}
+
+# impact × urgency → priority (1 = P1, the most urgent). 1 = high, 2 = medium, 3 = low.
+# PRIORITY_MATRIX in the configuration replaces it, in the same shape.
+DEFAULT_PRIORITY_MATRIX = {
+    1: {1: 1, 2: 2, 3: 3},
+    2: {1: 2, 2: 3, 3: 4},
+    3: {1: 3, 2: 4, 3: 4},
+}
+LEVEL_LABELS = {1: _l("High"), 2: _l("Medium"), 3: _l("Low")}
+
+
+def priority_for(impact: int, urgency: int, matrix: dict | None = None) -> int:
+    matrix = matrix or DEFAULT_PRIORITY_MATRIX
+    return int(matrix[int(impact)][int(urgency)])
+
+
+def workflow(kind: str) -> Workflow:
+    return WORKFLOWS[Kind(kind)]
