@@ -102,7 +102,9 @@ def _sqlite_connect(dbapi_connection, connection_record):
 
 
 def _sqlite_begin(conn):
-    conn.exec_driver_sql("BEGIN")
+    from app.transactions import IMMEDIATE
+
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(IMMEDIATE) else "BEGIN")
 
 
 def configure_extensions(app: Flask) -> None:

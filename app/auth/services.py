@@ -19,6 +19,7 @@ from app.config import LOCALES
 from app.errors import ValidationError
 from app.extensions import db
 from app.mail.addresses import normalize_address
+from app.transactions import begin_write
 
 RESET_SALT = "password-reset"
 
@@ -83,6 +84,7 @@ _DUMMY_HASH = generate_password_hash("not a password", method="scrypt")
 def authenticate(email: str, password: str) -> User:
     """The user with this e-mail and password, or LoginRefused with the same
     message whether the e-mail is unknown or the password wrong."""
+    begin_write()
     email = normalize_email(email)
     now = timeutil.utcnow()
     throttle = db.session.get(LoginThrottle, email)
@@ -118,6 +120,7 @@ def _set_password(user: User, password: str) -> None:
 
 
 def change_password(user: User, current: str, new: str) -> None:
+    begin_write()
     errors = password_problems(new, "new_password")
     if not user.password_hash or not check_password_hash(user.password_hash, current):
         errors["current_password"] = [_("The current password is not correct.")]
@@ -158,6 +161,7 @@ def request_password_reset(email: str) -> None:
 
 
 def reset_password(token: str, new: str) -> User:
+    begin_write()
     user = user_from_reset_token(token)
     errors = password_problems(new)
     if errors:
@@ -182,6 +186,7 @@ def _check_profile(locale, timezone, errors) -> None:
 
 
 def update_profile(user: User, *, name: str, phone: str = "", locale: str | None = None, timezone: str | None = None) -> None:
+    begin_write()
     errors: dict[str, list[str]] = {}
     if not (name or "").strip():
         errors["name"] = [_("Please give your name.")]
@@ -196,6 +201,7 @@ def update_profile(user: User, *, name: str, phone: str = "", locale: str | None
 
 
 def set_locale(user: User, locale: str) -> None:
+    begin_write()
     if locale not in LOCALES:
         raise ValidationError.single("locale", _("Unknown language."))
     user.locale = locale
@@ -227,6 +233,7 @@ def create_user(
     send_invitation: bool = True,
 ) -> User:
     """A new account. Without a password, the person is mailed a link to choose one."""
+    begin_write()
     email = normalize_email(email)
     errors: dict[str, list[str]] = {}
     _validate_account(None, email, name, role, organization, errors)
@@ -255,6 +262,7 @@ def create_user(
 
 def update_user(user: User, *, email: str, name: str, role: str, organization=None, teams=None,
                 phone: str = "", job_title: str = "", actor: User | None = None) -> None:
+    begin_write()
     email = normalize_email(email)
     errors: dict[str, list[str]] = {}
     _validate_account(user, email, name, role, organization, errors)
@@ -276,6 +284,7 @@ def update_user(user: User, *, email: str, name: str, role: str, organization=No
 
 def set_user_active(user: User, active: bool, *, actor: User) -> None:
     """Deactivate or reactivate an account. Accounts are never deleted."""
+    begin_write()
     if user.id == actor.id and not active:
         raise ValidationError.single("active", _("You cannot deactivate your own account."))
     user.active = active

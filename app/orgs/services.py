@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from app.errors import ValidationError
 from app.extensions import db
 from app.orgs.models import Organization, Team
+from app.transactions import begin_write
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,19}$")
 ORG_FIELDS = ("name", "email", "phone", "address", "website", "notes")
@@ -26,6 +27,7 @@ def _validate_org(org: Organization | None, code: str, name: str) -> dict[str, l
 
 
 def create_organization(*, code: str, name: str, **details) -> Organization:
+    begin_write()
     code = (code or "").strip().upper()
     errors = _validate_org(None, code, name or "")
     if errors:
@@ -37,6 +39,7 @@ def create_organization(*, code: str, name: str, **details) -> Organization:
 
 
 def update_organization(org: Organization, *, code: str, name: str, **details) -> None:
+    begin_write()
     code = (code or "").strip().upper()
     errors = _validate_org(org, code, name or "")
     if errors:
@@ -56,6 +59,7 @@ def _clean(details: dict) -> dict:
 
 def set_organization_active(org: Organization, active: bool) -> None:
     """Deactivating keeps everything; the organization's contacts can no longer log in."""
+    begin_write()
     org.active = active
     for contact in org.contacts:
         if not active and contact.active:
@@ -80,6 +84,7 @@ def _check_members(members) -> dict[str, list[str]]:
 
 
 def create_team(*, name: str, description: str = "", email: str = "", members=()) -> Team:
+    begin_write()
     errors = _validate_team(None, name or "") | _check_members(members)
     if errors:
         raise ValidationError(errors)
@@ -91,6 +96,7 @@ def create_team(*, name: str, description: str = "", email: str = "", members=()
 
 
 def update_team(team: Team, *, name: str, description: str = "", email: str = "", members=()) -> None:
+    begin_write()
     errors = _validate_team(team, name or "") | _check_members(members)
     if errors:
         raise ValidationError(errors)
@@ -100,5 +106,6 @@ def update_team(team: Team, *, name: str, description: str = "", email: str = ""
 
 
 def set_team_active(team: Team, active: bool) -> None:
+    begin_write()
     team.active = active
     db.session.commit()

@@ -16,8 +16,8 @@ from app.extensions import db
 from app.tickets import attachments, content, search
 from app.tickets.models import Attachment, Event, Link, Message, Ticket, Worklog
 from app.tickets.numbering import next_number
-from app.tickets.workflow import (CLIENT, LINK_KINDS, RESOLUTION_CODES, STAFF, STATUS_LABELS, Kind,
-                                  priority_for, workflow)
+from app.tickets.workflow import CLIENT, LINK_KINDS, RESOLUTION_CODES, STAFF, STATUS_LABELS, Kind, priority_for, workflow
+from app.transactions import begin_write
 
 CLIENT_KINDS = (Kind.INCIDENT, Kind.REQUEST)
 
@@ -45,10 +45,11 @@ def _require_staff(actor) -> None:
         raise Forbidden()
 
 
-def _record(ticket: Ticket, actor, field: str, old=None, new=None) -> None:
+def _record(ticket: Ticket, actor, field: str, old=None, new=None, version: int | None = None) -> None:
+    """An Event for one change; its version is the one the pending UPDATE of the ticket will give it."""
     db.session.add(Event(ticket_id=ticket.id, actor_id=actor.id if actor else None, field=field,
                          old_value=None if old is None else str(old), new_value=None if new is None else str(new),
-                         ticket_version=(ticket.version or 0) + 1))
+                         ticket_version=version or (ticket.version or 0) + 1))
 
 
 def _check_version(ticket: Ticket, expected_version: int | None) -> None:
@@ -110,6 +111,7 @@ def create_ticket(actor, *, kind: str, title: str, description: str = "", organi
                   impact=2, urgency=2, category: str = "", affected_system: str = "", team=None, assignee=None,
                   via: str = "web", uploads=(), watchers=(), major: bool = False, request_item=None,
                   request_data: dict | None = None) -> Ticket:
+    begin_write()
     errors: dict[str, list[str]] = {}
     title = _check_title(title, errors)
     if kind not in set(Kind):
@@ -145,7 +147,7 @@ def create_ticket(actor, *, kind: str, title: str, description: str = "", organi
     )
     db.session.add(ticket)
     db.session.flush()
-    _record(ticket, actor, "created", None, ticket.number)
+    _record(ticket, actor, "created", None, ticket.number, version=ticket.version)
     _attach(ticket, None, checked, actor)
     search.reindex(ticket.id)
     db.session.commit()
@@ -172,6 +174,7 @@ def _add_message(actor, ticket: Ticket, body: str, uploads, *, internal: bool, v
 
 def reply(actor, ticket: Ticket, body: str, uploads=(), via: str = "web") -> Message:
     """A public message. A client's answer wakes a ticket that waited for them."""
+    begin_write()
     _require_view(actor, ticket)
     if ticket.status == "closed" or ticket.merged_into_id:
         raise ValidationError.single("body", _("This ticket is closed. Reopen it or open a new ticket."))
@@ -187,6 +190,7 @@ def reply(actor, ticket: Ticket, body: str, uploads=(), via: str = "web") -> Mes
 
 def add_note(actor, ticket: Ticket, body: str, uploads=(), via: str = "web") -> Message:
     """An internal note: never shown to clients."""
+    begin_write()
     _require_staff(actor)
     message = _add_message(actor, ticket, body, uploads, internal=True, via=via)
     search.reindex(ticket.id)
@@ -210,6 +214,7 @@ def _set_status(actor, ticket: Ticket, status: str) -> None:
 
 def transition(actor, ticket: Ticket, status: str, *, resolution_code: str | None = None,
                resolution: str | None = None, expected_version: int | None = None) -> None:
+    begin_write()
     _require_view(actor, ticket)
     _check_version(ticket, expected_version)
     flow = workflow(ticket.kind)
@@ -255,6 +260,7 @@ def update_ticket(actor, ticket: Ticket, *, expected_version: int | None = None,
 
     With ``expected_version`` (the version the caller read), a ticket changed in
     the meantime raises Conflict instead of being overwritten."""
+    begin_write()
     _require_staff(actor)
     unknown = set(changes) - set(UPDATABLE)
     if unknown:
@@ -299,6 +305,7 @@ def assign(actor, ticket: Ticket, *, team=None, assignee=None, expected_version:
 
 
 def link(actor, source: Ticket, target: Ticket, kind: str) -> Link:
+    begin_write()
     _require_staff(actor)
     if kind not in LINK_KINDS:
         raise ValidationError.single("kind", _("Unknown kind of link."))
@@ -318,6 +325,7 @@ def link(actor, source: Ticket, target: Ticket, kind: str) -> Link:
 
 
 def unlink(actor, relation: Link) -> None:
+    begin_write()
     _require_staff(actor)
     _record(relation.source, actor, "link", f"{relation.kind} {relation.target.number}", None)
     _record(relation.target, actor, "linked_from", f"{relation.source.number} {relation.kind}", None)
@@ -327,6 +335,7 @@ def unlink(actor, relation: Link) -> None:
 
 def merge(actor, duplicate: Ticket, target: Ticket) -> None:
     """Move a duplicate's conversation into the target and close it with a pointer."""
+    begin_write()
     _require_staff(actor)
     if duplicate.id == target.id:
         raise ValidationError.single("target", _("A ticket cannot be merged into itself."))
@@ -361,6 +370,7 @@ def merge(actor, duplicate: Ticket, target: Ticket) -> None:
 
 def watch(actor, ticket: Ticket, user, watching: bool = True) -> None:
     """Add or remove a watcher: staff, or a contact of the ticket's organization."""
+    begin_write()
     _require_view(actor, ticket)
     if actor.is_client and user.id != actor.id and user.organization_id != actor.organization_id:
         raise Forbidden()
@@ -377,6 +387,7 @@ def watch(actor, ticket: Ticket, user, watching: bool = True) -> None:
 
 def log_time(actor, ticket: Ticket, *, minutes, billable: bool = True, note: str = "",
              work_date: date | None = None) -> Worklog:
+    begin_write()
     _require_staff(actor)
     try:
         minutes = int(minutes)
