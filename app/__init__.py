@@ -128,12 +128,16 @@ def configure_blueprints(app: Flask) -> None:
     from app.home import views as home_views
     from app.orgs import team_views
     from app.orgs import views as org_views
+    from app.requests import views as request_views
+    from app.tickets import views as ticket_views
 
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(home_views.bp)
     app.register_blueprint(org_views.bp, url_prefix="/organizations")
     app.register_blueprint(team_views.bp, url_prefix="/teams")
     app.register_blueprint(users_views.bp, url_prefix="/users")
+    app.register_blueprint(ticket_views.bp, url_prefix="/tickets")
+    app.register_blueprint(request_views.bp, url_prefix="/requests")
 
 
 def configure_cli(app: Flask) -> None:

@@ -52,6 +52,26 @@ def get_queue(name: str = "default") -> Queue:
     return Queue(name, connection=get_redis())
 
 
+def cached(key: str, seconds: int, compute):
+    """``compute()``'s result, kept in Redis for a few seconds (JSON-serializable values).
+    Without Redis the value is computed every time."""
+    import json
+
+    full_key = f"zayavka:cache:{key}"
+    try:
+        hit = get_redis().get(full_key)
+    except Exception:
+        return compute()
+    if hit is not None:
+        return json.loads(hit)
+    value = compute()
+    try:
+        get_redis().set(full_key, json.dumps(value), ex=seconds)
+    except Exception:
+        pass
+    return value
+
+
 # -- enqueueing ------------------------------------------------------------------
 
 def enqueue_after_commit(func: str, *args, queue: str = "default", **kwargs) -> None:

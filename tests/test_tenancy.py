@@ -9,12 +9,15 @@ import sqlalchemy as sa
 
 from app.auth.models import User
 from app.orgs.models import Organization, Team
+from app.tickets.models import Link, Ticket
+from tests.factories import make_ticket
 from tests.helpers import csrf_from, text
 
 # Pages any logged-in user may open; they still must not show org B's data.
 OPEN_TO_CLIENTS = {
     "static", "bootstrap.static", "home.index", "auth.login", "auth.logout", "auth.forgot_password",
     "auth.reset_password", "auth.profile", "auth.change_password", "auth.set_language",
+    "requests.approvals",  # a client admin's own organization's requests
 }
 
 
@@ -24,16 +27,39 @@ def snapshot(db):
     org = db.session.scalar(sa.select(Organization).where(Organization.code == "GLOBEX"))
     contacts = db.session.scalars(sa.select(User).where(User.organization_id == org.id).order_by(User.id))
     teams = db.session.scalars(sa.select(Team).order_by(Team.id))
+    tickets = db.session.scalars(sa.select(Ticket).where(Ticket.organization_id == org.id).order_by(Ticket.id))
     return (
+        [(t.number, t.title, t.status, t.version, len(t.messages), len(t.attachments)) for t in tickets],
+        db.session.scalar(sa.select(sa.func.count()).select_from(Link)),
         [(c.email, c.name, c.role, c.active, c.password_hash, c.session_version) for c in contacts],
         (org.code, org.name, org.active, org.notes),
         [(t.name, t.active, [m.id for m in t.members]) for t in teams],
     )
 
 
-def fill(rule, org_b, users, team):
+def org_b_ticket(users, org_b):
+    """A ticket of organization B with everything that hangs on a ticket."""
+    from app.requests import services as catalog
+    from app.tickets import services as tickets
+    from app.tickets.attachments import Upload
+    from app.tickets.workspace import save_filter
+
+    ticket = make_ticket(users["other_user"], title="Globex secret outage",
+                         uploads=[Upload("globex-secret.log", b"Secret: Globex log")])
+    other = make_ticket(users["other_user"], title="Globex second secret")
+    tickets.link(users["agent"], ticket, other, "related")
+    tickets.log_time(users["agent"], ticket, minutes=5)
+    item = catalog.save_item(users["admin"], None, name="Globex-only item", fields=[], organizations=[org_b],
+                             needs_approval=True)
+    catalog.order(users["other_user"], item, values={"Secret": "Globex approval"})
+    saved = save_filter(users["agent"], "Globex view", "organization=%d" % org_b.id)
+    return {"number": ticket.number, "attachment_id": ticket.attachments[0].id,
+            "link_id": tickets.db.session.scalar(sa.select(Link.id)), "item_id": item.id, "filter_id": saved.id}
+
+
+def fill(rule, org_b, users, team, extra):
     values = {"org_id": org_b.id, "user_id": users["other_user"].id, "team_id": team.id,
-              "token": "forged-token", "action": "deactivate", "filename": "css/app.css"}
+              "token": "forged-token", "action": "deactivate", "filename": "css/app.css", **extra}
     missing = set(rule.arguments) - set(values)
     assert not missing, f"{rule.rule}: teach the isolation test how to fill {missing}"
     _, path = rule.build({name: values[name] for name in rule.arguments}, append_unknown=False)
@@ -43,14 +69,16 @@ def fill(rule, org_b, users, team):
 def test_every_url_keeps_organization_b_private(app, login, users, org_a, org_b, team, db):
     org_b.notes = "Secret: Globex core switch password"
     db.session.commit()
+    extra = org_b_ticket(users, org_b)
     before = snapshot(db)
     client = login("client_admin")
     token = csrf_from(text(client.get("/profile")))
-    secrets = [org_b.name, users["other_user"].email, users["other_admin"].email, "Secret: Globex"]
+    secrets = [org_b.name, users["other_user"].email, users["other_admin"].email, "Secret: Globex",
+               "Globex secret outage", "globex-secret.log", "Globex approval", extra["number"] + "<"]
 
     tried = 0
     for rule in app.url_map.iter_rules():
-        path = fill(rule, org_b, users, team)
+        path = fill(rule, org_b, users, team, extra)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             if rule.endpoint == "auth.logout":
                 continue  # would end the session; it touches no organization's data
@@ -62,7 +90,8 @@ def test_every_url_keeps_organization_b_private(app, login, users, org_a, org_b,
             for secret in secrets:
                 assert secret not in body, f"{method} {path} shows {secret!r}"
             if rule.endpoint not in OPEN_TO_CLIENTS:
-                assert response.status_code in (403, 404), f"{method} {path} answered {response.status_code}"
+                refused = (401, 403, 404) if path.startswith("/api/") else (403, 404)
+                assert response.status_code in refused, f"{method} {path} answered {response.status_code}"
     assert tried > 25
     assert snapshot(db) == before
     assert client.get("/").status_code == 200  # the walk did not end the client's own session

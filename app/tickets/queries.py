@@ -35,6 +35,11 @@ def get_ticket(user, number: str) -> Ticket:
     return ticket
 
 
+def find_ticket(user, number: str) -> Ticket | None:
+    """Like get_ticket, but None instead of 404: for a number typed into a form."""
+    return db.session.scalar(tickets_visible_to(user).where(Ticket.number == (number or "").strip().upper()))
+
+
 def messages_for(user, ticket: Ticket) -> list[Message]:
     stmt = (sa.select(Message).where(Message.ticket_id == ticket.id)
             .options(selectinload(Message.author), selectinload(Message.attachments)).order_by(Message.id))
@@ -81,7 +86,7 @@ def minutes_logged(ticket: Ticket) -> int:
 class TicketFilter:
     """The workspace's filters, as they come from a query string or the API."""
 
-    view: str = "all_open"  # mine | team | unassigned | all_open | all
+    view: str = "open"  # mine | my_teams | unassigned | open | all
     kind: str = ""
     status: str = ""
     priority: int | None = None
@@ -90,18 +95,18 @@ class TicketFilter:
     assignee_id: int | None = None
     q: str = ""
     sort: str = "priority"
-    team_ids: list[int] = field(default_factory=list)  # the viewer's teams, for view=team
+    team_ids: list[int] = field(default_factory=list)  # the viewer's teams, for view=my_teams
 
 
 def filtered(user, flt: TicketFilter) -> sa.Select:
     stmt = tickets_visible_to(user)
     if flt.view == "mine":
         stmt = stmt.where(Ticket.assignee_id == user.id, Ticket.is_open.is_(True))
-    elif flt.view == "team":
+    elif flt.view == "my_teams":
         stmt = stmt.where(Ticket.team_id.in_(flt.team_ids or [-1]), Ticket.is_open.is_(True))
     elif flt.view == "unassigned":
         stmt = stmt.where(Ticket.assignee_id.is_(None), Ticket.is_open.is_(True))
-    elif flt.view == "all_open":
+    elif flt.view == "open":
         stmt = stmt.where(Ticket.is_open.is_(True))
     if flt.kind:
         stmt = stmt.where(Ticket.kind == flt.kind)

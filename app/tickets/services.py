@@ -16,7 +16,17 @@ from app.extensions import db
 from app.tickets import attachments, content, search
 from app.tickets.models import Attachment, Event, Link, Message, Ticket, Worklog
 from app.tickets.numbering import next_number
-from app.tickets.workflow import CLIENT, LINK_KINDS, RESOLUTION_CODES, STAFF, STATUS_LABELS, Kind, priority_for, workflow
+from app.tickets.workflow import (
+    CLIENT,
+    LINK_KINDS,
+    RESOLUTION_CODES,
+    STAFF,
+    STATUS_LABELS,
+    Kind,
+    levels_for,
+    priority_for,
+    workflow,
+)
 from app.transactions import begin_write
 
 CLIENT_KINDS = (Kind.INCIDENT, Kind.REQUEST)
@@ -401,3 +411,49 @@ def log_time(actor, ticket: Ticket, *, minutes, billable: bool = True, note: str
     _record(ticket, actor, "time", None, f"{minutes} min")
     db.session.commit()
     return entry
+
+
+def record_approval(actor, ticket: Ticket, approve: bool, comment: str = "") -> None:
+    """An approver's decision on a request waiting for it (who may decide is the caller's check)."""
+    begin_write()
+    if ticket.status != "awaiting_approval":
+        raise ValidationError.single("status", _("This request is not waiting for approval."))
+    decision = "approved" if approve else "rejected"
+    comment = (comment or "").strip()
+    _record(ticket, actor, "approval", "pending", f"{decision}: {comment}" if comment else decision)
+    ticket.approval_status = decision
+    if approve:
+        _set_status(actor, ticket, "new")
+    else:
+        ticket.resolution_code, ticket.resolution = "cancelled", comment or _("Rejected by the approver.")
+        _set_status(actor, ticket, "closed")
+    db.session.commit()
+
+
+def bulk_apply(actor, tickets, action: str, *, team=None, assignee=None, status: str | None = None,
+               priority: int | None = None, problem: Ticket | None = None) -> dict[str, str]:
+    """Apply one action to many tickets, each in its own transaction.
+    Returns the tickets it could not change, with the reason."""
+    _require_staff(actor)
+    refused: dict[str, str] = {}
+    for ticket in tickets:
+        try:
+            if action == "assign":
+                changes = {k: v for k, v in (("team", team), ("assignee", assignee)) if v is not None}
+                update_ticket(actor, ticket, **changes)
+            elif action == "status":
+                transition(actor, ticket, status or "")
+            elif action == "priority":
+                impact, urgency = levels_for(int(priority or 0), current_app.config.get("PRIORITY_MATRIX"))
+                update_ticket(actor, ticket, impact=impact, urgency=urgency)
+            elif action == "link":
+                if problem is None or problem.kind != Kind.PROBLEM:
+                    raise ValidationError.single("problem", _("Give the number of a problem."))
+                link(actor, ticket, problem, "caused_by")
+            else:
+                raise ValidationError.single("action", _("Unknown action."))
+        except (ValidationError, ValueError) as error:
+            db.session.rollback()
+            messages = error.errors if isinstance(error, ValidationError) else {"priority": [str(error)]}
+            refused[ticket.number] = " ".join(str(m) for msgs in messages.values() for m in msgs)
+    return refused

@@ -154,3 +154,12 @@ def priority_for(impact: int, urgency: int, matrix: dict | None = None) -> int:
 
 def workflow(kind: str) -> Workflow:
     return WORKFLOWS[Kind(kind)]
+
+
+def levels_for(priority: int, matrix: dict | None = None) -> tuple[int, int]:
+    """An (impact, urgency) pair that gives this priority: the most balanced one."""
+    matrix = matrix or DEFAULT_PRIORITY_MATRIX
+    pairs = [(i, u) for i in (1, 2, 3) for u in (1, 2, 3) if priority_for(i, u, matrix) == int(priority)]
+    if not pairs:
+        raise ValueError(f"no impact and urgency give P{priority}")
+    return min(pairs, key=lambda pair: (abs(pair[0] - pair[1]), pair))

@@ -5,3 +5,49 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+
+// Workspace list: select all rows; show only the bulk fields of the chosen action.
+const selectAll = document.getElementById("select-all");
+if (selectAll) {
+  selectAll.addEventListener("change", () => {
+    document.querySelectorAll(".row-check").forEach((box) => { box.checked = selectAll.checked; });
+  });
+}
+const bulkAction = document.querySelector("#bulk-form select[name=action]");
+function showBulkFields() {
+  document.querySelectorAll("#bulk-form [data-bulk]").forEach((field) => {
+    field.classList.toggle("d-none", field.dataset.bulk !== bulkAction.value);
+  });
+}
+if (bulkAction) {
+  bulkAction.addEventListener("change", showBulkFields);
+  showBulkFields();
+}
+
+// Ticket page: a canned response goes into the reply box where the cursor is.
+const canned = document.getElementById("canned-select");
+if (canned) {
+  canned.addEventListener("change", () => {
+    const box = document.querySelector("#reply textarea[name=body]");
+    if (canned.value && box) {
+      const at = box.selectionStart ?? box.value.length;
+      box.value = box.value.slice(0, at) + canned.value + box.value.slice(at);
+      box.focus();
+    }
+    canned.value = "";
+  });
+}
+
+// Ticket page: status buttons; resolving asks for the resolution first.
+const transitionForm = document.getElementById("transition-form");
+document.querySelectorAll("[data-transition]").forEach((button) => {
+  button.addEventListener("click", () => {
+    transitionForm.querySelector("input[name=status]").value = button.dataset.transition;
+    if (button.dataset.needsResolution === "yes") {
+      transitionForm.classList.remove("d-none");
+      transitionForm.querySelector("select, textarea").focus();
+    } else {
+      transitionForm.requestSubmit();
+    }
+  });
+});

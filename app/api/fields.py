@@ -1,0 +1,64 @@
+"""marshmallow fields and a base schema for the API's input, speaking the user's language.
+
+marshmallow's own messages are English constants; these classes give every
+error a message through flask_babel, so a Ukrainian script author reads
+Ukrainian field errors. Output schemas use plain marshmallow fields.
+"""
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, fields, validate
+
+_COMMON = {
+    "required": _l("This field is required."),
+    "null": _l("This field may not be null."),
+    "validator_failed": _l("Invalid value."),
+}
+
+
+class Str(fields.String):
+    default_error_messages = {**_COMMON, "invalid": _l("Not a valid string."),
+                              "invalid_utf8": _l("Not a valid UTF-8 string.")}
+
+
+class Int(fields.Integer):
+    default_error_messages = {**_COMMON, "invalid": _l("Not a valid integer."), "too_large": _l("Number too large.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("strict", True)  # JSON has numbers: "3" or 3.5 is a mistake, not a 3
+        super().__init__(**kwargs)
+
+
+class FormInt(Int):
+    """An integer from a query string or a form, where every value is text."""
+
+    def __init__(self, **kwargs):
+        super().__init__(strict=False, **kwargs)
+
+
+class Bool(fields.Boolean):
+    default_error_messages = {**_COMMON, "invalid": _l("Not a valid boolean.")}
+
+
+class List(fields.List):
+    default_error_messages = {**_COMMON, "invalid": _l("Not a valid list.")}
+
+
+class Date(fields.Date):
+    default_error_messages = {**_COMMON, "invalid": _l("Not a valid date (YYYY-MM-DD).")}
+
+
+def one_of(choices) -> validate.OneOf:
+    return validate.OneOf(list(choices), error=_l("Must be one of: {choices}."))
+
+
+def length(maximum: int) -> validate.Length:
+    return validate.Length(max=maximum, error=_l("At most {max} characters."))
+
+
+def at_least(minimum: int, maximum: int) -> validate.Range:
+    return validate.Range(min=minimum, max=maximum, error=_l("Must be between {min} and {max}."))
+
+
+class InputSchema(Schema):
+    """What a caller sends: unknown fields are refused (422), by name."""
+
+    error_messages = {"unknown": _l("Unknown field."), "type": _l("Invalid input type: send a JSON object.")}

@@ -1,0 +1,41 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+FIELDS_HELP = _l("One field per line: name | label | type | required or optional | choices, comma-separated | help. "
+                 "Types: text, textarea, number, choice, date.")
+
+
+def _int_or_none(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class ItemForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    category = StringField(_l("Category"), validators=[Optional(), Length(max=60)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    fields = TextAreaField(_l("Form fields"), validators=[Optional(), Length(max=20_000)], description=FIELDS_HELP)
+    team = SelectField(_l("Team that fulfils it"), coerce=_int_or_none, validators=[Optional()])
+    organizations = SelectMultipleField(_l("Offered to"), coerce=int, validators=[Optional()],
+                                        description=_l("None chosen: every organization."))
+    needs_approval = BooleanField(_l("Needs the client admin's approval before work starts"))
+    active = BooleanField(_l("Can be ordered"), default=True)
+    submit = SubmitField(_l("Save"))
+
+
+class OrderForFields(FlaskForm):
+    """Who orders, when an agent orders for a client (posted with the order form, which carries the CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    organization = SelectField(_l("Organization"), coerce=_int_or_none, validators=[DataRequired()])
+    requester = SelectField(_l("Requester"), coerce=_int_or_none, validators=[Optional()])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=10_000)])
+
+
+class DecisionForm(FlaskForm):
+    comment = StringField(_l("Comment"), validators=[Optional(), Length(max=1000)])
+    approve = SubmitField(_l("Approve"))
+    reject = SubmitField(_l("Reject"))

@@ -1,0 +1,48 @@
+"""Canned responses: prepared answers per team, with placeholders filled per ticket."""
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app.errors import ValidationError
+from app.extensions import db
+from app.tickets.models import CannedResponse
+from app.transactions import begin_write
+
+PLACEHOLDERS = ("{ticket}", "{title}", "{requester}", "{organization}", "{agent}")
+
+
+def available_to(user) -> list[CannedResponse]:
+    """The user's teams' answers and the ones for everybody."""
+    team_ids = [t.id for t in user.teams]
+    return list(db.session.scalars(sa.select(CannedResponse).where(
+        CannedResponse.active.is_(True),
+        sa.or_(CannedResponse.team_id.is_(None), CannedResponse.team_id.in_(team_ids or [-1])))
+        .order_by(CannedResponse.title)))
+
+
+def render(response: CannedResponse, ticket, agent) -> str:
+    values = {
+        "{ticket}": ticket.number, "{title}": ticket.title,
+        "{requester}": ticket.requester.name if ticket.requester else "",
+        "{organization}": ticket.organization.name, "{agent}": agent.name,
+    }
+    body = response.body
+    for placeholder, value in values.items():
+        body = body.replace(placeholder, value)
+    return body
+
+
+def save(response: CannedResponse | None, *, title: str, body: str, team=None, active: bool = True) -> CannedResponse:
+    begin_write()
+    errors = {}
+    if not (title or "").strip():
+        errors["title"] = [_("Please give a title.")]
+    if not (body or "").strip():
+        errors["body"] = [_("Please write the answer.")]
+    if errors:
+        raise ValidationError(errors)
+    if response is None:
+        response = CannedResponse()
+        db.session.add(response)
+    response.title, response.body, response.team, response.active = title.strip(), body.strip(), team, active
+    db.session.commit()
+    return response

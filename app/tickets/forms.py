@@ -1,0 +1,102 @@
+"""Forms of the agent workspace. Shape only: the rules live in services."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from app.forms import choices
+from app.tickets.workflow import LEVEL_LABELS, LINK_KINDS, RESOLUTION_CODES
+
+LEVELS = [(str(k), v) for k, v in LEVEL_LABELS.items()]
+
+
+def _int_or_none(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class NewTicketForm(FlaskForm):
+    kind = SelectField(_l("Kind"))
+    organization = SelectField(_l("Organization"), coerce=_int_or_none, validators=[DataRequired()])
+    requester = SelectField(_l("Requester"), coerce=_int_or_none, validators=[Optional()])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=100_000)],
+                                description=_l("Markdown: **bold**, `code`, indented blocks for command output."))
+    impact = SelectField(_l("Impact"), choices=choices(LEVELS), default="2")
+    urgency = SelectField(_l("Urgency"), choices=choices(LEVELS), default="2")
+    category = StringField(_l("Category"), validators=[Optional(), Length(max=60)])
+    affected_system = StringField(_l("Affected system"), validators=[Optional(), Length(max=200)],
+                                  description=_l("The server, service or device, e.g. web-01."))
+    team = SelectField(_l("Team"), coerce=_int_or_none, validators=[Optional()])
+    assignee = SelectField(_l("Assignee"), coerce=_int_or_none, validators=[Optional()])
+    major = BooleanField(_l("Major incident"))
+    attachments = MultipleFileField(_l("Attachments"))
+    submit = SubmitField(_l("Create ticket"))
+
+
+class ReplyForm(FlaskForm):
+    body = TextAreaField(_l("Message"), validators=[Length(max=100_000)])
+    internal = BooleanField(_l("Internal note (not shown to the client)"))
+    attachments = MultipleFileField(_l("Attachments"))
+    submit = SubmitField(_l("Send"))
+
+
+class TransitionForm(FlaskForm):
+    status = HiddenField(validators=[DataRequired()])
+    resolution_code = SelectField(_l("Resolution"), choices=choices([("", "—"), *RESOLUTION_CODES.items()]),
+                                  validators=[Optional()])
+    resolution = TextAreaField(_l("What was done"), validators=[Optional(), Length(max=20_000)])
+    version = HiddenField()
+    submit = SubmitField(_l("Change status"))
+
+
+class UpdateForm(FlaskForm):
+    impact = SelectField(_l("Impact"), choices=choices(LEVELS))
+    urgency = SelectField(_l("Urgency"), choices=choices(LEVELS))
+    category = StringField(_l("Category"), validators=[Optional(), Length(max=60)])
+    affected_system = StringField(_l("Affected system"), validators=[Optional(), Length(max=200)])
+    team = SelectField(_l("Team"), coerce=_int_or_none, validators=[Optional()])
+    assignee = SelectField(_l("Assignee"), coerce=_int_or_none, validators=[Optional()])
+    major = BooleanField(_l("Major incident"))
+    version = HiddenField()
+    submit = SubmitField(_l("Save"))
+
+
+class LinkForm(FlaskForm):
+    kind = SelectField(_l("Link"), choices=choices(LINK_KINDS.items()))
+    target = StringField(_l("Ticket number"), validators=[DataRequired(), Length(max=24)])
+    submit = SubmitField(_l("Link"))
+
+
+class MergeForm(FlaskForm):
+    target = StringField(_l("Merge into ticket"), validators=[DataRequired(), Length(max=24)],
+                         description=_l("This ticket's conversation moves there, and this ticket is closed."))
+    submit = SubmitField(_l("Merge"))
+
+
+class WorklogForm(FlaskForm):
+    minutes = IntegerField(_l("Minutes"), validators=[DataRequired(), NumberRange(min=1, max=1440)])
+    billable = BooleanField(_l("Billable"), default=True)
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
+    work_date = DateField(_l("Date"), validators=[Optional()])
+    submit = SubmitField(_l("Log time"))
+
+
+class BulkForm(FlaskForm):
+    numbers = HiddenField()  # filled from the checked rows; also sent as repeated "ticket" fields
+    action = SelectField(_l("Action"), choices=choices([
+        ("assign", _l("Assign")), ("status", _l("Change status")), ("priority", _l("Change priority")),
+        ("link", _l("Link to a problem"))]))
+    team = SelectField(_l("Team"), coerce=_int_or_none, validators=[Optional()])
+    assignee = SelectField(_l("Assignee"), coerce=_int_or_none, validators=[Optional()])
+    status = SelectField(_l("Status"), validators=[Optional()])
+    priority = SelectField(_l("Priority"), choices=choices([(str(p), f"P{p}") for p in (1, 2, 3, 4)]),
+                           validators=[Optional()])
+    problem = StringField(_l("Problem number"), validators=[Optional(), Length(max=24)])
+    submit = SubmitField(_l("Apply to selected"))
+
+
+class SavedFilterForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
+    query = HiddenField()
+    submit = SubmitField(_l("Save this view"))

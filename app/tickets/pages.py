@@ -1,0 +1,38 @@
+"""The ticket page of the workspace: everything it shows, gathered in one place
+so that a form that failed can be shown again with its errors."""
+from flask import render_template
+from flask_login import current_user
+
+from app.tickets import canned, queries, workspace
+from app.tickets.forms import LinkForm, MergeForm, ReplyForm, TransitionForm, UpdateForm, WorklogForm
+from app.tickets.workflow import KIND_LABELS, LEVEL_LABELS, LINK_KINDS, RESOLUTION_CODES, STAFF, STATUS_LABELS, workflow
+
+
+def timeline(messages, events):
+    """Messages and history in the order they happened (creation first)."""
+    items = [(m.created_at, 1, "message", m) for m in messages]
+    items += [(e.created_at, 0, "event", e) for e in events]
+    return [(kind, item) for _, _, kind, item in sorted(items, key=lambda row: (row[0], row[1]))]
+
+
+def ticket_page(ticket, *, reply_form=None, transition_form=None, update_form=None, link_form=None,
+                merge_form=None, worklog_form=None, conflict=None):
+    if update_form is None:
+        update_form = UpdateForm(obj=ticket, team=ticket.team_id, assignee=ticket.assignee_id,
+                                 impact=str(ticket.impact), urgency=str(ticket.urgency))
+    update_form.team.choices, update_form.assignee.choices = workspace.team_choices(), workspace.staff_choices()
+    update_form.version.data = ticket.version
+    messages = queries.messages_for(current_user, ticket)
+    events = queries.events_of(ticket)
+    return render_template(
+        "tickets/detail.html", ticket=ticket, timeline=timeline(messages, events), events=events,
+        ticket_files=[a for a in queries.ticket_attachments(current_user, ticket) if a.message_id is None],
+        links=queries.links_of(ticket), minutes=queries.minutes_logged(ticket),
+        targets=workflow(ticket.kind).targets(ticket.status, STAFF),
+        canned=[(c.title, canned.render(c, ticket, current_user)) for c in canned.available_to(current_user)],
+        reply_form=reply_form or ReplyForm(), transition_form=transition_form or TransitionForm(),
+        update_form=update_form, link_form=link_form or LinkForm(), merge_form=merge_form or MergeForm(),
+        worklog_form=worklog_form or WorklogForm(), conflict=conflict,
+        status_labels=STATUS_LABELS, kind_labels=KIND_LABELS, level_labels=LEVEL_LABELS,
+        link_labels=LINK_KINDS, resolution_labels=RESOLUTION_CODES,
+    )

@@ -1,0 +1,272 @@
+"""The agent workspace: ticket lists, the ticket page and what agents do there."""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from app.auth import permissions
+from app.auth.models import User
+from app.errors import ValidationError
+from app.extensions import db
+from app.forms import map_errors
+from app.orgs.models import Organization, Team
+from app.tickets import attachments, queries, services, workspace
+from app.tickets.forms import (
+    BulkForm,
+    LinkForm,
+    MergeForm,
+    NewTicketForm,
+    ReplyForm,
+    SavedFilterForm,
+    TransitionForm,
+    UpdateForm,
+    WorklogForm,
+)
+from app.tickets.pages import ticket_page
+from app.tickets.workflow import KIND_LABELS, STATUS_LABELS, Kind
+
+bp = Blueprint("tickets", __name__)
+
+
+@bp.before_request
+@login_required
+@permissions.staff_required
+def require_staff():
+    pass
+
+
+SORT_LABELS = {"priority": _l("Priority, oldest first"), "updated": _l("Last update"),
+               "newest": _l("Newest"), "oldest": _l("Oldest")}
+
+
+@bp.context_processor
+def workspace_context():
+    return {"status_labels": STATUS_LABELS, "kind_choices": list(KIND_LABELS.items()),
+            "sort_choices": list(SORT_LABELS.items()), "major_incidents": workspace.major_incidents()}
+
+
+def uploads_from(field) -> list[attachments.Upload]:
+    return [attachments.Upload(f.filename, f.read()) for f in field.data or [] if f and f.filename]
+
+
+@bp.route("/")
+def index():
+    flt = workspace.filter_from_args(current_user, request.args)
+    page = queries.page_of(current_user, flt, request.args.get("cursor"), current_app.config["TICKET_PAGE_SIZE"])
+    bulk = BulkForm()
+    bulk.team.choices, bulk.assignee.choices = workspace.team_choices(), workspace.staff_choices()
+    bulk.status.choices = [("", "—"), *STATUS_LABELS.items()]
+    return render_template("tickets/index.html", page=page, flt=flt, counts=workspace.view_counts(current_user),
+                           views=workspace.VIEWS, bulk=bulk, saved=workspace.saved_filters(current_user),
+                           save_form=SavedFilterForm(query=workspace.query_string(request.args)),
+                           teams=workspace.team_choices(), staff=workspace.staff_choices(),
+                           organizations=workspace.organization_choices(), qs=workspace.query_string)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    form = NewTicketForm(kind=request.args.get("kind", "incident"))
+    form.kind.choices = [(k.value, KIND_LABELS[k]) for k in Kind]
+    form.organization.choices = workspace.organization_choices()
+    form.requester.choices = workspace.requester_choices()
+    form.team.choices, form.assignee.choices = workspace.team_choices(), workspace.staff_choices()
+    if form.validate_on_submit():
+        values = {name: getattr(form, name).data for name in (
+            "kind", "title", "description", "impact", "urgency", "category", "affected_system", "major")}
+        try:
+            ticket = services.create_ticket(
+                current_user, organization=_get(Organization, form.organization.data),
+                requester=_get(User, form.requester.data), team=_get(Team, form.team.data),
+                assignee=_get(User, form.assignee.data), uploads=uploads_from(form.attachments), **values)
+        except ValidationError as error:
+            map_errors(form, error.errors)
+        else:
+            flash(_("Ticket %(number)s created.", number=ticket.number), "success")
+            return redirect(url_for("tickets.detail", number=ticket.number))
+    return render_template("tickets/new.html", form=form)
+
+
+def _get(model, pk):
+    return db.session.get(model, pk) if pk else None
+
+
+@bp.route("/bulk", methods=["POST"])
+def bulk():
+    form = BulkForm()
+    form.team.choices, form.assignee.choices = workspace.team_choices(), workspace.staff_choices()
+    form.status.choices = [("", "—"), *STATUS_LABELS.items()]
+    numbers = request.form.getlist("ticket")
+    if not form.validate_on_submit() or not numbers:
+        flash(_("Choose some tickets and an action."), "warning")
+        return redirect(request.referrer or url_for("tickets.index"))
+    tickets = [queries.get_ticket(current_user, n) for n in numbers]
+    problem = queries.find_ticket(current_user, form.problem.data) if form.problem.data else None
+    refused = services.bulk_apply(current_user, tickets, form.action.data, team=_get(Team, form.team.data),
+                                  assignee=_get(User, form.assignee.data), status=form.status.data,
+                                  priority=form.priority.data, problem=problem)
+    done = len(tickets) - len(refused)
+    flash(_("%(done)d of %(total)d tickets changed.", done=done, total=len(tickets)), "success" if done else "warning")
+    for number, reason in refused.items():
+        flash(f"{number}: {reason}", "danger")
+    return redirect(request.referrer or url_for("tickets.index"))
+
+
+@bp.route("/filters", methods=["POST"])
+def save_filter():
+    form = SavedFilterForm()
+    if form.validate_on_submit():
+        workspace.save_filter(current_user, form.name.data, form.query.data)
+        flash(_("View saved."), "success")
+    return redirect(url_for("tickets.index") + ("?" + form.query.data if form.query.data else ""))
+
+
+@bp.route("/filters/<int:filter_id>/delete", methods=["POST"])
+def delete_filter(filter_id):
+    workspace.delete_filter(current_user, filter_id)
+    return redirect(url_for("tickets.index"))
+
+
+@bp.route("/<number>")
+def detail(number):
+    return ticket_page(queries.get_ticket(current_user, number))
+
+
+@bp.route("/<number>/reply", methods=["POST"])
+def reply(number):
+    ticket = queries.get_ticket(current_user, number)
+    form = ReplyForm()
+    if not form.validate_on_submit():
+        return ticket_page(ticket, reply_form=form), 400
+    write = services.add_note if form.internal.data else services.reply
+    try:
+        write(current_user, ticket, form.body.data, uploads_from(form.attachments))
+    except ValidationError as error:
+        map_errors(form, error.errors)
+        return ticket_page(ticket, reply_form=form), 422
+    flash(_("Internal note added.") if form.internal.data else _("Reply sent."), "success")
+    return redirect(url_for("tickets.detail", number=ticket.number) + "#latest")
+
+
+@bp.route("/<number>/transition", methods=["POST"])
+def transition(number):
+    ticket = queries.get_ticket(current_user, number)
+    form = TransitionForm()
+    try:
+        if not form.validate_on_submit():
+            raise ValidationError(form.errors)
+        services.transition(current_user, ticket, form.status.data, resolution_code=form.resolution_code.data or None,
+                            resolution=form.resolution.data, expected_version=form.version.data or None)
+    except ValidationError as error:
+        map_errors(form, error.errors)
+        return ticket_page(ticket, transition_form=form), 422
+    except services.Conflict as conflict:
+        return ticket_page(ticket, conflict=conflict), 409
+    flash(_("Status changed to “%(status)s”.", status=STATUS_LABELS[ticket.status]), "success")
+    return redirect(url_for("tickets.detail", number=ticket.number))
+
+
+@bp.route("/<number>/update", methods=["POST"])
+def update(number):
+    ticket = queries.get_ticket(current_user, number)
+    form = UpdateForm()
+    form.team.choices, form.assignee.choices = workspace.team_choices(), workspace.staff_choices()
+    try:
+        if not form.validate_on_submit():
+            raise ValidationError(form.errors)
+        changed = services.update_ticket(
+            current_user, ticket, expected_version=form.version.data or None, impact=form.impact.data,
+            urgency=form.urgency.data, category=form.category.data or "", affected_system=form.affected_system.data or "",
+            major=form.major.data, team=_get(Team, form.team.data), assignee=_get(User, form.assignee.data))
+    except ValidationError as error:
+        map_errors(form, error.errors)
+        return ticket_page(ticket, update_form=form), 422
+    except services.Conflict as conflict:
+        return ticket_page(ticket, update_form=form, conflict=conflict), 409
+    flash(_("Ticket saved.") if changed else _("Nothing to change."), "success" if changed else "info")
+    return redirect(url_for("tickets.detail", number=ticket.number))
+
+
+@bp.route("/<number>/links", methods=["POST"])
+def add_link(number):
+    ticket = queries.get_ticket(current_user, number)
+    form = LinkForm()
+    try:
+        if not form.validate_on_submit():
+            raise ValidationError(form.errors)
+        target = queries.find_ticket(current_user, form.target.data)
+        if target is None:
+            raise ValidationError.single("target", _("There is no ticket %(number)s.", number=form.target.data))
+        services.link(current_user, ticket, target, form.kind.data)
+    except ValidationError as error:
+        map_errors(form, error.errors)
+        return ticket_page(ticket, link_form=form), 422
+    flash(_("Linked."), "success")
+    return redirect(url_for("tickets.detail", number=ticket.number))
+
+
+@bp.route("/<number>/links/<int:link_id>/delete", methods=["POST"])
+def delete_link(number, link_id):
+    ticket = queries.get_ticket(current_user, number)
+    relation = next((ln for ln in queries.links_of(ticket) if ln.id == link_id), None)
+    if relation is None:
+        abort(404)
+    services.unlink(current_user, relation)
+    flash(_("Link removed."), "success")
+    return redirect(url_for("tickets.detail", number=ticket.number))
+
+
+@bp.route("/<number>/merge", methods=["POST"])
+def merge(number):
+    ticket = queries.get_ticket(current_user, number)
+    form = MergeForm()
+    try:
+        if not form.validate_on_submit():
+            raise ValidationError(form.errors)
+        target = queries.find_ticket(current_user, form.target.data)
+        if target is None:
+            raise ValidationError.single("target", _("There is no ticket %(number)s.", number=form.target.data))
+        services.merge(current_user, ticket, target)
+    except ValidationError as error:
+        map_errors(form, error.errors)
+        return ticket_page(ticket, merge_form=form), 422
+    flash(_("%(number)s was merged into %(target)s.", number=ticket.number, target=target.number), "success")
+    return redirect(url_for("tickets.detail", number=target.number))
+
+
+@bp.route("/<number>/time", methods=["POST"])
+def log_time(number):
+    ticket = queries.get_ticket(current_user, number)
+    form = WorklogForm()
+    try:
+        if not form.validate_on_submit():
+            raise ValidationError(form.errors)
+        services.log_time(current_user, ticket, minutes=form.minutes.data, billable=form.billable.data,
+                          note=form.note.data, work_date=form.work_date.data)
+    except ValidationError as error:
+        map_errors(form, error.errors)
+        return ticket_page(ticket, worklog_form=form), 422
+    flash(_("Time logged."), "success")
+    return redirect(url_for("tickets.detail", number=ticket.number))
+
+
+@bp.route("/<number>/watch", methods=["POST"])
+def watch(number):
+    ticket = queries.get_ticket(current_user, number)
+    services.watch(current_user, ticket, current_user, watching=current_user not in ticket.watchers)
+    return redirect(url_for("tickets.detail", number=ticket.number))
+
+
+@bp.route("/<number>/attachments/<int:attachment_id>")
+def attachment(number, attachment_id):
+    ticket = queries.get_ticket(current_user, number)
+    return send_attachment(queries.get_attachment(current_user, ticket, attachment_id))
+
+
+def send_attachment(item):
+    """The file, inline only for images; never sniffed by the browser into something else."""
+    response = send_file(attachments.path_for(item.sha256), mimetype=item.content_type,
+                         as_attachment=not item.is_image, download_name=item.filename, conditional=True,
+                         max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

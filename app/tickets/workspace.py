@@ -1,0 +1,120 @@
+"""What the agent workspace shows around the lists: views and their counts,
+filters read from the query string, and the choices of its forms."""
+from urllib.parse import urlencode
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
+
+from app import jobs
+from app.auth.models import User
+from app.auth.roles import STAFF_ROLES
+from app.errors import ValidationError
+from app.extensions import db
+from app.orgs.models import Organization, Team
+from app.tickets import queries
+from app.tickets.models import SavedFilter, Ticket
+from app.transactions import begin_write
+
+VIEWS = {
+    "mine": _l("My tickets"),
+    "my_teams": _l("My teams' queues"),
+    "unassigned": _l("Unassigned"),
+    "open": _l("All open"),
+    "all": _l("Everything"),
+}
+COUNTED_VIEWS = ("mine", "my_teams", "unassigned", "open")
+FILTER_KEYS = ("view", "kind", "status", "priority", "organization", "team", "assignee", "q", "sort")
+
+
+def _int(value):
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def filter_from_args(user, args) -> queries.TicketFilter:
+    view = args.get("view") or "my_teams"
+    view = "open" if view == "team_queue" else view  # a single team's queue: view=team_queue&team=ID
+    return queries.TicketFilter(
+        view=view if view in VIEWS else "open", kind=args.get("kind", ""), status=args.get("status", ""),
+        priority=_int(args.get("priority")), organization_id=_int(args.get("organization")),
+        team_id=_int(args.get("team")), assignee_id=_int(args.get("assignee")), q=(args.get("q") or "")[:200],
+        sort=args.get("sort") if args.get("sort") in queries.SORTS else "priority",
+        team_ids=[t.id for t in user.teams],
+    )
+
+
+def view_counts(user) -> dict[str, int]:
+    """Open tickets per view, cached for half a minute: the lists are hot, the counts are hints."""
+    team_ids = [t.id for t in user.teams]
+
+    def compute():
+        return {view: queries.count(user, queries.TicketFilter(view=view, team_ids=team_ids))
+                for view in COUNTED_VIEWS}
+
+    return jobs.cached(f"counts:{user.id}:{','.join(map(str, team_ids))}", 30, compute)
+
+
+def query_string(args, **overrides) -> str:
+    values = {k: args.get(k) for k in FILTER_KEYS if args.get(k)}
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return urlencode({k: v for k, v in values.items() if v not in ("", None)})
+
+
+def staff_choices(blank=True):
+    staff = db.session.execute(sa.select(User.id, User.name).where(
+        User.role.in_(STAFF_ROLES), User.active.is_(True)).order_by(User.name))
+    return ([SelectChoice("", "—")] if blank else []) + [SelectChoice(i, n) for i, n in staff]
+
+
+def team_choices(blank=True):
+    teams = db.session.execute(sa.select(Team.id, Team.name).where(Team.active.is_(True)).order_by(Team.name))
+    return ([SelectChoice("", "—")] if blank else []) + [SelectChoice(i, n) for i, n in teams]
+
+
+def organization_choices(blank=True):
+    orgs = db.session.execute(sa.select(Organization.id, Organization.name, Organization.code)
+                              .where(Organization.active.is_(True)).order_by(Organization.name))
+    return ([SelectChoice("", "—")] if blank else []) + [SelectChoice(i, f"{n} ({c})") for i, n, c in orgs]
+
+
+def requester_choices():
+    """Client contacts grouped by organization (an optgroup each)."""
+    rows = db.session.execute(
+        sa.select(User.id, User.name, User.email, Organization.name)
+        .join(Organization, User.organization_id == Organization.id)
+        .where(User.active.is_(True), Organization.active.is_(True)).order_by(Organization.name, User.name))
+    return [SelectChoice("", "—")] + [SelectChoice(i, f"{n} <{e}>", optgroup=o) for i, n, e, o in rows]
+
+
+def saved_filters(user) -> list[SavedFilter]:
+    return list(db.session.scalars(sa.select(SavedFilter).where(SavedFilter.user_id == user.id)
+                                   .order_by(SavedFilter.name)))
+
+
+def major_incidents() -> list[Ticket]:
+    return list(db.session.scalars(sa.select(Ticket).where(Ticket.major.is_(True), Ticket.is_open.is_(True))
+                                   .order_by(Ticket.id.desc()).limit(5)))
+
+
+def save_filter(user, name: str, query: str) -> SavedFilter:
+    begin_write()
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError.single("name", _("Please name this view."))
+    saved = db.session.scalar(sa.select(SavedFilter).where(SavedFilter.user_id == user.id, SavedFilter.name == name))
+    if saved is None:
+        saved = SavedFilter(user_id=user.id, name=name)
+        db.session.add(saved)
+    saved.query = (query or "")[:1000]
+    db.session.commit()
+    return saved
+
+
+def delete_filter(user, filter_id: int) -> None:
+    begin_write()
+    db.session.execute(sa.delete(SavedFilter).where(SavedFilter.id == filter_id, SavedFilter.user_id == user.id))
+    db.session.commit()
