@@ -123,14 +123,18 @@ def configure_extensions(app: Flask) -> None:
 
 
 def configure_blueprints(app: Flask) -> None:
+    from app.api import views as api_views
     from app.auth import admin_views as users_views
     from app.auth import views as auth_views
     from app.home import views as home_views
     from app.orgs import team_views
     from app.orgs import views as org_views
+    from app.reports import views as report_views
     from app.requests import views as request_views
+    from app.tickets import canned_views
     from app.tickets import views as ticket_views
 
+    app.register_blueprint(api_views.bp, url_prefix="/api/v1")
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(home_views.bp)
     app.register_blueprint(org_views.bp, url_prefix="/organizations")
@@ -138,15 +142,19 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(users_views.bp, url_prefix="/users")
     app.register_blueprint(ticket_views.bp, url_prefix="/tickets")
     app.register_blueprint(request_views.bp, url_prefix="/requests")
+    app.register_blueprint(canned_views.bp, url_prefix="/canned")
+    app.register_blueprint(report_views.bp, url_prefix="/reports")
 
 
 def configure_cli(app: Flask) -> None:
     from app import demo, jobs
     from app.auth import cli as users_cli
+    from app.auth import token_cli
     from app.orgs import cli as orgs_cli
 
     app.cli.add_command(orgs_cli.orgs)
     app.cli.add_command(users_cli.users)
+    app.cli.add_command(token_cli.token)
     app.cli.add_command(demo.seed_demo)
     app.cli.add_command(jobs.worker)
     app.cli.add_command(jobs.serve)

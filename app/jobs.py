@@ -15,6 +15,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import click
@@ -27,6 +28,11 @@ from sqlalchemy import event
 from app.extensions import db
 
 QUEUES = ("default", "mail")
+
+# Periodic jobs: a stable id, the job's import path, and how often it runs (seconds).
+PERIODIC = [
+    {"id": "close-resolved-tickets", "func": "app.tickets.jobs.close_resolved_tickets", "every": 3600},
+]
 log = logging.getLogger(__name__)
 
 
@@ -117,6 +123,28 @@ def job(func):
     return run
 
 
+def enqueue_due_periodic(now_key: str | None = None) -> list[str]:
+    """Enqueue each periodic job whose period has begun and nobody enqueued yet.
+
+    A Redis key per job and period (SET NX with the period as expiry) makes this
+    safe to call from every worker on every machine: one enqueue per period."""
+    connection, enqueued = get_redis(), []
+    for entry in PERIODIC:
+        if connection.set(f"zayavka:periodic:{entry['id']}", "1", nx=True, ex=entry["every"]):
+            get_queue("default").enqueue(entry["func"], job_id=f"periodic-{entry['id']}-{int(time.time())}")
+            enqueued.append(entry["id"])
+    return enqueued
+
+
+def _periodic_loop(app, stop) -> None:
+    with app.app_context():
+        while not stop.wait(30):
+            try:
+                enqueue_due_periodic()
+            except Exception:
+                log.exception("periodic jobs could not be enqueued")
+
+
 # -- the embedded Redis ----------------------------------------------------------
 
 def _die_with_parent() -> None:
@@ -186,9 +214,16 @@ def worker(burst: bool) -> None:
     # Each job runs in a forked child: it must not reuse the parent's sockets.
     os.register_at_fork(after_in_child=lambda: db.engine.dispose(close=False))
     queues = [Queue(name, connection=connection) for name in QUEUES]
-    Worker(queues, connection=connection).work(
-        burst=burst, with_scheduler=True, logging_level=current_app.config["LOG_LEVEL"]
-    )
+    stop = threading.Event()
+    if not burst:
+        enqueue_due_periodic()
+        threading.Thread(target=_periodic_loop, args=(current_app._get_current_object(), stop), daemon=True).start()
+    try:
+        Worker(queues, connection=connection).work(
+            burst=burst, with_scheduler=True, logging_level=current_app.config["LOG_LEVEL"]
+        )
+    finally:
+        stop.set()
 
 
 @click.command("serve")

@@ -56,7 +56,7 @@ def api_user():
 def require(allowed: bool, message: str | None = None) -> None:
     """403, with a message saying why, unless ``allowed``."""
     if not allowed:
-        raise Forbidden(message or _("You do not have permission to do this."))
+        raise Forbidden(str(message or _("You do not have permission to do this.")))
 
 
 def init_blueprint(bp: Blueprint) -> None:

@@ -58,3 +58,11 @@ class ChangePasswordForm(FlaskForm):
 class LanguageForm(FlaskForm):
     locale = HiddenField(validators=[DataRequired()])
     next = HiddenField()
+
+
+class TokenForm(FlaskForm):
+    """A new API token: only its name is chosen (rendered with prefix="token")."""
+
+    name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=80)],
+                       description=_l("What will use it, e.g. “nightly backup check”."))
+    submit = SubmitField(_l("Create token"))

@@ -1,11 +1,11 @@
 """Logging in and out, passwords, the user's own profile and language."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.auth import services
+from app.auth import services, tokens
 from app.auth.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -13,6 +13,7 @@ from app.auth.forms import (
     LoginForm,
     ProfileForm,
     ResetPasswordForm,
+    TokenForm,
 )
 from app.config import LOCALES
 from app.errors import ValidationError
@@ -83,6 +84,18 @@ def reset_password(token):
     return render_template("auth/reset_password.html", form=form)
 
 
+def profile_page(*, form=None, password_form=None, token_form=None, new_token: str | None = None, status=200):
+    """The profile page with its three forms; ``new_token`` is shown this once and never again."""
+    response = make_response(render_template(
+        "auth/profile.html", form=form or ProfileForm(formdata=None, obj=current_user),
+        password_form=password_form or ChangePasswordForm(formdata=None),
+        token_form=token_form or TokenForm(formdata=None, prefix="token"),
+        tokens=tokens.tokens_of(current_user), new_token=new_token), status)
+    if new_token:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.route("/profile", methods=["GET", "POST"])
 @login_required
 def profile():
@@ -96,7 +109,7 @@ def profile():
         else:
             flash(_("Your profile has been saved."), "success")
             return redirect(url_for("auth.profile"))
-    return render_template("auth/profile.html", form=form, password_form=ChangePasswordForm())
+    return profile_page(form=form)
 
 
 @bp.route("/profile/password", methods=["POST"])
@@ -112,7 +125,29 @@ def change_password():
             login_user(current_user._get_current_object())  # keep this session: new version in the cookie
             flash(_("Your password has been changed. Other sessions have been logged out."), "success")
             return redirect(url_for("auth.profile"))
-    return render_template("auth/profile.html", form=ProfileForm(obj=current_user), password_form=form), 400
+    return profile_page(password_form=form, status=400)
+
+
+@bp.route("/profile/tokens", methods=["POST"])
+@login_required
+def create_token():
+    form = TokenForm(prefix="token")
+    if form.validate_on_submit():
+        try:
+            _row, raw = tokens.create_token(current_user, form.name.data)
+        except ValidationError as error:
+            map_errors(form, error.errors)
+        else:
+            return profile_page(new_token=raw)  # rendered, not redirected: the token is never stored anywhere
+    return profile_page(token_form=form, status=400)
+
+
+@bp.route("/profile/tokens/revoke", methods=["POST"])
+@login_required
+def revoke_token():
+    row = tokens.revoke_token(current_user, request.form.get("token_id"))
+    flash(_("The token “%(name)s” has been revoked: it no longer opens the API.", name=row.name), "success")
+    return redirect(url_for("auth.profile"))
 
 
 @bp.route("/language", methods=["POST"])

@@ -42,6 +42,7 @@ class Ticket(TimestampMixin, db.Model):
         sa.Index("ix_tickets_open_activity", "is_open", "last_activity_at", "id"),
         sa.Index("ix_tickets_requester", "requester_id", "last_activity_at"),
         sa.Index("ix_tickets_major_open", "major", "is_open"),
+        sa.Index("ix_tickets_status_resolved", "status", "resolved_at"),
         sa.CheckConstraint("priority BETWEEN 1 AND 4", name="priority"),
         sa.CheckConstraint("impact BETWEEN 1 AND 3 AND urgency BETWEEN 1 AND 3", name="impact_urgency"),
     )

@@ -80,6 +80,12 @@ def minutes_logged(ticket: Ticket) -> int:
                              .where(Worklog.ticket_id == ticket.id))
 
 
+def worklog_of(ticket: Ticket) -> list[Worklog]:
+    """The time logged on a ticket, in the order the work was done (staff read it; see permissions)."""
+    return list(db.session.scalars(sa.select(Worklog).where(Worklog.ticket_id == ticket.id)
+                                   .options(selectinload(Worklog.user)).order_by(Worklog.work_date, Worklog.id)))
+
+
 # -- lists ---------------------------------------------------------------------------------
 
 @dataclass

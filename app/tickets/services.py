@@ -3,7 +3,7 @@ API all call these functions, so a ticket behaves the same whichever way it is
 touched. Each call validates, changes, records its events, keeps the search
 index in step and commits once; bad input raises ValidationError and changes
 nothing."""
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -428,6 +428,19 @@ def record_approval(actor, ticket: Ticket, approve: bool, comment: str = "") -> 
         ticket.resolution_code, ticket.resolution = "cancelled", comment or _("Rejected by the approver.")
         _set_status(actor, ticket, "closed")
     db.session.commit()
+
+
+def close_resolved(older_than_days: int) -> list[str]:
+    """Close tickets resolved that long ago with no answer from the client since
+    (a client's answer reopens a ticket, so "still resolved" means silence)."""
+    begin_write()
+    limit = timeutil.utcnow() - timedelta(days=older_than_days)
+    stale = db.session.scalars(sa.select(Ticket).where(Ticket.status == "resolved", Ticket.resolved_at < limit)
+                               .order_by(Ticket.id).limit(1000)).all()
+    for ticket in stale:
+        _set_status(None, ticket, "closed")
+    db.session.commit()
+    return [t.number for t in stale]
 
 
 def bulk_apply(actor, tickets, action: str, *, team=None, assignee=None, status: str | None = None,

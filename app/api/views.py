@@ -1,0 +1,222 @@
+"""REST API v1: tickets, their conversation, files, links and time; organizations,
+users and teams. Token authentication (app.api.auth), CSRF-exempt, JSON errors.
+
+Each view: scoped load (404) → permission (403) → schema → one service call → dump.
+"""
+from flask import Blueprint, current_app, jsonify, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.api import auth, errors, refs
+from app.api import schemas as s
+from app.api.auth import api_user, require
+from app.api.bodies import dump, load_args, load_json, load_upload
+from app.api.spec import doc, openapi
+from app.auth import queries as user_queries
+from app.auth.permissions import can_see_internal, can_work_tickets, is_staff
+from app.extensions import csrf, db
+from app.orgs import queries as org_queries
+from app.tickets import attachments, queries, services
+
+bp = Blueprint("api", __name__)
+csrf.exempt(bp)
+auth.init_blueprint(bp)
+errors.register(bp)
+
+STAFF_ONLY = _l("This is for the provider's staff only.")
+TICKET = [s.TicketOut, s.StaffTicketOut]
+
+
+def _write(user, ticket, body: str, uploads=(), internal: bool = False):
+    """A public reply, or an internal note — which only staff may write."""
+    if internal:
+        require(can_see_internal(user), _("Only the provider's staff can write internal notes."))
+        return services.add_note(user, ticket, body, uploads, via="api")
+    return services.reply(user, ticket, body, uploads, via="api")
+
+
+# -- tickets -------------------------------------------------------------------------------
+
+@bp.get("/tickets")
+@doc(_l("List tickets, newest page first by the chosen sort"), tag="tickets", query=s.TicketListArgs,
+     out=[s.TicketPageOut, s.StaffTicketPageOut])
+def list_tickets():
+    user = api_user()
+    args = load_args(s.TicketListArgs)
+    page = queries.page_of(user, refs.ticket_filter(user, args), args["cursor"], args["limit"])
+    return dump(s.ticket_page_schema(user), {"items": page.items, "next": page.next_cursor})
+
+
+@bp.post("/tickets")
+@doc(_l("Open a ticket"), tag="tickets", body=s.TicketCreateIn, out=TICKET, status=201)
+def create_ticket():
+    user = api_user()
+    data = refs.resolve(user, load_json(s.TicketCreateIn))
+    ticket = services.create_ticket(user, via="api", **data)
+    return dump(s.ticket_schema(user), ticket, 201, {"Location": url_for("api.get_ticket", number=ticket.number)})
+
+
+@bp.get("/tickets/<number>")
+@doc(_l("Get a ticket by its number"), tag="tickets", out=TICKET, errors=(404,))
+def get_ticket(number):
+    user = api_user()
+    return dump(s.ticket_schema(user), queries.get_ticket(user, number))
+
+
+@bp.patch("/tickets/<number>")
+@doc(_l("Change a ticket's fields (staff)"), tag="tickets", body=s.TicketUpdateIn, out=TICKET, errors=(403, 404, 409))
+def update_ticket(number):
+    user = api_user()
+    ticket = queries.get_ticket(user, number)
+    require(can_work_tickets(user), STAFF_ONLY)
+    data = refs.resolve(user, load_json(s.TicketUpdateIn))
+    services.update_ticket(user, ticket, expected_version=data.pop("version"), **data)
+    return dump(s.ticket_schema(user), ticket)
+
+
+@bp.post("/tickets/<number>/transition")
+@doc(_l("Move a ticket to another status"), tag="tickets", body=s.TransitionIn, out=TICKET, errors=(403, 404, 409))
+def transition(number):
+    user = api_user()
+    ticket = queries.get_ticket(user, number)
+    data = load_json(s.TransitionIn)
+    services.transition(user, ticket, data.pop("status"), expected_version=data.pop("version"), **data)
+    return dump(s.ticket_schema(user), ticket)
+
+
+# -- conversation and files ------------------------------------------------------------------
+
+@bp.get("/tickets/<number>/messages")
+@doc(_l("The conversation of a ticket"), tag="messages", out=s.MessageListOut, errors=(404,))
+def list_messages(number):
+    user = api_user()
+    ticket = queries.get_ticket(user, number)
+    return dump(s.MessageListOut(), {"items": queries.messages_for(user, ticket)})
+
+
+@bp.post("/tickets/<number>/messages")
+@doc(_l("Reply, or write an internal note (staff)"), tag="messages", body=s.MessageIn, out=s.MessageOut,
+     status=201, errors=(403, 404))
+def create_message(number):
+    user = api_user()
+    ticket = queries.get_ticket(user, number)
+    data = load_json(s.MessageIn)
+    return dump(s.MessageOut(), _write(user, ticket, data["body"], internal=data["internal"]), 201)
+
+
+@bp.get("/tickets/<number>/attachments")
+@doc(_l("The files of a ticket"), tag="attachments", out=s.AttachmentListOut, errors=(404,))
+def list_attachments(number):
+    user = api_user()
+    ticket = queries.get_ticket(user, number)
+    return dump(s.AttachmentListOut(), {"items": queries.ticket_attachments(user, ticket)})
+
+
+@bp.post("/tickets/<number>/attachments")
+@doc(_l("Upload files, as a message carrying them"), tag="attachments", form=s.UPLOAD_FORM,
+     out=s.AttachmentListOut, status=201, errors=(403, 404, 413))
+def upload_attachments(number):
+    user = api_user()
+    ticket = queries.get_ticket(user, number)
+    data, uploads = load_upload(s.UploadIn)
+    message = _write(user, ticket, data["body"], uploads, internal=data["internal"])
+    return dump(s.AttachmentListOut(), {"items": message.attachments}, 201)
+
+
+@bp.get("/tickets/<number>/attachments/<int:attachment_id>")
+@doc(_l("Download a file"), tag="attachments", out="binary", errors=(404,))
+def download_attachment(number, attachment_id):
+    user = api_user()
+    found = queries.get_attachment(user, queries.get_ticket(user, number), attachment_id)
+    return send_file(attachments.path_for(found.sha256), mimetype=found.content_type, as_attachment=True,
+                     download_name=found.filename)
+
+
+# -- staff work: links and time --------------------------------------------------------------
+
+@bp.get("/tickets/<number>/links")
+@doc(_l("Links of a ticket to other tickets (staff)"), tag="links", out=s.LinkListOut, errors=(403, 404))
+def list_links(number):
+    user = api_user()
+    ticket = queries.get_ticket(user, number)
+    require(can_work_tickets(user), STAFF_ONLY)
+    return dump(s.LinkListOut(), {"items": queries.links_of(ticket)})
+
+
+@bp.post("/tickets/<number>/links")
+@doc(_l("Link a ticket to another (staff)"), tag="links", body=s.LinkIn, out=s.LinkOut, status=201,
+     errors=(403, 404))
+def create_link(number):
+    user = api_user()
+    ticket = queries.get_ticket(user, number)
+    require(can_work_tickets(user), STAFF_ONLY)
+    data = refs.resolve(user, load_json(s.LinkIn))
+    return dump(s.LinkOut(), services.link(user, ticket, data["target"], data["kind"]), 201)
+
+
+@bp.get("/tickets/<number>/worklog")
+@doc(_l("Time logged on a ticket (staff)"), tag="worklog", out=s.WorklogListOut, errors=(403, 404))
+def list_worklog(number):
+    user = api_user()
+    ticket = queries.get_ticket(user, number)
+    require(can_work_tickets(user), STAFF_ONLY)
+    entries = queries.worklog_of(ticket)
+    return dump(s.WorklogListOut(), {"items": entries, "total_minutes": sum(e.minutes for e in entries)})
+
+
+@bp.post("/tickets/<number>/worklog")
+@doc(_l("Log time spent on a ticket (staff)"), tag="worklog", body=s.WorklogIn, out=s.WorklogOut, status=201,
+     errors=(403, 404))
+def create_worklog(number):
+    user = api_user()
+    ticket = queries.get_ticket(user, number)
+    require(can_work_tickets(user), STAFF_ONLY)
+    return dump(s.WorklogOut(), services.log_time(user, ticket, **load_json(s.WorklogIn)), 201)
+
+
+# -- organizations, people, teams ------------------------------------------------------------
+
+@bp.get("/organizations")
+@doc(_l("Client organizations (a client: their own)"), tag="directory",
+     out=[s.OrganizationListOut, s.StaffOrganizationListOut])
+def list_organizations():
+    user = api_user()
+    organizations = db.session.scalars(org_queries.organizations_visible_to(user))
+    return dump(s.organization_list_schema(user), {"items": list(organizations)})
+
+
+@bp.get("/organizations/<code>")
+@doc(_l("An organization by its code"), tag="directory", out=[s.OrganizationOut, s.StaffOrganizationOut],
+     errors=(404,))
+def get_organization(code):
+    user = api_user()
+    return dump(s.organization_schema(user), refs.visible_organization(user, code))
+
+
+@bp.get("/users")
+@doc(_l("User accounts (staff)"), tag="directory", query=s.UserListArgs, out=s.UserListOut, errors=(403,))
+def list_users():
+    user = api_user()
+    require(is_staff(user), STAFF_ONLY)
+    args = load_args(s.UserListArgs)
+    return dump(s.UserListOut(), {"items": list(db.session.scalars(user_queries.users_visible_to(user, **args)))})
+
+
+@bp.get("/teams")
+@doc(_l("Teams and their members (staff)"), tag="directory", out=s.TeamListOut, errors=(403,))
+def list_teams():
+    user = api_user()
+    require(is_staff(user), STAFF_ONLY)
+    return dump(s.TeamListOut(), {"items": list(db.session.scalars(org_queries.teams_visible_to(user)))})
+
+
+@bp.get("/me")
+@doc(_l("The owner of the token"), tag="directory", out=s.UserOut)
+def me():
+    return dump(s.UserOut(), api_user())
+
+
+@bp.get("/openapi.json", endpoint="openapi")
+@doc(_l("This document: the API in OpenAPI 3.1"), tag="meta", out="object", public=True)
+def openapi_document():
+    return jsonify(openapi(current_app))
