@@ -41,3 +41,10 @@ translations: install-dev
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-output
+
+# The workspace benchmark (bench/README.md): seed a large database once, then measure.
+# `make bench BENCH_DB=postgresql://postgres@127.0.0.1:5432/zayavka_bench` for PostgreSQL.
+BENCH_DB ?= sqlite:///bench/out/bench.sqlite
+bench: install
+	$(BIN)/python bench/seed.py --database-url $(BENCH_DB) --if-missing
+	$(BIN)/python bench/workspace.py --database-url $(BENCH_DB)

@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 
 from app.auth import services as accounts
 from app.auth.models import User
+from app.demo_desk import seed_desk
 from app.extensions import db
 from app.orgs import services as orgs
 from app.orgs.models import Organization, Team
@@ -80,7 +81,7 @@ def seed() -> int:
                 accounts.create_user(email=email, name=contact_name, role=role, organization=org,
                                      job_title=job_title, password=DEMO_PASSWORD)
                 added += 1
-    return added
+    return added + seed_desk()
 
 
 def database_is_empty() -> bool:

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from werkzeug.security import check_password_hash
 
-from bench.generate import END, TimeFormat, People
+from bench.generate import END, People, TimeFormat
 
 PASSWORD = "bench-password"
 HASH_METHOD = "pbkdf2:sha256:1000"

@@ -63,6 +63,28 @@ def create_postgres_database(url: str) -> None:
     engine.dispose()
 
 
+def seeded_already(url: str) -> bool:
+    """True when a complete seed is there (the ticket sequences are set last); exits on a partial one."""
+    import sqlalchemy as sa
+
+    if url.startswith("sqlite") and not os.path.exists(sa.engine.make_url(url).database):
+        return False
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            if not sa.inspect(connection).has_table("ticket_sequences"):
+                return False
+            tickets = connection.exec_driver_sql("SELECT count(*) FROM tickets").scalar()
+            numbered = connection.exec_driver_sql("SELECT max(last_value) FROM ticket_sequences").scalar()
+    except sa.exc.OperationalError:  # a PostgreSQL database that does not exist yet
+        return False
+    finally:
+        engine.dispose()
+    if tickets and not numbered:
+        sys.exit("The database holds an unfinished seed: delete the SQLite file or drop the database, then seed again.")
+    return bool(tickets)
+
+
 def migrate(url: str) -> None:
     """`flask db upgrade`: create_app on this URL, then Flask-Migrate's upgrade()."""
     os.environ.setdefault("ZAYAVKA_INSTANCE_PATH", str(ROOT / "bench" / "out" / "instance"))
@@ -123,8 +145,12 @@ def main(argv=None) -> None:
     parser.add_argument("--jobs", type=int, default=max(1, min(4, os.cpu_count() or 1)),
                         help="worker processes drawing rows (default: the number of cores, at most 4)")
     parser.add_argument("--chunk", type=int, default=20_000, help="tickets per chunk (one transaction)")
+    parser.add_argument("--if-missing", action="store_true", help="do nothing when the database is seeded already")
     args = parser.parse_args(argv)
     url = normalize(args.database_url)
+    if args.if_missing and seeded_already(url):
+        print(f"{url.split('@')[-1]} is seeded already: not seeding again.")
+        return
     postgres = url.startswith("postgresql")
     print(f"Seeding {args.tickets:,} tickets, {args.messages:,} messages into {url.split('@')[-1]} "
           f"with {args.jobs} worker(s)", flush=True)
@@ -153,10 +179,8 @@ def main(argv=None) -> None:
                                           generate.TimeFormat("+00" if postgres else ".000000")))
             specs = ((n, first, piece, offsets, not postgres)
                      for n, first, piece, offsets in generate.chunks(plan, args.chunk))
-            loaded = 0
-            for chunk in drawn_chunks(pool, specs, window=args.jobs + 1):
+            for loaded, chunk in enumerate(drawn_chunks(pool, specs, window=args.jobs + 1), start=1):
                 loader.load_chunk(chunk)
-                loaded += 1
                 if loaded % 10 == 0:
                     print(f"   {min(loaded * args.chunk, args.tickets):,} tickets "
                           f"({time.perf_counter() - total_started:.0f} s)", flush=True)

@@ -18,6 +18,8 @@ OPEN_TO_CLIENTS = {
     "static", "bootstrap.static", "home.index", "auth.login", "auth.logout", "auth.forgot_password",
     "auth.reset_password", "auth.profile", "auth.change_password", "auth.set_language",
     "requests.approvals",  # a client admin's own organization's requests
+    "auth.create_token", "auth.revoke_token",  # one's own API tokens (tests/api/test_tokens.py)
+    "api.openapi",  # the API's public description; the API itself is walked with tokens in tests/api
 }
 
 
@@ -42,6 +44,7 @@ def org_b_ticket(users, org_b):
     from app.requests import services as catalog
     from app.tickets import services as tickets
     from app.tickets.attachments import Upload
+    from app.tickets.canned import save as save_canned
     from app.tickets.workspace import save_filter
 
     ticket = make_ticket(users["other_user"], title="Globex secret outage",
@@ -52,14 +55,16 @@ def org_b_ticket(users, org_b):
     item = catalog.save_item(users["admin"], None, name="Globex-only item", fields=[], organizations=[org_b],
                              needs_approval=True)
     catalog.order(users["other_user"], item, values={"Secret": "Globex approval"})
-    saved = save_filter(users["agent"], "Globex view", "organization=%d" % org_b.id)
+    saved = save_filter(users["agent"], "Globex view", f"organization={org_b.id}")
+    answer = save_canned(None, title="Globex answer", body="Secret: Globex canned")
     return {"number": ticket.number, "attachment_id": ticket.attachments[0].id,
-            "link_id": tickets.db.session.scalar(sa.select(Link.id)), "item_id": item.id, "filter_id": saved.id}
+            "link_id": tickets.db.session.scalar(sa.select(Link.id)), "item_id": item.id, "filter_id": saved.id,
+            "response_id": answer.id}
 
 
 def fill(rule, org_b, users, team, extra):
     values = {"org_id": org_b.id, "user_id": users["other_user"].id, "team_id": team.id,
-              "token": "forged-token", "action": "deactivate", "filename": "css/app.css", **extra}
+              "token": "forged-token", "action": "deactivate", "filename": "css/app.css", "code": org_b.code, **extra}
     missing = set(rule.arguments) - set(values)
     assert not missing, f"{rule.rule}: teach the isolation test how to fill {missing}"
     _, path = rule.build({name: values[name] for name in rule.arguments}, append_unknown=False)

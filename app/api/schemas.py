@@ -81,7 +81,7 @@ class TicketOut(Schema):
     resolution_code = fields.Str(allow_none=True)
     resolution = fields.Str()
     merged_into = fields.Function(lambda t: t.merged_into.number if t.merged_into else None,
-                                  allow_none=True, metadata={"type": ["string", "null"]})
+                                  allow_none=True, metadata={"type": "string"})
     version = fields.Int(metadata={"description": _l("Send it back with a change: a stale version gets 409.")})
     created_at = fields.DateTime()
     updated_at = fields.DateTime()

@@ -9,6 +9,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from app.api import schemas
+from app.tickets import attachments
 
 # Reuses the titles of app.errors' pages, so they are translated once.
 ERROR_TITLES = {401: _l("Please log in"), 403: _l("Access denied"), 404: _l("Not found"), 409: _l("Conflict"),
@@ -34,8 +35,9 @@ def doc(summary, *, tag: str, out=None, status: int = 200, body=None, query=None
 
 
 def _content(out) -> dict:
-    if out == "binary":
-        return {"application/octet-stream": {"schema": {"type": "string", "contentMediaType": "application/octet-stream"}}}
+    if out == "binary":  # a stored file, served as the type it was recognized as
+        media_types = sorted({*attachments.BINARY_TYPES.values(), *attachments.TEXT_TYPES.values()})
+        return {media: {"schema": {"type": "string", "contentMediaType": media}} for media in media_types}
     if out == "object":
         return {"application/json": {"schema": {"type": "object"}}}
     schema = {"anyOf": list(out)} if isinstance(out, (list, tuple)) else out

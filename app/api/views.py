@@ -75,7 +75,7 @@ def update_ticket(number):
 
 
 @bp.post("/tickets/<number>/transition")
-@doc(_l("Move a ticket to another status"), tag="tickets", body=s.TransitionIn, out=TICKET, errors=(403, 404, 409))
+@doc(_l("Move a ticket to another status"), tag="tickets", body=s.TransitionIn, out=TICKET, errors=(404, 409))
 def transition(number):
     user = api_user()
     ticket = queries.get_ticket(user, number)

@@ -18,8 +18,9 @@ def timeline(messages, events):
 def ticket_page(ticket, *, reply_form=None, transition_form=None, update_form=None, link_form=None,
                 merge_form=None, worklog_form=None, conflict=None):
     if update_form is None:
-        update_form = UpdateForm(obj=ticket, team=ticket.team_id, assignee=ticket.assignee_id,
-                                 impact=str(ticket.impact), urgency=str(ticket.urgency))
+        update_form = UpdateForm(formdata=None, team=ticket.team_id, assignee=ticket.assignee_id,
+                                 impact=str(ticket.impact), urgency=str(ticket.urgency), category=ticket.category,
+                                 affected_system=ticket.affected_system, major=ticket.major)
     update_form.team.choices, update_form.assignee.choices = workspace.team_choices(), workspace.staff_choices()
     update_form.version.data = ticket.version
     messages = queries.messages_for(current_user, ticket)
@@ -30,9 +31,12 @@ def ticket_page(ticket, *, reply_form=None, transition_form=None, update_form=No
         links=queries.links_of(ticket), minutes=queries.minutes_logged(ticket),
         targets=workflow(ticket.kind).targets(ticket.status, STAFF),
         canned=[(c.title, canned.render(c, ticket, current_user)) for c in canned.available_to(current_user)],
-        reply_form=reply_form or ReplyForm(), transition_form=transition_form or TransitionForm(),
-        update_form=update_form, link_form=link_form or LinkForm(), merge_form=merge_form or MergeForm(),
-        worklog_form=worklog_form or WorklogForm(), conflict=conflict,
+        # Forms not being re-shown with errors start empty, whatever else was posted.
+        reply_form=reply_form or ReplyForm(formdata=None),
+        transition_form=transition_form or TransitionForm(formdata=None),
+        update_form=update_form, link_form=link_form or LinkForm(formdata=None, prefix="link"),
+        merge_form=merge_form or MergeForm(formdata=None, prefix="merge"),
+        worklog_form=worklog_form or WorklogForm(formdata=None), conflict=conflict,
         status_labels=STATUS_LABELS, kind_labels=KIND_LABELS, level_labels=LEVEL_LABELS,
         link_labels=LINK_KINDS, resolution_labels=RESOLUTION_CODES,
     )

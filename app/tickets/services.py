@@ -193,6 +193,8 @@ def reply(actor, ticket: Ticket, body: str, uploads=(), via: str = "web") -> Mes
         _set_status(actor, ticket, "open")
     if actor.is_staff and ticket.first_response_at is None:
         ticket.first_response_at = message.created_at
+    if actor.is_staff and ticket.status == "new":
+        _set_status(actor, ticket, "open")  # someone is on it
     search.reindex(ticket.id)
     db.session.commit()
     return message

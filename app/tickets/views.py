@@ -189,7 +189,7 @@ def update(number):
 @bp.route("/<number>/links", methods=["POST"])
 def add_link(number):
     ticket = queries.get_ticket(current_user, number)
-    form = LinkForm()
+    form = LinkForm(prefix="link")
     try:
         if not form.validate_on_submit():
             raise ValidationError(form.errors)
@@ -218,7 +218,7 @@ def delete_link(number, link_id):
 @bp.route("/<number>/merge", methods=["POST"])
 def merge(number):
     ticket = queries.get_ticket(current_user, number)
-    form = MergeForm()
+    form = MergeForm(prefix="merge")
     try:
         if not form.validate_on_submit():
             raise ValidationError(form.errors)

@@ -144,13 +144,13 @@ def test_link_merge_and_time_from_the_ticket_page(login, users, db):
     problem = make_ticket(users["agent"], kind="problem", organization=first.organization, title="MX misconfigured")
     client = login("agent")
     page = f"/tickets/{first.number}"
-    assert client.submit(f"{page}/links", {"kind": "caused_by", "target": problem.number.lower()}, page=page
+    assert client.submit(f"{page}/links", {"link-kind": "caused_by", "link-target": problem.number.lower()}, page=page
                          ).status_code == 302
-    response = client.submit(f"{page}/links", {"kind": "related", "target": "INC-999"}, page=page)
+    response = client.submit(f"{page}/links", {"link-kind": "related", "link-target": "INC-999"}, page=page)
     assert "There is no ticket INC-999." in text(response)
     client.submit(f"{page}/time", {"minutes": "25", "note": "checked DNS", "billable": "y"}, page=page)
     assert db.session.scalar(sa.select(Worklog.minutes)) == 25
-    response = client.submit(f"/tickets/{second.number}/merge", {"target": first.number},
+    response = client.submit(f"/tickets/{second.number}/merge", {"merge-target": first.number},
                              page=f"/tickets/{second.number}")
     assert response.headers["Location"] == page
     assert "Cannot send mail" in text(client.get(page)) or "Since" in text(client.get(page))

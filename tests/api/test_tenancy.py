@@ -1,0 +1,96 @@
+"""A client never reaches another organization's tickets through the API, by any endpoint.
+
+The walk visits every rule of the API blueprint with organization A's ticket
+number, attachment and code, as a client admin of organization B (the strongest
+client role) sending a body that would work on B's own ticket. Every ticket
+endpoint must answer exactly what it answers for a number that does not exist.
+"""
+import io
+
+import pytest
+import sqlalchemy as sa
+
+from app.tickets import services
+from app.tickets.attachments import Upload
+from app.tickets.models import Attachment, Event, Link, Message, Ticket, Worklog
+from tests.factories import PNG, make_ticket
+
+SECRETS = ["Acme secret", "Acme internal", "acme-db-01", "web-01.acme"]
+
+
+def bodies(method: str, endpoint: str, target: str) -> dict:
+    """Request arguments that would succeed on the caller's own ticket."""
+    if method == "GET":
+        return {}
+    return {
+        "api.create_ticket": {"json": {"kind": "incident", "title": "Hijacked", "organization": "ACME"}},
+        "api.update_ticket": {"json": {"version": 1, "title": "Hijacked"}},
+        "api.transition": {"json": {"status": "closed"}},
+        "api.create_message": {"json": {"body": "Hijacked"}},
+        "api.upload_attachments": {"data": {"file": (io.BytesIO(PNG), "x.png")}},
+        "api.create_link": {"json": {"kind": "related", "target": target}},
+        "api.create_worklog": {"json": {"minutes": 5}},
+    }[endpoint]
+
+
+def snapshot(db, ticket_id):
+    db.session.expire_all()
+    counts = [db.session.scalar(sa.select(sa.func.count()).select_from(m))
+              for m in (Ticket, Message, Attachment, Link, Worklog, Event)]
+    ticket = db.session.get(Ticket, ticket_id)
+    return counts, (ticket.title, ticket.status, ticket.version)
+
+
+@pytest.fixture
+def acme(users, org_a):
+    """Organization A's ticket with a conversation, a file, a link and time on it."""
+    ticket = make_ticket(users["client_user"], title="Acme secret: acme-db-01 is down",
+                         description="Acme secret: the host is web-01.acme", uploads=[Upload("db.log", b"Acme log")])
+    services.reply(users["agent"], ticket, "Acme secret reply")
+    services.add_note(users["agent"], ticket, "Acme internal: root password rotated")
+    problem = make_ticket(users["agent"], kind="problem", organization=org_a, title="Acme secret problem")
+    services.link(users["agent"], ticket, problem, "caused_by")
+    services.log_time(users["agent"], ticket, minutes=30, note="Acme internal work")
+    return ticket
+
+
+def test_every_api_url_keeps_organization_a_private(app, api, users, acme, other_ticket, db):
+    attachment_id = acme.attachments[0].id
+    before = snapshot(db, acme.id)
+    client = api("other_admin")
+    tried = 0
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("api."):
+            continue
+        real = {"number": acme.number, "attachment_id": attachment_id, "code": "ACME"}
+        missing = {"number": "INC-99999", "attachment_id": 99999, "code": "NOPE"}
+        assert set(rule.arguments) <= set(real), f"{rule.rule}: teach the walk how to fill {rule.arguments}"
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            kwargs = bodies(method, rule.endpoint, other_ticket.number)
+            response = client.open(rule.build({a: real[a] for a in rule.arguments})[1], method=method, **kwargs)
+            tried += 1
+            body = response.get_data(as_text=True)
+            for secret in SECRETS:
+                assert secret not in body, f"{method} {rule.rule} shows {secret!r}"
+            if rule.arguments:
+                kwargs = bodies(method, rule.endpoint, other_ticket.number)
+                unknown = client.open(rule.build({a: missing[a] for a in rule.arguments})[1], method=method, **kwargs)
+                assert (response.status_code, response.json) == (404, unknown.json), f"{method} {rule.rule}"
+            elif rule.endpoint in ("api.list_users", "api.list_teams"):
+                assert response.status_code == 403
+            elif rule.endpoint == "api.create_ticket":
+                assert response.status_code == 422 and set(response.json["error"]["fields"]) == {"organization"}
+            else:
+                assert response.status_code == 200, f"{method} {rule.rule} answered {response.status_code}"
+    assert tried >= 20
+    assert snapshot(db, acme.id) == before
+
+
+def test_a_client_cannot_find_another_organizations_tickets_by_filter_or_search(api, acme, other_ticket):
+    client = api("other_user")
+    assert [t["number"] for t in client.get("/api/v1/tickets").json["items"]] == [other_ticket.number]
+    assert client.get("/api/v1/tickets?q=acme").json["items"] == []
+    response = client.get("/api/v1/tickets?organization=ACME")
+    assert response.status_code == 422 and response.json["error"]["fields"] == {
+        "organization": ["No organization has this code."]}
+
