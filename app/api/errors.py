@@ -4,18 +4,57 @@ for bad input. The handlers here are the API blueprint's; the application's
 own (app.errors) already render services' ValidationError as a 422."""
 from flask import Blueprint, jsonify
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, fields
 from marshmallow import ValidationError as SchemaError
 from werkzeug import exceptions
 
-from app.api.schemas import ChangeOut
+from app.api.schemas import UserRefOut, output
 from app.errors import render_error
 from app.extensions import db
 from app.tickets.services import Conflict
 
+# -- the bodies, as the OpenAPI document shows them ------------------------------------------
 
-def error_response(code: int, message: str | None = None, fields: dict | None = None, **extra):
+@output(optional=("field_errors",))
+class ErrorDetailOut(Schema):
+    code = fields.Int()
+    message = fields.Str()
+    field_errors = fields.Dict(keys=fields.Str(), values=fields.List(fields.Str()), data_key="fields",
+                               metadata={"description": _l("What is wrong with each field (422, 409).")})
+
+
+@output
+class ErrorOut(Schema):
+    error = fields.Nested(ErrorDetailOut)
+
+
+@output
+class ChangeOut(Schema):
+    field = fields.Str()
+    old = fields.Str(attribute="old_value", allow_none=True)
+    new = fields.Str(attribute="new_value", allow_none=True)
+    actor = fields.Nested(UserRefOut, allow_none=True)
+    version = fields.Int(attribute="ticket_version")
+    at = fields.DateTime(attribute="created_at")
+
+
+@output
+class ConflictDetailOut(ErrorDetailOut):
+    version = fields.Int(metadata={"description": _l("The ticket's version now.")})
+    changes = fields.List(fields.Nested(ChangeOut))
+
+
+@output
+class ConflictOut(Schema):
+    error = fields.Nested(ConflictDetailOut)
+
+
+# -- making them ------------------------------------------------------------------------------
+
+def error_response(code: int, message: str | None = None, field_errors: dict | None = None, **extra):
     """render_error's body, with ``extra`` keys beside code and message (e.g. a conflict's changes)."""
-    response, code = render_error(code, message, fields)
+    response, code = render_error(code, message, field_errors)
     if extra:
         body = response.get_json()
         body["error"].update(extra)
@@ -48,18 +87,18 @@ def register(bp: Blueprint) -> None:
     @bp.errorhandler(SchemaError)
     def invalid_input(error):
         db.session.rollback()
-        return error_response(422, fields=flatten(error.messages))
+        return error_response(422, field_errors=flatten(error.messages))
 
     @bp.errorhandler(Conflict)
     def conflict(error):
         changes = ChangeOut(many=True).dump(error.events)
-        fields = {c["field"]: [_("Changed to “%(new)s” by %(who)s.", new=c["new"] or "—",
-                                 who=c["actor"]["name"] if c["actor"] else "—")] for c in changes}
-        current = error.ticket.version
+        field_errors = {c["field"]: [_("Changed to “%(new)s” by %(who)s.", new=c["new"] or "—",
+                                       who=c["actor"]["name"] if c["actor"] else "—")] for c in changes}
+        number, current = error.ticket.number, error.ticket.version
         db.session.rollback()
-        return error_response(409, _("%(number)s changed since you read it: it is at version %(version)d now.",
-                                     number=error.ticket.number, version=current),
-                              fields, version=current, changes=changes)
+        message = _("%(number)s changed since you read it: it is at version %(version)d now.",
+                    number=number, version=current)
+        return error_response(409, message, field_errors, version=current, changes=changes)
 
     @bp.errorhandler(exceptions.HTTPException)
     def http_error(error):

@@ -349,39 +349,3 @@ class TeamOut(Schema):
 @output
 class TeamListOut(Schema):
     items = fields.List(fields.Nested(TeamOut))
-
-
-# -- errors ----------------------------------------------------------------------------------
-
-@output(optional=("field_errors",))
-class ErrorDetailOut(Schema):
-    code = fields.Int()
-    message = fields.Str()
-    field_errors = fields.Dict(keys=fields.Str(), values=fields.List(fields.Str()), data_key="fields",
-                               metadata={"description": _l("What is wrong with each field (422, 409).")})
-
-
-@output
-class ErrorOut(Schema):
-    error = fields.Nested(ErrorDetailOut)
-
-
-@output
-class ChangeOut(Schema):
-    field = fields.Str()
-    old = fields.Str(attribute="old_value", allow_none=True)
-    new = fields.Str(attribute="new_value", allow_none=True)
-    actor = fields.Nested(UserRefOut, allow_none=True)
-    version = fields.Int(attribute="ticket_version")
-    at = fields.DateTime(attribute="created_at")
-
-
-@output
-class ConflictDetailOut(ErrorDetailOut):
-    version = fields.Int(metadata={"description": _l("The ticket's version now.")})
-    changes = fields.List(fields.Nested(ChangeOut))
-
-
-@output
-class ConflictOut(Schema):
-    error = fields.Nested(ConflictDetailOut)

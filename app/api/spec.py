@@ -8,7 +8,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from app.api import schemas
+from app.api import errors
 from app.tickets import attachments
 
 # Reuses the titles of app.errors' pages, so they are translated once.
@@ -64,7 +64,7 @@ def _operation(endpoint: str, meta: dict, path_parameters: list[dict]) -> dict:
     if meta["body"] is not None or meta["form"] is not None or meta["query"] is not None:
         codes.add(422)
     for code in sorted(codes):
-        schema = schemas.ConflictOut if code == 409 else schemas.ErrorOut
+        schema = errors.ConflictOut if code == 409 else errors.ErrorOut
         operation["responses"][str(code)] = {"description": str(ERROR_TITLES[code]),
                                              "content": {"application/json": {"schema": schema}}}
     operation["security"] = [] if meta["public"] else [{"token": []}]

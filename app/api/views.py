@@ -38,7 +38,7 @@ def _write(user, ticket, body: str, uploads=(), internal: bool = False):
 # -- tickets -------------------------------------------------------------------------------
 
 @bp.get("/tickets")
-@doc(_l("List tickets, newest page first by the chosen sort"), tag="tickets", query=s.TicketListArgs,
+@doc(_l("List tickets, a page at a time, with the workspace's filters"), tag="tickets", query=s.TicketListArgs,
      out=[s.TicketPageOut, s.StaffTicketPageOut])
 def list_tickets():
     user = api_user()

@@ -16,12 +16,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import pytest
+import sqlalchemy as sa
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 from openapi_spec_validator import validate as validate_spec
 
+from app.extensions import db
 from app.tickets import services
 from app.tickets.attachments import Upload
+from app.tickets.models import Ticket
 from tests.factories import PNG, make_ticket
 
 MISSING = {"number": "INC-99999", "attachment_id": 99999, "code": "NOPE"}
@@ -44,12 +47,8 @@ class World:
     path: dict
     ids: dict
 
-    def version(self, number: str):
-        from app.extensions import db
-        from app.tickets.models import Ticket
-
-        db.session.expire_all()
-        return db.session.query(Ticket).filter_by(number=number).one().version
+    def version(self, number: str) -> int:
+        return db.session.scalar(sa.select(Ticket.version).where(Ticket.number == number))
 
 
 def upload(*named):

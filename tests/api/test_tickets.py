@@ -89,6 +89,13 @@ def test_a_body_that_is_not_a_json_object_is_a_422(api, org_a, db, data, content
     assert count(db, Ticket) == 0
 
 
+def test_a_json_body_over_a_megabyte_is_a_413(api, org_a, db):
+    response = api("agent").post("/api/v1/tickets", json={"kind": "incident", "title": "Huge", "organization": "ACME",
+                                                          "description": "x" * 1024 * 1024})
+    assert response.status_code == 413 and response.json["error"]["code"] == 413
+    assert count(db, Ticket) == 0
+
+
 def test_an_unknown_number_is_a_json_404(api, users):
     response = api("agent").get("/api/v1/tickets/INC-999")
     assert response.status_code == 404
