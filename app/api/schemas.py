@@ -253,6 +253,10 @@ class LinkIn(InputSchema):
     target = Str(required=True, metadata={"description": _l("The other ticket's number.")})
 
 
+class MergeIn(InputSchema):
+    target = Str(required=True, metadata={"description": _l("The number of the ticket to merge this one into.")})
+
+
 @output
 class WorklogOut(Schema):
     id = fields.Int()

@@ -154,6 +154,18 @@ def create_link(number):
     return dump(s.LinkOut(), services.link(user, ticket, data["target"], data["kind"]), 201)
 
 
+@bp.post("/tickets/<number>/merge")
+@doc(_l("Merge a duplicate into another ticket of the same organization (staff); answers the target"),
+     tag="links", body=s.MergeIn, out=s.StaffTicketOut, errors=(403, 404))
+def merge(number):
+    user = api_user()
+    ticket = queries.get_ticket(user, number)
+    require(can_work_tickets(user), STAFF_ONLY)
+    target = refs.resolve(user, load_json(s.MergeIn))["target"]
+    services.merge(user, ticket, target)
+    return dump(s.StaffTicketOut(), target)
+
+
 @bp.get("/tickets/<number>/worklog")
 @doc(_l("Time logged on a ticket (staff)"), tag="worklog", out=s.WorklogListOut, errors=(403, 404))
 def list_worklog(number):

@@ -94,6 +94,9 @@ CALLS = {
         Call("agent", json={"minutes": 40, "note": "Swapped the disk", "work_date": "2026-03-02"}, expect=201),
         Call("agent", json={"minutes": 5, "billable": False}, expect=201),
         Call("client_user", json={"minutes": 5}, expect=403)],
+    ("post", "/api/v1/tickets/{number}/merge"): [
+        Call("agent", json={"target": "PRB-1"}),
+        Call("client_user", json={"target": "PRB-1"}, expect=403)],
     ("get", "/api/v1/organizations"): [Call("agent"), Call("client_user")],
     ("get", "/api/v1/organizations/{code}"): [Call("agent"), Call("client_user")],
     ("get", "/api/v1/users"): [Call("admin", query={"role": "agent"}), Call("client_admin", expect=403)],

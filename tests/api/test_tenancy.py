@@ -30,6 +30,7 @@ def bodies(method: str, endpoint: str, target: str) -> dict:
         "api.upload_attachments": {"data": {"file": (io.BytesIO(PNG), "x.png")}},
         "api.create_link": {"json": {"kind": "related", "target": target}},
         "api.create_worklog": {"json": {"minutes": 5}},
+        "api.merge": {"json": {"target": target}},
     }[endpoint]
 
 
