@@ -5,7 +5,16 @@ from flask_login import current_user
 
 from app.tickets import canned, queries, workspace
 from app.tickets.forms import LinkForm, MergeForm, ReplyForm, TransitionForm, UpdateForm, WorklogForm
-from app.tickets.workflow import KIND_LABELS, LEVEL_LABELS, LINK_KINDS, RESOLUTION_CODES, STAFF, STATUS_LABELS, workflow
+from app.tickets.workflow import (
+    ACTION_LABELS,
+    KIND_LABELS,
+    LEVEL_LABELS,
+    LINK_KINDS,
+    RESOLUTION_CODES,
+    STAFF,
+    STATUS_LABELS,
+    workflow,
+)
 
 
 def timeline(messages, events):
@@ -37,6 +46,6 @@ def ticket_page(ticket, *, reply_form=None, transition_form=None, update_form=No
         update_form=update_form, link_form=link_form or LinkForm(formdata=None, prefix="link"),
         merge_form=merge_form or MergeForm(formdata=None, prefix="merge"),
         worklog_form=worklog_form or WorklogForm(formdata=None), conflict=conflict,
-        status_labels=STATUS_LABELS, kind_labels=KIND_LABELS, level_labels=LEVEL_LABELS,
+        status_labels=STATUS_LABELS, action_labels=ACTION_LABELS, kind_labels=KIND_LABELS, level_labels=LEVEL_LABELS,
         link_labels=LINK_KINDS, resolution_labels=RESOLUTION_CODES,
     )

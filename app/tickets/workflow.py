@@ -27,6 +27,15 @@ STATUS_LABELS = {
     "implementing": _l("Implementing"), "review": _l("Review"),
 }
 
+# How a button that moves a ticket to a status reads.
+ACTION_LABELS = {
+    "open": _l("Start work"), "pending": _l("Wait for the client"), "resolved": _l("Resolve"), "closed": _l("Close"),
+    "investigating": _l("Investigate"), "known_error": _l("Mark as known error"), "submitted": _l("Submit"),
+    "assessment": _l("Assess"), "awaiting_approval": _l("Ask for approval"), "scheduled": _l("Schedule"),
+    "implementing": _l("Start implementing"), "review": _l("Review"), "approved": _l("Approve"),
+    "rejected": _l("Reject"), "new": _l("Back to new"),
+}
+
 RESOLUTION_CODES = {
     "fixed": _l("Fixed"), "workaround": _l("Workaround given"), "configuration": _l("Configuration changed"),
     "hardware_replaced": _l("Hardware replaced"), "no_fault": _l("No fault found"),

@@ -47,7 +47,7 @@ def test_an_agents_day(page, screenshots, tmp_path):
     screenshots(page, "agent-3-ticket-page")
 
     # Resolve it: the resolution is asked for first.
-    page.get_by_role("button", name="Resolved").click()
+    page.get_by_role("button", name="Resolve", exact=True).click()
     page.get_by_label("Resolution").select_option("fixed")
     page.get_by_label("What was done").fill("Freed the snapshot device; tonight's backup succeeded.")
     page.get_by_role("button", name="Change status").click()
