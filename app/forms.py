@@ -1,6 +1,7 @@
 """Form pieces shared by every package."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import SearchField, ValidationError
 from wtforms.fields.choices import SelectChoice
 
@@ -40,3 +41,16 @@ class EmailAddress:
 def choices(pairs) -> list[SelectChoice]:
     """Options for a SelectField from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def options_html(options, selected=None, blank_label=None) -> Markup:
+    """<option> tags for a long select, built in Python: far cheaper than a template
+    loop for the hundreds of organizations in a filter bar."""
+    parts = []
+    for option in options:
+        value, label = option.value, option.label
+        if value == "" and blank_label is not None:
+            label = blank_label
+        mark = " selected" if selected is not None and str(value) == str(selected) else ""
+        parts.append(f'<option value="{escape(value)}"{mark}>{escape(label)}</option>')
+    return Markup("".join(parts))

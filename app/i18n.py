@@ -1,8 +1,9 @@
 """Language and time zone of the current request, and the template helpers that use them."""
 from zoneinfo import available_timezones
 
-from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import format_datetime, get_locale
+from babel import dates
+from flask import Flask, current_app, g, has_request_context, request, session
+from flask_babel import format_datetime, get_locale, get_timezone
 from flask_login import current_user
 
 from app.config import LOCALES
@@ -33,8 +34,21 @@ def timezone_choices() -> list[str]:
     return sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/"))) + ["UTC"]
 
 
+def format_moment(value, fmt: str = "medium") -> str:
+    """A datetime in the reader's zone and language. The locale and zone are looked
+    up once per request: lists format hundreds of these."""
+    if not value:
+        return ""
+    if not has_request_context():
+        return format_datetime(value, fmt)
+    if "zayavka_dt" not in g:
+        g.zayavka_dt = (get_locale(), get_timezone())
+    locale, zone = g.zayavka_dt
+    return dates.format_datetime(value, fmt, tzinfo=zone, locale=locale)
+
+
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
+    app.jinja_env.filters["datetime"] = format_moment
 
     @app.context_processor
     def language_context():

@@ -5,7 +5,7 @@ import json
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.permissions import can_see_internal, scope_to_user
 from app.errors import NotFound
@@ -172,8 +172,7 @@ def page_of(user, flt: TicketFilter, cursor: str | None = None, size: int = 50) 
             stmt = stmt.where(key < value if descending else key > value)
     order = [c.desc() for c in columns] if descending else list(columns)
     stmt = stmt.order_by(*order).limit(size + 1).options(
-        selectinload(Ticket.organization), selectinload(Ticket.assignee), selectinload(Ticket.team),
-        selectinload(Ticket.requester))
+        joinedload(Ticket.organization), joinedload(Ticket.assignee), joinedload(Ticket.team))
     rows = list(db.session.scalars(stmt))
     more = len(rows) > size
     rows = rows[:size]

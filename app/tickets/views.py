@@ -8,7 +8,7 @@ from app.auth import permissions
 from app.auth.models import User
 from app.errors import ValidationError
 from app.extensions import db
-from app.forms import map_errors
+from app.forms import map_errors, options_html
 from app.orgs.models import Organization, Team
 from app.tickets import attachments, queries, services, workspace
 from app.tickets.forms import (
@@ -41,8 +41,11 @@ SORT_LABELS = {"priority": _l("Priority, oldest first"), "updated": _l("Last upd
 
 @bp.context_processor
 def workspace_context():
-    return {"status_labels": STATUS_LABELS, "kind_choices": list(KIND_LABELS.items()),
-            "sort_choices": list(SORT_LABELS.items()), "major_incidents": workspace.major_incidents()}
+    # Labels translated once per request, not once per row.
+    return {"status_labels": {k: str(v) for k, v in STATUS_LABELS.items()},
+            "kind_choices": [(k, str(v)) for k, v in KIND_LABELS.items()],
+            "sort_choices": [(k, str(v)) for k, v in SORT_LABELS.items()],
+            "major_incidents": workspace.major_incidents()}
 
 
 def uploads_from(field) -> list[attachments.Upload]:
@@ -60,7 +63,8 @@ def index():
                            views=workspace.VIEWS, bulk=bulk, saved=workspace.saved_filters(current_user),
                            save_form=SavedFilterForm(query=workspace.query_string(request.args)),
                            teams=workspace.team_choices(), staff=workspace.staff_choices(),
-                           organizations=workspace.organization_choices(), qs=workspace.query_string)
+                           organizations=workspace.organization_choices(), qs=workspace.query_string,
+                           options_html=options_html)
 
 
 @bp.route("/new", methods=["GET", "POST"])
