@@ -39,6 +39,7 @@ def ticket_page(ticket, *, reply_form=None, transition_form=None, update_form=No
         ticket_files=[a for a in queries.ticket_attachments(current_user, ticket) if a.message_id is None],
         links=queries.links_of(ticket), minutes=queries.minutes_logged(ticket),
         targets=workflow(ticket.kind).targets(ticket.status, STAFF),
+        follower_choices=workspace.follower_choices(ticket),
         canned=[(c.title, canned.render(c, ticket, current_user)) for c in canned.available_to(current_user)],
         # Forms not being re-shown with errors start empty, whatever else was posted.
         reply_form=reply_form or ReplyForm(formdata=None),

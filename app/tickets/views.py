@@ -260,6 +260,20 @@ def watch(number):
     return redirect(url_for("tickets.detail", number=ticket.number))
 
 
+@bp.route("/<number>/watchers", methods=["POST"])
+def watchers(number):
+    """Add (or, with remove=1, take off) a follower: staff or a contact of the ticket's organization."""
+    ticket = queries.get_ticket(current_user, number)
+    person = db.session.get(User, request.form.get("user", type=int) or 0)
+    if person is None:
+        abort(404)
+    try:
+        services.watch(current_user, ticket, person, watching=not request.form.get("remove"))
+    except ValidationError as error:
+        flash(" ".join(error.errors["watcher"]), "danger")
+    return redirect(url_for("tickets.detail", number=ticket.number))
+
+
 @bp.route("/<number>/attachments/<int:attachment_id>")
 def attachment(number, attachment_id):
     ticket = queries.get_ticket(current_user, number)

@@ -175,3 +175,16 @@ def test_saved_views(login):
     client.submit("/tickets/filters", {"name": "P1 only", "query": "view=open&priority=1"}, page="/tickets/")
     page = text(client.get("/tickets/"))
     assert "P1 only" in page and "view=open&amp;priority=1" in page
+
+
+def test_followers_are_staff_or_contacts_of_the_organization(login, users, db):
+    ticket = make_ticket(users["client_user"])
+    client = login("agent")
+    page = f"/tickets/{ticket.number}"
+    client.submit(f"{page}/watchers", {"user": str(users["client_admin"].id)}, page=page)
+    response = client.submit(f"{page}/watchers", {"user": str(users["other_user"].id)}, page=page,
+                             follow_redirects=True)
+    assert "Only staff and contacts of the organization can follow a ticket." in text(response)
+    assert [w.email for w in db.session.get(Ticket, ticket.id).watchers] == ["boss@acme.test"]
+    client.submit(f"{page}/watchers", {"user": str(users["client_admin"].id), "remove": "1"}, page=page)
+    assert db.session.get(Ticket, ticket.id).watchers == []
