@@ -90,6 +90,19 @@ def create():
     return render_template("tickets/new.html", form=form)
 
 
+def _require_valid(form) -> None:
+    """Shape errors are already on the form's fields: only stop here."""
+    if not form.validate_on_submit():
+        raise ValidationError({})
+
+
+def _other_ticket(number: str):
+    target = queries.find_ticket(current_user, number)
+    if target is None:
+        raise ValidationError.single("target", _("There is no ticket %(number)s.", number=number))
+    return target
+
+
 def _get(model, pk):
     return db.session.get(model, pk) if pk else None
 
@@ -156,8 +169,7 @@ def transition(number):
     ticket = queries.get_ticket(current_user, number)
     form = TransitionForm()
     try:
-        if not form.validate_on_submit():
-            raise ValidationError(form.errors)
+        _require_valid(form)
         services.transition(current_user, ticket, form.status.data, resolution_code=form.resolution_code.data or None,
                             resolution=form.resolution.data, expected_version=form.version.data or None)
     except ValidationError as error:
@@ -175,8 +187,7 @@ def update(number):
     form = UpdateForm()
     form.team.choices, form.assignee.choices = workspace.team_choices(), workspace.staff_choices()
     try:
-        if not form.validate_on_submit():
-            raise ValidationError(form.errors)
+        _require_valid(form)
         changed = services.update_ticket(
             current_user, ticket, expected_version=form.version.data or None, impact=form.impact.data,
             urgency=form.urgency.data, category=form.category.data or "", affected_system=form.affected_system.data or "",
@@ -195,11 +206,8 @@ def add_link(number):
     ticket = queries.get_ticket(current_user, number)
     form = LinkForm(prefix="link")
     try:
-        if not form.validate_on_submit():
-            raise ValidationError(form.errors)
-        target = queries.find_ticket(current_user, form.target.data)
-        if target is None:
-            raise ValidationError.single("target", _("There is no ticket %(number)s.", number=form.target.data))
+        _require_valid(form)
+        target = _other_ticket(form.target.data)
         services.link(current_user, ticket, target, form.kind.data)
     except ValidationError as error:
         map_errors(form, error.errors)
@@ -224,11 +232,8 @@ def merge(number):
     ticket = queries.get_ticket(current_user, number)
     form = MergeForm(prefix="merge")
     try:
-        if not form.validate_on_submit():
-            raise ValidationError(form.errors)
-        target = queries.find_ticket(current_user, form.target.data)
-        if target is None:
-            raise ValidationError.single("target", _("There is no ticket %(number)s.", number=form.target.data))
+        _require_valid(form)
+        target = _other_ticket(form.target.data)
         services.merge(current_user, ticket, target)
     except ValidationError as error:
         map_errors(form, error.errors)
@@ -242,8 +247,7 @@ def log_time(number):
     ticket = queries.get_ticket(current_user, number)
     form = WorklogForm()
     try:
-        if not form.validate_on_submit():
-            raise ValidationError(form.errors)
+        _require_valid(form)
         services.log_time(current_user, ticket, minutes=form.minutes.data, billable=form.billable.data,
                           note=form.note.data, work_date=form.work_date.data)
     except ValidationError as error:
