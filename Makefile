@@ -43,8 +43,9 @@ clean:
 	rm -rf $(VENV) .pytest_cache test-output
 
 # The workspace benchmark (bench/README.md): seed a large database once, then measure.
-# `make bench BENCH_DB=postgresql://postgres@127.0.0.1:5432/zayavka_bench` for PostgreSQL.
+# `make bench BENCH_DB=postgresql://postgres@127.0.0.1:5432/zayavka_bench` for PostgreSQL;
+# BENCH_SEED_ARGS / BENCH_ARGS pass options on, e.g. BENCH_ARGS="--seconds 5".
 BENCH_DB ?= sqlite:///bench/out/bench.sqlite
 bench: install
-	$(BIN)/python bench/seed.py --database-url $(BENCH_DB) --if-missing
-	$(BIN)/python bench/workspace.py --database-url $(BENCH_DB)
+	$(BIN)/python bench/seed.py --database-url $(BENCH_DB) --if-missing $(BENCH_SEED_ARGS)
+	$(BIN)/python bench/workspace.py --database-url $(BENCH_DB) $(BENCH_ARGS)

@@ -26,6 +26,15 @@ def postgres_version(url: str) -> str:
         engine.dispose()
 
 
+def database_label(url: str) -> str:
+    """A short name for output files: the SQLite file's stem or the PostgreSQL database's name."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    name = os.path.splitext(os.path.basename(parsed.database or "db"))[0]
+    return f"{parsed.get_backend_name()}-{name}"
+
+
 def describe(url: str) -> str:
     lines = [
         f"date        {time.strftime('%Y-%m-%d %H:%M %Z')}",

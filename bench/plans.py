@@ -6,7 +6,7 @@ Serves the pages through the app's test client (logged in as the bench agent
 through /login), records every statement the app sends to the database, and for
 the slow or central ones prints EXPLAIN QUERY PLAN (SQLite) or EXPLAIN (ANALYZE,
 BUFFERS) (PostgreSQL) with the very parameters the app used. Read-only: it does
-not create tickets. Output also in bench/out/plans-<dialect>.txt.
+not create tickets. Output also in bench/out/plans-<database>.txt.
 """
 import argparse
 import os
@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.machine import describe  # noqa: E402
+from bench.machine import database_label, describe  # noqa: E402
 from bench.seed import normalize  # noqa: E402
 from bench.workspace import AGENT_PASSWORD, REDIS_URL, SECRET_KEY, prepare  # noqa: E402
 
@@ -48,7 +48,8 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     url = normalize(args.database_url)
     dialect = "postgresql" if url.startswith("postgresql") else "sqlite"
-    out_path = ROOT / "bench" / "out" / f"plans-{dialect}.txt"
+    label = database_label(url)
+    out_path = ROOT / "bench" / "out" / f"plans-{label}.txt"
     lines: list[str] = []
 
     def say(text=""):

@@ -149,7 +149,8 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     url = normalize(args.database_url)
     if args.if_missing and seeded_already(url):
-        print(f"{url.split('@')[-1]} is seeded already: not seeding again.")
+        print(f"{url.split('@')[-1]} is seeded already: not seeding again; bringing its schema up to date.")
+        migrate(url)
         return
     postgres = url.startswith("postgresql")
     print(f"Seeding {args.tickets:,} tickets, {args.messages:,} messages into {url.split('@')[-1]} "

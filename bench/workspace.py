@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.machine import describe  # noqa: E402
+from bench.machine import database_label, describe  # noqa: E402
 from bench.seed import normalize  # noqa: E402
 
 HOST = "127.0.0.1"  # the only host this script ever talks to
@@ -37,6 +37,8 @@ SECRET_KEY = "bench-workspace-secret"
 AGENT_PASSWORD = "bench-password"
 READ_TARGET_MS, CREATE_TARGET_MS = 50, 80
 MAX_REQUESTS = 200_000  # per endpoint and concurrency, whatever the duration
+BENCH_TITLE = "Bench: disk almost full on web-01"
+TOKEN_NAME = "workspace bench"
 SEARCH_WORDS = ("balloon", "stale", "rack", "logrotate", "fsck", "replication", "certificate")
 
 
@@ -90,7 +92,7 @@ def prepare(url: str) -> tuple[dict, list[Endpoint]]:
     info.update(team_id=team_id, open_in_team=open_count, agent=agent.email, deep_row=deep_offset + 1,
                 thirty=thirty, word=word, word_hits=hits, organization=org_code)
     queue = f"/tickets/?view=team_queue&team={team_id}&sort=priority"
-    create_body = json.dumps({"kind": "incident", "title": "Bench: disk almost full on web-01",
+    create_body = json.dumps({"kind": "incident", "title": BENCH_TITLE,
                               "description": "The **/var** partition of web-01 is at 97%.\n\n    $ df -h /var",
                               "organization": org_code}).encode()
     endpoints = [
@@ -129,8 +131,39 @@ def api_token(user_id: int) -> str | None:
     from app.auth.tokens import create_token
     from app.extensions import db
 
-    _, raw = create_token(db.session.get(User, user_id), "workspace bench")
+    _, raw = create_token(db.session.get(User, user_id), TOKEN_NAME)
     return raw
+
+
+def remove_bench_tickets(url: str) -> int:
+    """Delete what the creation bench made (tickets, their events and index rows, the
+    token) and give the incident numbers back, so every run measures the same database."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    ours = "SELECT id FROM tickets WHERE via = 'api' AND title = :title"
+    search_key = "ticket_id" if engine.dialect.name == "postgresql" else "rowid"
+    try:
+        with engine.begin() as connection:
+            run = connection.execute
+            removed = run(sa.text(f"SELECT count(*) FROM ({ours}) AS bench"), {"title": BENCH_TITLE}).scalar()
+            if removed and engine.dialect.name == "postgresql":
+                # No per-row foreign-key checks: tickets.merged_into_id has no index, so each deleted
+                # ticket would cost a scan of all tickets. Nothing but these rows points at them.
+                run(sa.text("SET LOCAL session_replication_role = replica"))
+            if removed:
+                for table, key in (("ticket_search", search_key), ("ticket_events", "ticket_id"),
+                                   ("messages", "ticket_id"), ("attachments", "ticket_id"),
+                                   ("ticket_watchers", "ticket_id")):
+                    run(sa.text(f"DELETE FROM {table} WHERE {key} IN ({ours})"), {"title": BENCH_TITLE})
+                run(sa.text(f"DELETE FROM tickets WHERE id IN ({ours})"), {"title": BENCH_TITLE})
+                run(sa.text("UPDATE ticket_sequences SET last_value = (SELECT coalesce(max(CAST(substr(number, 5) "
+                            "AS INTEGER)), 0) FROM tickets WHERE kind = 'incident') WHERE kind = 'incident'"))
+            if sa.inspect(connection).has_table("api_tokens"):
+                run(sa.text("DELETE FROM api_tokens WHERE name = :name"), {"name": TOKEN_NAME})
+    finally:
+        engine.dispose()
+    return removed
 
 
 # -- the server ---------------------------------------------------------------------------------------------------
@@ -284,15 +317,16 @@ def main(argv=None) -> None:
     levels = [min(8, max(1, int(c))) for c in args.concurrency.split(",")]
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
-    dialect = "postgresql" if url.startswith("postgresql") else "sqlite"
+    label = database_label(url)
 
     print(describe(url))
+    remove_bench_tickets(url)  # left over by an interrupted run
     info, endpoints = prepare(url)
     print(f"agent {info['agent']}, team {info['team_id']} ({info['open_in_team']:,} open tickets), "
           f"deep page after row {info['deep_row']:,}, ticket {info['thirty']}, "
           f"search word '{info['word']}' in {info['word_hits']:,} tickets, organization {info['organization']}")
     port = free_port()
-    server = start_gunicorn(url, port, args.workers, out / f"gunicorn-{dialect}.log")
+    server = start_gunicorn(url, port, args.workers, out / f"gunicorn-{label}.log")
     results = []
     try:
         cookie = log_in(port, info["agent"], AGENT_PASSWORD)
@@ -318,9 +352,11 @@ def main(argv=None) -> None:
                 results.append({"endpoint": endpoint.name, "concurrency": concurrency, **result})
     finally:
         stop(server)
-    (out / f"workspace-{dialect}.json").write_text(json.dumps({"info": info, "results": results}, indent=1))
+        removed = remove_bench_tickets(url)
+        print(f"\n(removed the {removed:,} tickets the creation bench made, and its API token)")
+    (out / f"workspace-{label}.json").write_text(json.dumps({"info": info, "results": results}, indent=1))
     print(f"\nTargets: every read p95 ≤ {READ_TARGET_MS} ms and ticket creation p95 ≤ {CREATE_TARGET_MS} ms at "
-          f"concurrency 1; seeding under 10 minutes. Results also in bench/out/workspace-{dialect}.json.")
+          f"concurrency 1; seeding under 10 minutes. Results also in bench/out/workspace-{label}.json.")
 
 
 if __name__ == "__main__":

@@ -79,5 +79,5 @@ def ticket_filter(user, args: dict) -> TicketFilter:
         organization_id=refs["organization"].id if refs["organization"] else None,
         team_id=refs["team"].id if refs["team"] else None,
         assignee_id=refs["assignee"].id if refs["assignee"] else None,
-        q=args["q"], sort=args["sort"], team_ids=[team.id for team in user.teams],
+        q=args["q"], sort=ticket_queries.default_sort(args["q"], args["sort"]), team_ids=[team.id for team in user.teams],
     )

@@ -128,14 +128,16 @@ class TicketListArgs(InputSchema):
     team = FormInt(load_default=None, metadata={"description": _l("A team id.")})
     assignee = FormInt(load_default=None, metadata={"description": _l("A user id.")})
     q = Str(load_default="", validate=length(200))
-    sort = Str(load_default="priority", validate=one_of(queries.SORTS))
+    sort = Str(load_default=None, validate=one_of(queries.SORTS),
+               metadata={"description": _l("priority (the default), updated, newest or oldest; a search defaults to newest")})
     cursor = Str(load_default=None)
     limit = FormInt(load_default=50, validate=at_least(1, 100))
 
     @validates_schema
     def check_cursor(self, data, **kwargs):
         cursor = data.get("cursor")
-        if cursor and queries.decode_cursor(cursor, queries.SORTS[data.get("sort", "priority")][0]) is None:
+        sort = queries.default_sort(data.get("q"), data.get("sort"))
+        if cursor and queries.decode_cursor(cursor, queries.SORTS[sort][0]) is None:
             raise SchemaError(_("Not a cursor of this list: use the \"next\" value of the previous page."), "cursor")
 
 

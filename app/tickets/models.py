@@ -43,6 +43,9 @@ class Ticket(TimestampMixin, db.Model):
         sa.Index("ix_tickets_requester", "requester_id", "last_activity_at"),
         sa.Index("ix_tickets_major_open", "major", "is_open"),
         sa.Index("ix_tickets_status_resolved", "status", "resolved_at"),
+        sa.Index("ix_tickets_priority", "priority", "id"),  # everything by priority
+        sa.Index("ix_tickets_org_recent", "organization_id", "last_activity_at", "id"),  # an organization's history
+        sa.Index("ix_tickets_merged_into", "merged_into_id"),  # deleting tickets checks this foreign key
         sa.CheckConstraint("priority BETWEEN 1 AND 4", name="priority"),
         sa.CheckConstraint("impact BETWEEN 1 AND 3 AND urgency BETWEEN 1 AND 3", name="impact_urgency"),
     )

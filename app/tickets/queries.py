@@ -104,7 +104,14 @@ class TicketFilter:
     team_ids: list[int] = field(default_factory=list)  # the viewer's teams, for view=my_teams
 
 
-def filtered(user, flt: TicketFilter) -> sa.Select:
+def default_sort(q: str, sort: str | None) -> str:
+    """A search lists the newest matches first (cheap however many match); a queue, by priority."""
+    if sort in SORTS:
+        return sort
+    return "newest" if (q or "").strip() else "priority"
+
+
+def filtered(user, flt: TicketFilter, search_too: bool = True) -> sa.Select:
     stmt = tickets_visible_to(user)
     if flt.view == "mine":
         stmt = stmt.where(Ticket.assignee_id == user.id, Ticket.is_open.is_(True))
@@ -126,7 +133,7 @@ def filtered(user, flt: TicketFilter) -> sa.Select:
         stmt = stmt.where(Ticket.team_id == flt.team_id)
     if flt.assignee_id:
         stmt = stmt.where(Ticket.assignee_id == flt.assignee_id)
-    if flt.q:
+    if flt.q and search_too:
         matching = search.matching_ids(flt.q, include_internal=can_see_internal(user))
         if matching is not None:
             stmt = stmt.where(Ticket.id.in_(matching))
@@ -162,7 +169,11 @@ def page_of(user, flt: TicketFilter, cursor: str | None = None, size: int = 50) 
     """One page of tickets in the filter's sort order, by seek (keyset) pagination:
     a page deep in the list costs the same as the first."""
     columns, descending = SORTS.get(flt.sort, SORTS["priority"])
-    stmt = filtered(user, flt)
+    by_id = flt.q and flt.sort in ("newest", "oldest")
+    stmt = filtered(user, flt, search_too=not by_id)
+    if by_id:  # walk the full-text index in id order (see search.newest_matching)
+        stmt, id_column = search.newest_matching(stmt, flt.q, include_internal=can_see_internal(user))
+        columns = (id_column,)
     if cursor:
         after = decode_cursor(cursor, columns)
         if after is not None:
@@ -176,7 +187,8 @@ def page_of(user, flt: TicketFilter, cursor: str | None = None, size: int = 50) 
     rows = list(db.session.scalars(stmt))
     more = len(rows) > size
     rows = rows[:size]
-    next_cursor = encode_cursor([getattr(rows[-1], c.key) for c in columns]) if more and rows else None
+    last = rows[-1] if more and rows else None
+    next_cursor = encode_cursor([last.id if c.key == "rowid" else getattr(last, c.key) for c in columns]) if last else None
     return Page(rows, next_cursor)
 
 

@@ -21,8 +21,16 @@ def _dialect() -> str:
     return db.session.get_bind().dialect.name
 
 
-def terms(query: str, limit: int = 8) -> list[str]:
-    return [word.lower() for word in _WORD.findall(query or "")][:limit]
+def terms(query: str, limit: int = 8) -> list[tuple[str, list[str]]]:
+    """The query as terms: each the token as typed (lower-cased) and its words.
+    A token such as "web-01" or "db.example.com" has several words and is
+    searched as a phrase: split apart, "01" would match every time and date."""
+    found = []
+    for token in (query or "").split()[:limit]:
+        words = [word.lower() for word in _WORD.findall(token)]
+        if words:
+            found.append((token.lower(), words))
+    return found
 
 
 def documents(ticket_ids) -> dict[int, tuple[str, str, str]]:
@@ -65,20 +73,56 @@ def write_rows(rows: list[dict]) -> None:
             f"INSERT INTO {TABLE} (rowid, title, public, internal) VALUES (:id, :title, :public, :internal)"), rows)
 
 
+def _sqlite_match(found, include_internal: bool) -> str:
+    parts = []
+    for index, (_, words) in enumerate(found):
+        if len(words) > 1:
+            parts.append('"' + " ".join(words) + '"')  # a phrase: the words next to each other
+        else:
+            parts.append(f'"{words[0]}"' + ("*" if index == len(found) - 1 else ""))
+    columns = "{title public internal}" if include_internal else "{title public}"
+    return f"{columns}: ({' '.join(parts)})"
+
+
+def _postgres_query(found) -> tuple[str, dict]:
+    pieces, params = [], {}
+    for index, (token, words) in enumerate(found):
+        name = f"q{index}"
+        if len(words) > 1:  # PostgreSQL's parser splits the token as it split the text
+            pieces.append(f"phraseto_tsquery('simple', :{name})")
+            params[name] = token
+        else:
+            pieces.append(f"to_tsquery('simple', :{name})")
+            params[name] = words[0] + (":*" if index == len(found) - 1 else "")
+    return " && ".join(pieces), params
+
+
 def matching_ids(query: str, include_internal: bool) -> sa.Select | None:
-    """A SELECT of the ids of tickets matching every word (the last as a prefix),
-    or None when the query has no words."""
-    words = terms(query)
-    if not words:
+    """A SELECT of the ids of tickets matching every term (the last word as a
+    prefix), or None when the query has no words."""
+    found = terms(query)
+    if not found:
         return None
     if _dialect() == "postgresql":
-        tsquery = " & ".join(words[:-1] + [words[-1] + ":*"])
-        condition = "public_doc @@ to_tsquery('simple', :q)"
+        tsquery, params = _postgres_query(found)
+        condition = f"public_doc @@ ({tsquery})"
         if include_internal:
-            condition += " OR internal_doc @@ to_tsquery('simple', :q)"
+            condition += f" OR internal_doc @@ ({tsquery})"
         return sa.select(sa.column("ticket_id")).select_from(sa.text(TABLE)).where(
-            sa.text(condition).bindparams(q=tsquery))
-    columns = "{title public internal}" if include_internal else "{title public}"
-    quoted = " ".join(f'"{w}"' for w in words[:-1]) + f' "{words[-1]}"*'
+            sa.text(condition).bindparams(**params))
     return sa.select(sa.column("rowid")).select_from(sa.text(TABLE)).where(
-        sa.text(f"{TABLE} MATCH :q").bindparams(q=f"{columns}: ({quoted.strip()})"))
+        sa.text(f"{TABLE} MATCH :q").bindparams(q=_sqlite_match(found, include_internal)))
+
+
+def newest_matching(stmt: sa.Select, query: str, include_internal: bool) -> tuple[sa.Select, sa.ColumnElement]:
+    """``stmt`` (over tickets) limited to matching tickets, with the column to order
+    them by, newest first. Ordering by the index's own ticket id lets SQLite walk
+    the full-text index in id order and stop after a page, however many match."""
+    found = terms(query)
+    if _dialect() == "postgresql" or not found:
+        matching = matching_ids(query, include_internal)
+        return (stmt if matching is None else stmt.where(Ticket.id.in_(matching))), Ticket.id
+    index = sa.table(TABLE, sa.column("rowid"))
+    stmt = stmt.join(index, index.c.rowid == Ticket.id).where(
+        sa.text(f"{TABLE} MATCH :q").bindparams(q=_sqlite_match(found, include_internal)))
+    return stmt, index.c.rowid

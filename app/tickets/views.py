@@ -56,13 +56,14 @@ def uploads_from(field) -> list[attachments.Upload]:
 def index():
     flt = workspace.filter_from_args(current_user, request.args)
     page = queries.page_of(current_user, flt, request.args.get("cursor"), current_app.config["TICKET_PAGE_SIZE"])
+    teams, staff = workspace.team_choices(), workspace.staff_choices()
     bulk = BulkForm()
-    bulk.team.choices, bulk.assignee.choices = workspace.team_choices(), workspace.staff_choices()
+    bulk.team.choices, bulk.assignee.choices = teams, staff
     bulk.status.choices = [("", "—"), *STATUS_LABELS.items()]
     return render_template("tickets/index.html", page=page, flt=flt, counts=workspace.view_counts(current_user),
                            views=workspace.VIEWS, bulk=bulk, saved=workspace.saved_filters(current_user),
                            save_form=SavedFilterForm(query=workspace.query_string(request.args)),
-                           teams=workspace.team_choices(), staff=workspace.staff_choices(),
+                           teams=teams, staff=staff,
                            organizations=workspace.organization_choices(), qs=workspace.query_string,
                            options_html=options_html)
 

@@ -42,7 +42,7 @@ def filter_from_args(user, args) -> queries.TicketFilter:
         view=view if view in VIEWS else "open", kind=args.get("kind", ""), status=args.get("status", ""),
         priority=_int(args.get("priority")), organization_id=_int(args.get("organization")),
         team_id=_int(args.get("team")), assignee_id=_int(args.get("assignee")), q=(args.get("q") or "")[:200],
-        sort=args.get("sort") if args.get("sort") in queries.SORTS else "priority",
+        sort=queries.default_sort(args.get("q"), args.get("sort")),
         team_ids=[t.id for t in user.teams],
     )
 

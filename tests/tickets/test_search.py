@@ -1,0 +1,58 @@
+"""Full-text search, the same on SQLite (FTS5) and PostgreSQL (tsvector)."""
+from app.tickets import queries, services
+from app.tickets.queries import TicketFilter
+from tests.factories import make_ticket
+
+
+def numbers(user, q, **filters):
+    page = queries.page_of(user, TicketFilter(view="all", q=q, sort=queries.default_sort(q, None), **filters))
+    return [t.number for t in page.items]
+
+
+def test_host_names_are_searched_as_phrases(users, org_a):
+    agent = users["agent"]
+    web = make_ticket(agent, organization=org_a, title="web-01 answers 502")
+    make_ticket(agent, organization=org_a, title="Backup of 2026-11-01 failed", description="web-02 is fine")
+    assert numbers(agent, "web-01") == [web.number]
+    assert numbers(agent, "WEB-01 502") == [web.number]
+
+
+def test_every_word_must_match_and_the_last_is_a_prefix(users, org_a):
+    agent = users["agent"]
+    ticket = make_ticket(agent, organization=org_a, title="Certificate expired on shop")
+    make_ticket(agent, organization=org_a, title="Certificate renewal request")
+    assert numbers(agent, "certificate expi") == [ticket.number]
+    assert numbers(agent, "   ") == numbers(agent, "")
+
+
+def test_search_lists_newest_first_across_pages(users, org_a):
+    agent = users["agent"]
+    made = [make_ticket(agent, organization=org_a, title=f"Disk alert {i}").number for i in range(7)]
+    make_ticket(agent, organization=org_a, title="Unrelated", description="Nothing to see")
+    seen, cursor = [], None
+    while True:
+        page = queries.page_of(agent, TicketFilter(view="all", q="disk", sort="newest"), cursor, size=3)
+        seen += [t.number for t in page.items]
+        cursor = page.next_cursor
+        if not cursor:
+            break
+    assert seen == list(reversed(made))
+
+
+def test_search_respects_the_other_filters_and_the_reader(users, org_a, org_b):
+    mine = make_ticket(users["client_user"], title="VPN drops at night")
+    theirs = make_ticket(users["other_user"], title="VPN drops at noon")
+    services.add_note(users["agent"], mine, "secretword in an internal note")
+    assert numbers(users["agent"], "vpn drops") == [theirs.number, mine.number]
+    assert numbers(users["agent"], "vpn", organization_id=org_a.id) == [mine.number]
+    assert numbers(users["client_user"], "vpn drops") == [mine.number]
+    assert numbers(users["agent"], "secretword") == [mine.number]
+    assert numbers(users["client_user"], "secretword") == []  # internal notes are not searched for clients
+
+
+def test_search_by_priority_still_works(users, org_a):
+    agent = users["agent"]
+    low = make_ticket(agent, organization=org_a, title="Printer jam", impact=3, urgency=3)
+    high = make_ticket(agent, organization=org_a, title="Printer on fire", impact=1, urgency=1)
+    page = queries.page_of(agent, TicketFilter(view="all", q="printer", sort="priority"))
+    assert [t.number for t in page.items] == [high.number, low.number]
