@@ -29,7 +29,9 @@ def tickets_visible_to(user) -> sa.Select:
 def get_ticket(user, number: str) -> Ticket:
     """The ticket with this number, or 404 — the same 404 whether it does not
     exist or belongs to another organization."""
-    ticket = db.session.scalar(tickets_visible_to(user).where(Ticket.number == (number or "").upper()))
+    ticket = db.session.scalar(tickets_visible_to(user).where(Ticket.number == (number or "").upper()).options(
+        joinedload(Ticket.organization), joinedload(Ticket.requester), joinedload(Ticket.team),
+        joinedload(Ticket.assignee)))
     if ticket is None:
         raise NotFound()
     return ticket
