@@ -62,3 +62,7 @@ class InputSchema(Schema):
     """What a caller sends: unknown fields are refused (422), by name."""
 
     error_messages = {"unknown": _l("Unknown field."), "type": _l("Invalid input type: send a JSON object.")}
+
+
+class Dict(fields.Dict):
+    default_error_messages = {**_COMMON, "invalid": _l("Not a valid object.")}

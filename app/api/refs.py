@@ -54,7 +54,7 @@ def _ticket(user, number):
         raise ValueError(_("No ticket has this number.")) from None
 
 
-RESOLVERS = {"organization": _organization, "team": _team, "assignee": _user, "target": _ticket}
+RESOLVERS = {"organization": _organization, "team": _team, "assignee": _user, "requester": _user, "target": _ticket}
 
 
 def resolve(user, data: dict) -> dict:

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, post_load, validates_schema
 from marshmallow import ValidationError as SchemaError
 
-from app.api.fields import Bool, Date, FormInt, InputSchema, Int, List, Str, at_least, length, one_of
+from app.api.fields import Bool, Date, Dict, FormInt, InputSchema, Int, List, Str, at_least, length, one_of
 from app.auth.permissions import can_see_internal
 from app.auth.roles import Role
 from app.tickets import queries
@@ -22,7 +22,6 @@ from app.tickets.content import to_text
 from app.tickets.workflow import LINK_KINDS, RESOLUTION_CODES, STATUS_LABELS, Kind
 
 LEVELS = (1, 2, 3)
-VIEWS = ("all", "all_open", "mine", "team", "unassigned")
 
 
 def output(cls=None, *, optional=()):
@@ -120,7 +119,7 @@ def ticket_page_schema(user) -> Schema:
 
 
 class TicketListArgs(InputSchema):
-    view = Str(load_default="all", validate=one_of(VIEWS))
+    view = Str(load_default="all", validate=one_of(queries.VIEWS))
     kind = Str(load_default="", validate=one_of(["", *(k.value for k in Kind)]))
     status = Str(load_default="", validate=one_of(["", *STATUS_LABELS]))
     priority = FormInt(load_default=None, validate=at_least(1, 4))
@@ -355,3 +354,38 @@ class TeamOut(Schema):
 @output
 class TeamListOut(Schema):
     items = fields.List(fields.Nested(TeamOut))
+
+
+# -- the service catalog --------------------------------------------------------------------
+
+@output
+class CatalogFieldOut(Schema):
+    name = fields.Str()
+    label = fields.Str()
+    type = fields.Str(metadata={"enum": ["text", "textarea", "number", "choice", "date"]})
+    required = fields.Bool()
+    choices = fields.List(fields.Str())
+    help = fields.Str()
+
+
+@output
+class CatalogItemOut(Schema):
+    id = fields.Int()
+    name = fields.Str()
+    description = fields.Str()
+    category = fields.Str()
+    needs_approval = fields.Bool()
+    fields = fields.List(fields.Nested(CatalogFieldOut))
+
+
+@output
+class CatalogListOut(Schema):
+    items = fields.List(fields.Nested(CatalogItemOut))
+
+
+class OrderIn(InputSchema):
+    values = Dict(keys=Str(), load_default=dict,
+                  metadata={"description": _l("The item's form: field name → value.")})
+    organization = Str(load_default=None, metadata={"description": _l("An organization code (staff ordering for a client).")})
+    requester = FormInt(load_default=None, metadata={"description": _l("A contact's user id (staff).")})
+    note = Str(load_default="", validate=length(10_000))

@@ -16,6 +16,9 @@ from app.auth import queries as user_queries
 from app.auth.permissions import can_see_internal, can_work_tickets, is_staff
 from app.extensions import csrf, db
 from app.orgs import queries as org_queries
+from app.requests import catalog
+from app.requests import queries as request_queries
+from app.requests import services as request_services
 from app.tickets import attachments, queries, services
 
 bp = Blueprint("api", __name__)
@@ -184,6 +187,28 @@ def create_worklog(number):
     ticket = queries.get_ticket(user, number)
     require(can_work_tickets(user), STAFF_ONLY)
     return dump(s.WorklogOut(), services.log_time(user, ticket, **load_json(s.WorklogIn)), 201)
+
+
+# -- the service catalog -----------------------------------------------------------------------
+
+@bp.get("/catalog")
+@doc(_l("Catalog items the caller may order"), tag="catalog", out=s.CatalogListOut)
+def list_catalog():
+    user = api_user()
+    return dump(s.CatalogListOut(), {"items": list(db.session.scalars(request_queries.items_for(user)))})
+
+
+@bp.post("/catalog/<int:item_id>/orders")
+@doc(_l("Order a catalog item: a service request carrying the filled-in form"), tag="catalog", body=s.OrderIn,
+     out=TICKET, status=201, errors=(404,))
+def order_item(item_id):
+    user = api_user()
+    item = request_queries.get_item(user, item_id)
+    data = refs.resolve(user, load_json(s.OrderIn))
+    values = catalog.checked_values(item, data["values"])
+    ticket = request_services.order(user, item, values=values, organization=data["organization"],
+                                    requester=data["requester"], note=data["note"], via="api")
+    return dump(s.ticket_schema(user), ticket, 201, {"Location": url_for("api.get_ticket", number=ticket.number)})
 
 
 # -- organizations, people, teams ------------------------------------------------------------

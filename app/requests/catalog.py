@@ -4,10 +4,12 @@ import re
 
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import DateField, DecimalField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
+from app.errors import ValidationError
 from app.requests.models import FIELD_TYPES
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -76,3 +78,19 @@ def answers(item, form) -> dict:
         if value not in (None, ""):
             values[spec["label"]] = value.isoformat() if hasattr(value, "isoformat") else str(value)
     return values
+
+
+def checked_values(item, values: dict) -> dict:
+    """Values sent by a script, checked by the same typed form the web order uses;
+    the answers keyed by label, or ValidationError naming each bad field."""
+    known = {spec["name"] for spec in item.fields}
+    errors = {f"values.{name}": [_("This item has no such field.")] for name in values if name not in known}
+    form = order_form_class(item)(formdata=MultiDict({f"field_{k}": str(v) for k, v in values.items() if k in known}),
+                                  meta={"csrf": False})
+    if not form.validate():
+        for name, messages in form.errors.items():
+            if name.startswith("field_"):
+                errors[f"values.{name[6:]}"] = [str(m) for m in messages]
+    if errors:
+        raise ValidationError(errors)
+    return answers(item, form)

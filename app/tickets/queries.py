@@ -13,6 +13,8 @@ from app.extensions import db
 from app.tickets import search
 from app.tickets.models import Attachment, Event, Link, Message, Ticket, Worklog
 
+VIEWS = ("mine", "my_teams", "unassigned", "open", "all")
+
 SORTS = {
     # name: (columns, descending)
     "priority": ((Ticket.priority, Ticket.id), False),

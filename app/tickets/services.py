@@ -410,7 +410,7 @@ def log_time(actor, ticket: Ticket, *, minutes, billable: bool = True, note: str
     entry = Worklog(ticket_id=ticket.id, user_id=actor.id, minutes=minutes, billable=bool(billable),
                     note=(note or "").strip()[:500], work_date=work_date or timeutil.utcnow().date())
     db.session.add(entry)
-    _record(ticket, actor, "time", None, f"{minutes} min")
+    _record(ticket, actor, "time", None, str(minutes))
     db.session.commit()
     return entry
 

@@ -22,12 +22,14 @@ from jsonschema.exceptions import ValidationError
 from openapi_spec_validator import validate as validate_spec
 
 from app.extensions import db
+from app.requests import catalog
+from app.requests import services as catalog_services
 from app.tickets import services
 from app.tickets.attachments import Upload
 from app.tickets.models import Ticket
 from tests.factories import PNG, make_ticket
 
-MISSING = {"number": "INC-99999", "attachment_id": 99999, "code": "NOPE"}
+MISSING = {"number": "INC-99999", "attachment_id": 99999, "code": "NOPE", "item_id": 99999}
 
 
 @dataclass
@@ -59,7 +61,7 @@ def upload(*named):
 CALLS = {
     ("get", "/api/v1/tickets"): [
         Call("agent", query={"kind": "incident", "sort": "updated"}), Call("client_user", query={"limit": "1"}),
-        Call("agent", query={"view": "all_open", "q": "disk", "organization": "ACME"})],
+        Call("agent", query={"view": "open", "q": "disk", "organization": "ACME"})],
     ("post", "/api/v1/tickets"): [
         Call("client_user", json={"kind": "incident", "title": "Nightly backup failed", "description": "Exit code 2.",
                                   "impact": 2, "urgency": 1, "cis": ["backup-01"]}, expect=201),
@@ -97,6 +99,10 @@ CALLS = {
     ("post", "/api/v1/tickets/{number}/merge"): [
         Call("agent", json={"target": "PRB-1"}),
         Call("client_user", json={"target": "PRB-1"}, expect=403)],
+    ("get", "/api/v1/catalog"): [Call("agent"), Call("client_user")],
+    ("post", "/api/v1/catalog/{item_id}/orders"): [
+        Call("client_user", json={"values": {"hostname": "web-09", "cores": 4}, "note": "For the shop"}, expect=201),
+        Call("agent", json={"values": {"hostname": "db-07", "cores": "2"}, "organization": "ACME"}, expect=201)],
     ("get", "/api/v1/organizations"): [Call("agent"), Call("client_user")],
     ("get", "/api/v1/organizations/{code}"): [Call("agent"), Call("client_user")],
     ("get", "/api/v1/users"): [Call("admin", query={"role": "agent"}), Call("client_admin", expect=403)],
@@ -136,7 +142,10 @@ def world(users, org_a, team):
     ticket = make_ticket(users["client_user"], title="Disk full on web-01", uploads=[Upload("df.png", PNG)])
     make_ticket(users["agent"], kind="problem", organization=org_a, title="Log rotation broken")
     services.log_time(users["agent"], ticket, minutes=20)
-    return World(path={"number": ticket.number, "attachment_id": ticket.attachments[0].id, "code": "ACME"},
+    item = catalog_services.save_item(users["admin"], None, name="Virtual server", fields=catalog.parse_fields(
+        "hostname | Server name | text | required\ncores | CPU cores | number | required"))
+    return World(path={"number": ticket.number, "attachment_id": ticket.attachments[0].id, "code": "ACME",
+                       "item_id": item.id},
                  ids={"team": team.id, "agent": users["agent"].id})
 
 

@@ -10,6 +10,8 @@ import io
 import pytest
 import sqlalchemy as sa
 
+from app.requests import services as catalog
+from app.requests.models import RequestItem
 from app.tickets import services
 from app.tickets.attachments import Upload
 from app.tickets.models import Attachment, Event, Link, Message, Ticket, Worklog
@@ -31,6 +33,7 @@ def bodies(method: str, endpoint: str, target: str) -> dict:
         "api.create_link": {"json": {"kind": "related", "target": target}},
         "api.create_worklog": {"json": {"minutes": 5}},
         "api.merge": {"json": {"target": target}},
+        "api.order_item": {"json": {"values": {}}},
     }[endpoint]
 
 
@@ -52,19 +55,21 @@ def acme(users, org_a):
     problem = make_ticket(users["agent"], kind="problem", organization=org_a, title="Acme secret problem")
     services.link(users["agent"], ticket, problem, "caused_by")
     services.log_time(users["agent"], ticket, minutes=30, note="Acme internal work")
+    catalog.save_item(users["admin"], None, name="Acme secret item", fields=[], organizations=[org_a])
     return ticket
 
 
 def test_every_api_url_keeps_organization_a_private(app, api, users, acme, other_ticket, db):
     attachment_id = acme.attachments[0].id
+    secret_item = db.session.scalar(sa.select(RequestItem.id).where(RequestItem.name == "Acme secret item"))
     before = snapshot(db, acme.id)
     client = api("other_admin")
     tried = 0
     for rule in app.url_map.iter_rules():
         if not rule.endpoint.startswith("api."):
             continue
-        real = {"number": acme.number, "attachment_id": attachment_id, "code": "ACME"}
-        missing = {"number": "INC-99999", "attachment_id": 99999, "code": "NOPE"}
+        real = {"number": acme.number, "attachment_id": attachment_id, "code": "ACME", "item_id": secret_item}
+        missing = {"number": "INC-99999", "attachment_id": 99999, "code": "NOPE", "item_id": 99999}
         assert set(rule.arguments) <= set(real), f"{rule.rule}: teach the walk how to fill {rule.arguments}"
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             kwargs = bodies(method, rule.endpoint, other_ticket.number)

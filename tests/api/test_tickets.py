@@ -135,6 +135,11 @@ def test_the_list_filters_like_the_workspace(api, several, users):
     assert numbers(agent.get("/api/v1/tickets?q=dns")) == ["REQ-1"]
     assert numbers(agent.get("/api/v1/tickets?q=flap&kind=incident")) == ["INC-2"]
     assert numbers(agent.get("/api/v1/tickets?priority=1")) == ["INC-2"]
+    assert numbers(agent.get("/api/v1/tickets?view=my_teams")) == ["REQ-1"]
+    assert numbers(agent.get("/api/v1/tickets?view=unassigned&sort=oldest")) == ["INC-1", "INC-2", "INC-3", "PRB-1"]
+    services.transition(users["agent"], several["vpn"], "resolved", resolution_code="fixed", resolution="Done")
+    assert "INC-2" not in numbers(agent.get("/api/v1/tickets?view=open"))
+    assert "INC-2" in numbers(agent.get("/api/v1/tickets?view=all"))
 
 
 def test_a_client_lists_only_its_organizations_tickets(api, several):

@@ -77,3 +77,18 @@ def test_an_agents_day(page, screenshots, tmp_path):
     page.get_by_text("created.").wait_for()
     page.get_by_text("lims-02").first.wait_for()
     screenshots(page, "agent-5-ordered")
+
+
+def test_the_workspace_in_ukrainian(page, screenshots):
+    from tests.browser.test_pages import choose_language
+
+    log_in(page, "maria@zayavka.example")
+    nav_link(page, "Tickets").click()
+    choose_language(page, "Українська")
+    page.get_by_role("link", name="Усі заявки").wait_for()
+    screenshots(page, "agent-uk-queue")
+    page.get_by_role("link", name="Disk almost full on db-03").click()
+    page.get_by_role("heading", name="Disk almost full on db-03").wait_for()
+    screenshots(page, "agent-uk-ticket")
+    choose_language(page, "English")
+    nav_link(page, "Tickets").wait_for()
