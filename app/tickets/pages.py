@@ -3,10 +3,12 @@ so that a form that failed can be shown again with its errors."""
 from flask import render_template
 from flask_login import current_user
 
+from app.forms import options_html
 from app.tickets import canned, queries, workspace
 from app.tickets.forms import LinkForm, MergeForm, ReplyForm, TransitionForm, UpdateForm, WorklogForm
 from app.tickets.workflow import (
     ACTION_LABELS,
+    EVENT_LABELS,
     KIND_LABELS,
     LEVEL_LABELS,
     LINK_KINDS,
@@ -15,6 +17,11 @@ from app.tickets.workflow import (
     STATUS_LABELS,
     workflow,
 )
+
+
+def _translated(labels: dict) -> dict:
+    """Lazy labels made into text once for the page, not once per row."""
+    return {key: str(value) for key, value in labels.items()}
 
 
 def timeline(messages, events):
@@ -47,6 +54,8 @@ def ticket_page(ticket, *, reply_form=None, transition_form=None, update_form=No
         update_form=update_form, link_form=link_form or LinkForm(formdata=None, prefix="link"),
         merge_form=merge_form or MergeForm(formdata=None, prefix="merge"),
         worklog_form=worklog_form or WorklogForm(formdata=None), conflict=conflict,
-        status_labels=STATUS_LABELS, action_labels=ACTION_LABELS, kind_labels=KIND_LABELS, level_labels=LEVEL_LABELS,
-        link_labels=LINK_KINDS, resolution_labels=RESOLUTION_CODES,
+        options_html=options_html, status_labels=_translated(STATUS_LABELS), action_labels=ACTION_LABELS,
+        kind_labels=KIND_LABELS, level_labels=LEVEL_LABELS,
+        link_labels=_translated(LINK_KINDS), resolution_labels=RESOLUTION_CODES,
+        event_labels=_translated(EVENT_LABELS),
     )

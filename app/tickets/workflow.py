@@ -47,6 +47,16 @@ LINK_KINDS = {
     "child_of": _l("child of"), "duplicate_of": _l("duplicate of"),
 }
 
+# The fields of a ticket's history, as the history names them.
+EVENT_LABELS = {
+    "status": _l("status"), "team": _l("team"), "assignee": _l("assignee"), "priority": _l("priority"),
+    "impact": _l("impact"), "urgency": _l("urgency"), "title": _l("title"), "category": _l("category"),
+    "affected_system": _l("affected system"), "major": _l("major incident"), "resolution": _l("resolution"),
+    "resolution_code": _l("resolution code"), "link": _l("link"), "linked_from": _l("linked from"),
+    "merged_into": _l("merged into"), "merged_from": _l("merged from"), "watcher": _l("followers"),
+    "time": _l("time logged"), "created": _l("created"), "approval": _l("approval"),
+}
+
 STAFF = "staff"
 CLIENT = "client"
 

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
 from app import jobs
@@ -64,14 +65,18 @@ def query_string(args, **overrides) -> str:
     return urlencode({k: v for k, v in values.items() if v not in ("", None)})
 
 
+CHOICES_SECONDS = 60  # a new agent or team shows up in the workspace's selects within a minute
+
+
 def staff_choices(blank=True):
-    staff = db.session.execute(sa.select(User.id, User.name).where(
-        User.role.in_(STAFF_ROLES), User.active.is_(True)).order_by(User.name))
+    staff = jobs.cached("choices:staff", CHOICES_SECONDS, lambda: [list(row) for row in db.session.execute(
+        sa.select(User.id, User.name).where(User.role.in_(STAFF_ROLES), User.active.is_(True)).order_by(User.name))])
     return ([SelectChoice("", "—")] if blank else []) + [SelectChoice(i, n) for i, n in staff]
 
 
 def team_choices(blank=True):
-    teams = db.session.execute(sa.select(Team.id, Team.name).where(Team.active.is_(True)).order_by(Team.name))
+    teams = jobs.cached("choices:teams", CHOICES_SECONDS, lambda: [list(row) for row in db.session.execute(
+        sa.select(Team.id, Team.name).where(Team.active.is_(True)).order_by(Team.name))])
     return ([SelectChoice("", "—")] if blank else []) + [SelectChoice(i, n) for i, n in teams]
 
 
@@ -107,7 +112,7 @@ def saved_filters(user) -> list[SavedFilter]:
 
 def major_incidents() -> list[Ticket]:
     return list(db.session.scalars(sa.select(Ticket).where(Ticket.major.is_(True), Ticket.is_open.is_(True))
-                                   .order_by(Ticket.id.desc()).limit(5)))
+                                   .options(joinedload(Ticket.organization)).order_by(Ticket.id.desc()).limit(5)))
 
 
 def save_filter(user, name: str, query: str) -> SavedFilter:
