@@ -5,7 +5,7 @@ import json
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from app.auth.permissions import can_see_internal, scope_to_user
 from app.errors import NotFound
@@ -169,7 +169,7 @@ class Page:
     next_cursor: str | None
 
 
-def page_of(user, flt: TicketFilter, cursor: str | None = None, size: int = 50) -> Page:
+def page_of(user, flt: TicketFilter, cursor: str | None = None, size: int = 50, with_text: bool = True) -> Page:
     """One page of tickets in the filter's sort order, by seek (keyset) pagination:
     a page deep in the list costs the same as the first."""
     columns, descending = SORTS.get(flt.sort, SORTS["priority"])
@@ -188,6 +188,8 @@ def page_of(user, flt: TicketFilter, cursor: str | None = None, size: int = 50) 
     order = [c.desc() for c in columns] if descending else list(columns)
     stmt = stmt.order_by(*order).limit(size + 1).options(
         joinedload(Ticket.organization), joinedload(Ticket.assignee), joinedload(Ticket.team))
+    if not with_text:  # a list shows titles only: leave the long texts in the database
+        stmt = stmt.options(defer(Ticket.description), defer(Ticket.resolution), defer(Ticket.request_data))
     rows = list(db.session.scalars(stmt))
     more = len(rows) > size
     rows = rows[:size]

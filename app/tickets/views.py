@@ -55,7 +55,8 @@ def uploads_from(field) -> list[attachments.Upload]:
 @bp.route("/")
 def index():
     flt = workspace.filter_from_args(current_user, request.args)
-    page = queries.page_of(current_user, flt, request.args.get("cursor"), current_app.config["TICKET_PAGE_SIZE"])
+    page = queries.page_of(current_user, flt, request.args.get("cursor"), current_app.config["TICKET_PAGE_SIZE"],
+                           with_text=False)
     teams, staff = workspace.team_choices(), workspace.staff_choices()
     bulk = BulkForm()
     bulk.team.choices, bulk.assignee.choices = teams, staff
