@@ -65,6 +65,16 @@ def can_see_internal(user) -> bool:
     return is_staff(user)
 
 
+def can_review_approvals(user) -> bool:
+    """Client admins approve their organization's requests; admins may step in."""
+    return user.is_authenticated and (user.role == Role.CLIENT_ADMIN or user.role == Role.ADMIN)
+
+
+def can_approve_request(user, ticket) -> bool:
+    """The requester's own client admin, or an admin."""
+    return is_admin(user) or (can_review_approvals(user) and user.organization_id == ticket.organization_id)
+
+
 def assignable_roles(user, org=None) -> list[Role]:
     """Roles this user may give to an account they create or edit."""
     if is_admin(user):

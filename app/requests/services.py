@@ -2,8 +2,7 @@
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app.auth.permissions import is_admin
-from app.auth.roles import Role
+from app.auth.permissions import can_approve_request, is_admin
 from app.errors import Forbidden, ValidationError
 from app.extensions import db
 from app.requests.models import RequestItem
@@ -47,12 +46,8 @@ def order(actor, item: RequestItem, *, values: dict, organization=None, requeste
                                  request_item=item, request_data=values)
 
 
-def can_approve(actor, ticket) -> bool:
-    return (actor.role == Role.CLIENT_ADMIN and actor.organization_id == ticket.organization_id) or is_admin(actor)
-
-
 def decide(actor, ticket, approve: bool, comment: str = "") -> None:
     """The requester's client admin approves (work starts) or rejects (the request closes)."""
-    if not can_approve(actor, ticket):
+    if not can_approve_request(actor, ticket):
         raise Forbidden()
     tickets.record_approval(actor, ticket, approve, comment)

@@ -97,7 +97,7 @@ def order(item_id):
 
 @bp.route("/approvals")
 def approvals():
-    require(current_user.role == "client_admin" or permissions.is_admin(current_user))
+    require(permissions.can_review_approvals(current_user))
     pending = ticket_queries.tickets_visible_to(current_user).where(Ticket.status == "awaiting_approval")
     return render_template("requests/approvals.html", tickets=list(db.session.scalars(pending.order_by(Ticket.id))),
                            form=DecisionForm())
@@ -106,7 +106,7 @@ def approvals():
 @bp.route("/approvals/<number>", methods=["POST"])
 def decide(number):
     ticket = ticket_queries.get_ticket(current_user, number)
-    require(services.can_approve(current_user, ticket))
+    require(permissions.can_approve_request(current_user, ticket))
     form = DecisionForm()
     if form.validate_on_submit():
         try:
