@@ -26,10 +26,11 @@ DEFERRED_TABLES = ("tickets", "ticket_search")
 SEQUENCE_TABLES = ("organizations", "teams", "users", "tickets", "ticket_events", "messages")
 
 SEARCH_SQL = """
-INSERT INTO ticket_search (ticket_id, public_doc, internal_doc)
+INSERT INTO ticket_search (ticket_id, doc)
 SELECT t.id,
-       setweight(to_tsvector('simple', t.title), 'A') || to_tsvector('simple', concat_ws(E'\\n', t.description, m.public)),
-       to_tsvector('simple', coalesce(m.internal, ''))
+       setweight(to_tsvector('simple', t.title), 'A')
+       || setweight(to_tsvector('simple', concat_ws(E'\\n', t.description, m.public)), 'B')
+       || setweight(to_tsvector('simple', coalesce(m.internal, '')), 'D')
 FROM tickets t
 LEFT JOIN LATERAL (
     SELECT string_agg(body_text, E'\\n' ORDER BY id) FILTER (WHERE NOT internal) AS public,

@@ -194,7 +194,8 @@ def page_of(user, flt: TicketFilter, cursor: str | None = None, size: int = 50, 
     more = len(rows) > size
     rows = rows[:size]
     last = rows[-1] if more and rows else None
-    next_cursor = encode_cursor([last.id if c.key == "rowid" else getattr(last, c.key) for c in columns]) if last else None
+    next_cursor = encode_cursor([last.id if c.key in ("rowid", "ticket_id") else getattr(last, c.key) for c in columns]
+                                ) if last else None
     return Page(rows, next_cursor)
 
 

@@ -60,12 +60,12 @@ def write_rows(rows: list[dict]) -> None:
     """Put documents into the index: rows of {id, title, public, internal}."""
     if not rows:
         return
-    if _dialect() == "postgresql":
+    if _dialect() == "postgresql":  # one document: title A, public text B, internal notes D
         db.session.execute(sa.text(
-            f"INSERT INTO {TABLE} (ticket_id, public_doc, internal_doc) VALUES "
-            "(:id, setweight(to_tsvector('simple', :title), 'A') || to_tsvector('simple', :public), "
-            "to_tsvector('simple', :internal)) "
-            "ON CONFLICT (ticket_id) DO UPDATE SET public_doc = EXCLUDED.public_doc, internal_doc = EXCLUDED.internal_doc"),
+            f"INSERT INTO {TABLE} (ticket_id, doc) VALUES "
+            "(:id, setweight(to_tsvector('simple', :title), 'A') || setweight(to_tsvector('simple', :public), 'B') "
+            "|| setweight(to_tsvector('simple', :internal), 'D')) "
+            "ON CONFLICT (ticket_id) DO UPDATE SET doc = EXCLUDED.doc"),
             rows)
     else:
         db.session.execute(sa.text(f"DELETE FROM {TABLE} WHERE rowid = :id"), rows)
@@ -84,17 +84,25 @@ def _sqlite_match(found, include_internal: bool) -> str:
     return f"{columns}: ({' '.join(parts)})"
 
 
-def _postgres_query(found) -> tuple[str, dict]:
-    pieces, params = [], {}
+def _postgres_condition(found, include_internal: bool) -> tuple[str, dict]:
+    """``doc @@ query``; for clients, words are restricted to the public weights (A, B)
+    and phrases, which cannot carry weights, are checked again on the public part."""
+    weights = "" if include_internal else "AB"
+    pieces, phrases, params = [], [], {}
     for index, (token, words) in enumerate(found):
         name = f"q{index}"
         if len(words) > 1:  # PostgreSQL's parser splits the token as it split the text
             pieces.append(f"phraseto_tsquery('simple', :{name})")
+            phrases.append(pieces[-1])
             params[name] = token
         else:
+            prefix = "*" if index == len(found) - 1 else ""
             pieces.append(f"to_tsquery('simple', :{name})")
-            params[name] = words[0] + (":*" if index == len(found) - 1 else "")
-    return " && ".join(pieces), params
+            params[name] = f"{words[0]}:{prefix}{weights}" if prefix or weights else words[0]
+    condition = f"{TABLE}.doc @@ ({' && '.join(pieces)})"
+    if phrases and not include_internal:
+        condition += f" AND ts_filter({TABLE}.doc, '{{a,b}}') @@ ({' && '.join(phrases)})"
+    return condition, params
 
 
 def matching_ids(query: str, include_internal: bool) -> sa.Select | None:
@@ -104,10 +112,7 @@ def matching_ids(query: str, include_internal: bool) -> sa.Select | None:
     if not found:
         return None
     if _dialect() == "postgresql":
-        tsquery, params = _postgres_query(found)
-        condition = f"public_doc @@ ({tsquery})"
-        if include_internal:
-            condition += f" OR internal_doc @@ ({tsquery})"
+        condition, params = _postgres_condition(found, include_internal)
         return sa.select(sa.column("ticket_id")).select_from(sa.text(TABLE)).where(
             sa.text(condition).bindparams(**params))
     return sa.select(sa.column("rowid")).select_from(sa.text(TABLE)).where(
@@ -115,13 +120,17 @@ def matching_ids(query: str, include_internal: bool) -> sa.Select | None:
 
 
 def newest_matching(stmt: sa.Select, query: str, include_internal: bool) -> tuple[sa.Select, sa.ColumnElement]:
-    """``stmt`` (over tickets) limited to matching tickets, with the column to order
-    them by, newest first. Ordering by the index's own ticket id lets SQLite walk
-    the full-text index in id order and stop after a page, however many match."""
+    """``stmt`` (over tickets) joined to the matching index rows, with the index's
+    ticket id to order by, newest first: the database walks the index in id order
+    and stops after a page, however many tickets match."""
     found = terms(query)
-    if _dialect() == "postgresql" or not found:
-        matching = matching_ids(query, include_internal)
-        return (stmt if matching is None else stmt.where(Ticket.id.in_(matching))), Ticket.id
+    if not found:
+        return stmt, Ticket.id
+    if _dialect() == "postgresql":
+        index = sa.table(TABLE, sa.column("ticket_id"))
+        condition, params = _postgres_condition(found, include_internal)
+        return stmt.join(index, index.c.ticket_id == Ticket.id).where(sa.text(condition).bindparams(**params)), \
+            index.c.ticket_id
     index = sa.table(TABLE, sa.column("rowid"))
     stmt = stmt.join(index, index.c.rowid == Ticket.id).where(
         sa.text(f"{TABLE} MATCH :q").bindparams(q=_sqlite_match(found, include_internal)))

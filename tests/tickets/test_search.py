@@ -56,3 +56,11 @@ def test_search_by_priority_still_works(users, org_a):
     high = make_ticket(agent, organization=org_a, title="Printer on fire", impact=1, urgency=1)
     page = queries.page_of(agent, TicketFilter(view="all", q="printer", sort="priority"))
     assert [t.number for t in page.items] == [high.number, low.number]
+
+
+def test_clients_never_match_words_or_phrases_of_internal_notes(users):
+    ticket = make_ticket(users["client_user"], title="Site slow")
+    services.add_note(users["agent"], ticket, "root cause on fw-lviv-1 firmware")
+    for q in ("firmware", "fw-lviv-1", "firm"):
+        assert numbers(users["agent"], q) == [ticket.number], q
+        assert numbers(users["client_user"], q) == [], q
