@@ -95,14 +95,14 @@ def requester_choices():
     return [SelectChoice("", "—")] + [SelectChoice(i, f"{n} <{e}>", optgroup=o) for i, n, e, o in rows]
 
 
-def follower_choices(ticket) -> list[tuple[int, str]]:
+def follower_choices(ticket) -> list[SelectChoice]:
     """Who may follow this ticket: the organization's contacts, then the staff."""
     rows = db.session.execute(sa.select(User.id, User.name, User.organization_id).where(
         User.active.is_(True),
         sa.or_(User.organization_id == ticket.organization_id, User.role.in_(STAFF_ROLES)))
         .order_by(User.organization_id.is_(None), User.name))
     current = {w.id for w in ticket.watchers}
-    return [(i, n) for i, n, _ in rows if i not in current]
+    return [SelectChoice(i, n) for i, n, _ in rows if i not in current]
 
 
 def saved_filters(user) -> list[SavedFilter]:
