@@ -1,4 +1,5 @@
 """Language and time zone of the current request, and the template helpers that use them."""
+import functools
 from zoneinfo import available_timezones
 
 from babel import dates
@@ -30,8 +31,10 @@ def select_timezone() -> str:
     return current_app.config["DEFAULT_TIMEZONE"]
 
 
-def timezone_choices() -> list[str]:
-    return sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/"))) + ["UTC"]
+@functools.cache
+def timezone_choices() -> tuple[str, ...]:
+    """Computed once: the zone database does not change while the app runs."""
+    return (*sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/"))), "UTC")
 
 
 def format_moment(value, fmt: str = "medium") -> str:

@@ -10,6 +10,7 @@ and stops it.
 """
 import ctypes
 import functools
+import json
 import logging
 import os
 import signal
@@ -61,8 +62,6 @@ def get_queue(name: str = "default") -> Queue:
 def cached(key: str, seconds: int, compute):
     """``compute()``'s result, kept in Redis for a few seconds (JSON-serializable values).
     Without Redis the value is computed every time."""
-    import json
-
     full_key = f"zayavka:cache:{key}"
     try:
         hit = get_redis().get(full_key)

@@ -49,7 +49,7 @@ def edit_item(item_id=None):
     item = _item(item_id) if item_id else None
     form = ItemForm(obj=item)
     form.team.choices = workspace.team_choices()
-    form.organizations.choices = [c for c in workspace.organization_choices(blank=False)]
+    form.organizations.choices = workspace.organization_choices(blank=False)
     if request.method == "GET" and item is not None:
         form.fields.data = catalog.format_fields(item.fields)
         form.team.data, form.organizations.data = item.team_id, [o.id for o in item.organizations]

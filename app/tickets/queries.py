@@ -3,6 +3,7 @@ tickets and never an internal note; staff see everything."""
 import base64
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import defer, joinedload, selectinload
@@ -150,8 +151,6 @@ def encode_cursor(values) -> str:
 
 
 def decode_cursor(cursor: str, columns) -> tuple | None:
-    from datetime import datetime
-
     try:
         raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         values = []
