@@ -77,7 +77,7 @@ def _instance_secret_key(instance_path: str) -> str:
         return f.read().strip()
 
 
-MODEL_MODULES = ("app.auth.models", "app.orgs.models", "app.requests.models", "app.tickets.models")
+MODEL_MODULES = ("app.auth.models", "app.orgs.models", "app.portal.models", "app.requests.models", "app.tickets.models")
 
 
 def configure_database(app: Flask) -> None:
@@ -129,6 +129,8 @@ def configure_blueprints(app: Flask) -> None:
     from app.home import views as home_views
     from app.orgs import team_views
     from app.orgs import views as org_views
+    from app.portal import settings_views as portal_settings
+    from app.portal import views as portal_views
     from app.reports import views as report_views
     from app.requests import views as request_views
     from app.tickets import canned_views
@@ -144,6 +146,8 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(request_views.bp, url_prefix="/requests")
     app.register_blueprint(canned_views.bp, url_prefix="/canned")
     app.register_blueprint(report_views.bp, url_prefix="/reports")
+    app.register_blueprint(portal_views.bp, url_prefix="/portal")
+    app.register_blueprint(portal_settings.bp, url_prefix="/settings/portal")
 
 
 def configure_cli(app: Flask) -> None:

@@ -1,6 +1,7 @@
 """Fixtures: an app on a database of its own (SQLite, or PostgreSQL when
 DATABASE_URL is set), a real Redis (embedded, or REDIS_URL), a clean database
 for every test, two client organizations and a user of every role."""
+import contextlib
 import email
 import email.policy
 import os
@@ -165,8 +166,9 @@ class Mailbox:
         return message.get_body(preferencelist=("plain",)).get_content()
 
 
-@pytest.fixture
-def mailbox(app):
+@contextlib.contextmanager
+def smtp_sink(app):
+    """A real SMTP server on 127.0.0.1 for the duration; the app sends its mail there."""
     from aiosmtpd.controller import Controller
 
     with socket.socket() as probe:
@@ -177,6 +179,14 @@ def mailbox(app):
     controller.start()
     old_port = app.config["MAIL_PORT"]
     app.config["MAIL_PORT"] = port
-    yield sink
-    app.config["MAIL_PORT"] = old_port
-    controller.stop()
+    try:
+        yield sink
+    finally:
+        app.config["MAIL_PORT"] = old_port
+        controller.stop()
+
+
+@pytest.fixture
+def mailbox(app):
+    with smtp_sink(app) as sink:
+        yield sink

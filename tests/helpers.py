@@ -37,7 +37,7 @@ class Client(FlaskClient):
         return response
 
     def csrf_token(self, page: str = "/login") -> str:
-        return csrf_from(self.get(page).get_data(as_text=True))
+        return csrf_from(self.get(page, follow_redirects=True).get_data(as_text=True))
 
     def submit(self, url: str, data: dict | None = None, page: str | None = None, **kwargs):
         """POST ``data`` to ``url`` with a CSRF token taken from ``page`` (default: ``url``)."""

@@ -20,6 +20,9 @@ OPEN_TO_CLIENTS = {
     "requests.approvals",  # a client admin's own organization's requests
     "auth.create_token", "auth.revoke_token",  # one's own API tokens (tests/api/test_tokens.py)
     "api.openapi",  # the API's public description; the API itself is walked with tokens in tests/api
+    # The portal is the client's own: lists and forms of org A; org B's numbers and ids must give 404.
+    "portal.home", "portal.ticket_list", "portal.new_ticket", "portal.similar", "portal.service_catalog",
+    "portal.colleagues", "portal.visibility",
 }
 
 
@@ -57,7 +60,7 @@ def org_b_ticket(users, org_b):
     catalog.order(users["other_user"], item, values={"Secret": "Globex approval"})
     saved = save_filter(users["agent"], "Globex view", f"organization={org_b.id}")
     answer = save_canned(None, title="Globex answer", body="Secret: Globex canned")
-    return {"number": ticket.number, "attachment_id": ticket.attachments[0].id,
+    return {"number": ticket.number, "attachment_id": ticket.attachments[0].id, "key": "network", "step": "reopen",
             "link_id": tickets.db.session.scalar(sa.select(Link.id)), "item_id": item.id, "filter_id": saved.id,
             "response_id": answer.id}
 
@@ -99,7 +102,7 @@ def test_every_url_keeps_organization_b_private(app, login, users, org_a, org_b,
                 assert response.status_code in refused, f"{method} {path} answered {response.status_code}"
     assert tried > 25
     assert snapshot(db) == before
-    assert client.get("/").status_code == 200  # the walk did not end the client's own session
+    assert client.get("/portal/").status_code == 200  # the walk did not end the client's own session
 
 
 def test_client_admin_cannot_edit_another_organizations_contact(login, users, org_b, db):

@@ -7,6 +7,7 @@ organization's object gets 404, exactly as for one that does not exist.
 """
 from functools import wraps
 
+import sqlalchemy as sa
 from flask_login import current_user
 
 from app.auth.roles import Role
@@ -52,8 +53,28 @@ def can_manage_users(user) -> bool:
     return is_admin(user)
 
 
+def sees_all_org_tickets(user) -> bool:
+    """Client admins always; ordinary contacts unless their organization keeps tickets private."""
+    if user.role == Role.CLIENT_ADMIN:
+        return True
+    return user.organization is not None and user.organization.contacts_see_all
+
+
 def can_view_ticket(user, ticket) -> bool:
-    return is_staff(user) or (user.is_authenticated and user.organization_id == ticket.organization_id)
+    if is_staff(user):
+        return True
+    if not user.is_authenticated or user.organization_id != ticket.organization_id:
+        return False
+    return sees_all_org_tickets(user) or ticket.requester_id == user.id or user in ticket.watchers
+
+
+def scope_tickets(stmt, user, ticket_model, watchers_table):
+    """Limit a SELECT over tickets to those the user may see (see can_view_ticket)."""
+    stmt = scope_to_user(stmt, user, ticket_model.organization_id)
+    if is_staff(user) or not user.is_authenticated or sees_all_org_tickets(user):
+        return stmt
+    cc = sa.select(watchers_table.c.ticket_id).where(watchers_table.c.user_id == user.id)
+    return stmt.where(sa.or_(ticket_model.requester_id == user.id, ticket_model.id.in_(cc)))
 
 
 def can_work_tickets(user) -> bool:

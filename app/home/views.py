@@ -1,6 +1,6 @@
 """The first page after login: each role has its own."""
 import sqlalchemy as sa
-from flask import Blueprint, render_template
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from app.auth.models import User
@@ -16,8 +16,7 @@ bp = Blueprint("home", __name__)
 @login_required
 def index():
     if current_user.is_client:
-        org = current_user.organization
-        return render_template("home/client.html", org=org, colleagues=org_queries.contacts_of(org))
+        return redirect(url_for("portal.home"))
     if current_user.role == Role.AGENT:
         return render_template("home/agent.html", teams=current_user.teams)
     counts = {

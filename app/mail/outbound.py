@@ -3,6 +3,7 @@
 Only jobs call send(): mail never goes out inside a web request or a
 database transaction.
 """
+import email.policy
 import smtplib
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -18,7 +19,9 @@ def external_url(endpoint: str, **values) -> str:
 
 
 def build(to: str, subject: str, template: str, **context) -> EmailMessage:
-    message = EmailMessage()
+    # Headers up to RFC 5322's 998 characters: folding at 78 puts a long subject on its own line, which
+    # some readers (Python's parser among them) then show with a leading space.
+    message = EmailMessage(policy=email.policy.default.clone(max_line_length=998))
     message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     message["To"] = to
     message["Subject"] = subject

@@ -26,6 +26,8 @@ class Organization(TimestampMixin, db.Model):
     website: Mapped[str] = mapped_column(sa.String(200), default="")
     notes: Mapped[str] = mapped_column(sa.Text, default="")
     active: Mapped[bool] = mapped_column(default=True)
+    # Whether ordinary contacts see all the organization's tickets, or only their own and those they are CC'd on.
+    contacts_see_all: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
 
     contacts = relationship("User", back_populates="organization", order_by="User.name")
 

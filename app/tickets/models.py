@@ -48,6 +48,7 @@ class Ticket(TimestampMixin, db.Model):
         sa.Index("ix_tickets_merged_into", "merged_into_id"),  # deleting tickets checks this foreign key
         sa.CheckConstraint("priority BETWEEN 1 AND 4", name="priority"),
         sa.CheckConstraint("impact BETWEEN 1 AND 3 AND urgency BETWEEN 1 AND 3", name="impact_urgency"),
+        sa.CheckConstraint("rating IS NULL OR rating BETWEEN 1 AND 5", name="rating"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -79,6 +80,10 @@ class Ticket(TimestampMixin, db.Model):
     request_item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("request_items.id"))
     request_data: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     approval_status: Mapped[str | None] = mapped_column(sa.String(16))
+    rating: Mapped[int | None] = mapped_column(sa.SmallInteger)  # the client's 1–5 after resolution
+    rating_comment: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
@@ -88,6 +93,7 @@ class Ticket(TimestampMixin, db.Model):
     created_by = relationship("User", foreign_keys=[created_by_id])
     team = relationship("Team")
     assignee = relationship("User", foreign_keys=[assignee_id])
+    rated_by = relationship("User", foreign_keys=[rated_by_id])
     merged_into = relationship("Ticket", remote_side=[id])
     request_item = relationship("RequestItem")
     watchers = relationship("User", secondary=ticket_watchers, order_by="User.name")

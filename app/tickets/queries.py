@@ -8,11 +8,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import defer, joinedload, selectinload
 
-from app.auth.permissions import can_see_internal, scope_to_user
+from app.auth.permissions import can_see_internal, scope_tickets
 from app.errors import NotFound
 from app.extensions import db
 from app.tickets import search
-from app.tickets.models import Attachment, Event, Link, Message, Ticket, Worklog
+from app.tickets.models import Attachment, Event, Link, Message, Ticket, Worklog, ticket_watchers
 
 VIEWS = ("mine", "my_teams", "unassigned", "open", "all")
 
@@ -26,7 +26,7 @@ SORTS = {
 
 
 def tickets_visible_to(user) -> sa.Select:
-    return scope_to_user(sa.select(Ticket), user, Ticket.organization_id)
+    return scope_tickets(sa.select(Ticket), user, Ticket, ticket_watchers)
 
 
 def get_ticket(user, number: str) -> Ticket:

@@ -13,6 +13,7 @@ from app import timeutil
 from app.auth.permissions import can_view_ticket, can_work_tickets
 from app.errors import Forbidden, ValidationError
 from app.extensions import db
+from app.jobs import enqueue_after_commit
 from app.tickets import attachments, content, search
 from app.tickets.models import Attachment, Event, Link, Message, Ticket, Worklog
 from app.tickets.numbering import next_number
@@ -55,7 +56,7 @@ def _require_staff(actor) -> None:
         raise Forbidden()
 
 
-def _record(ticket: Ticket, actor, field: str, old=None, new=None, version: int | None = None) -> None:
+def record(ticket: Ticket, actor, field: str, old=None, new=None, version: int | None = None) -> None:
     """An Event for one change; its version is the one the pending UPDATE of the ticket will give it."""
     db.session.add(Event(ticket_id=ticket.id, actor_id=actor.id if actor else None, field=field,
                          old_value=None if old is None else str(old), new_value=None if new is None else str(new),
@@ -73,7 +74,7 @@ def _check_version(ticket: Ticket, expected_version: int | None) -> None:
         raise Conflict(ticket, since)
 
 
-def _check_uploads(uploads, errors: dict) -> list[tuple[attachments.Upload, str]]:
+def check_uploads(uploads, errors: dict) -> list[tuple[attachments.Upload, str]]:
     checked = []
     for upload in uploads:
         try:
@@ -138,7 +139,7 @@ def create_ticket(actor, *, kind: str, title: str, description: str = "", organi
     if requester is not None and organization is not None and requester.organization_id != organization.id:
         errors["requester"] = [_("The requester must be a contact of the organization.")]
     _check_assignment(organization, team, assignee, errors)
-    checked = _check_uploads(uploads, errors)
+    checked = check_uploads(uploads, errors)
     if errors:
         raise ValidationError(errors)
 
@@ -157,9 +158,11 @@ def create_ticket(actor, *, kind: str, title: str, description: str = "", organi
     )
     db.session.add(ticket)
     db.session.flush()
-    _record(ticket, actor, "created", None, ticket.number, version=ticket.version)
+    record(ticket, actor, "created", None, ticket.number, version=ticket.version)
     _attach(ticket, None, checked, actor)
     search.reindex(ticket.id)
+    if kind in CLIENT_KINDS:
+        enqueue_after_commit("app.tickets.notify.ticket_received", ticket.id, queue="mail")
     db.session.commit()
     return ticket
 
@@ -169,7 +172,7 @@ def _add_message(actor, ticket: Ticket, body: str, uploads, *, internal: bool, v
     html = content.to_html(body)
     if not content.to_text(html) and not uploads:
         errors["body"] = [_("Please write a message.")]
-    checked = _check_uploads(uploads, errors)
+    checked = check_uploads(uploads, errors)
     if errors:
         raise ValidationError(errors)
     text = content.to_text(html)
@@ -195,6 +198,7 @@ def reply(actor, ticket: Ticket, body: str, uploads=(), via: str = "web") -> Mes
         ticket.first_response_at = message.created_at
     if actor.is_staff and ticket.status == "new":
         _set_status(actor, ticket, "open")  # someone is on it
+    enqueue_after_commit("app.tickets.notify.message_posted", message.id, queue="mail")
     search.reindex(ticket.id)
     db.session.commit()
     return message
@@ -211,7 +215,11 @@ def add_note(actor, ticket: Ticket, body: str, uploads=(), via: str = "web") -> 
 
 
 def _set_status(actor, ticket: Ticket, status: str) -> None:
-    _record(ticket, actor, "status", ticket.status, status)
+    record(ticket, actor, "status", ticket.status, status)
+    reopened = status == "open" and ticket.status in ("resolved", "closed")
+    if ticket.kind in CLIENT_KINDS and (status in ("pending", "resolved", "closed") or reopened):
+        enqueue_after_commit("app.tickets.notify.status_changed", ticket.id, status, actor.id if actor else None,
+                             queue="mail")
     now = timeutil.utcnow()
     ticket.status = status
     ticket.is_open = workflow(ticket.kind).is_open(status)
@@ -222,6 +230,25 @@ def _set_status(actor, ticket: Ticket, status: str) -> None:
         ticket.closed_at = now
     elif ticket.is_open:
         ticket.resolved_at = ticket.closed_at = None
+
+
+def reopen_deadline(ticket: Ticket):
+    """Until when a client may reopen a resolved or closed ticket (None: it is not finished)."""
+    finished = ticket.resolved_at or ticket.closed_at
+    return finished + timedelta(days=current_app.config["REOPEN_DAYS"]) if finished else None
+
+
+def reopen_refusal(actor, ticket: Ticket) -> str | None:
+    """Why this actor may not reopen this finished ticket, or None."""
+    if ticket.merged_into_id:
+        return _("This ticket was merged into %(number)s; continue there.", number=ticket.merged_into.number)
+    if ticket.approval_status in ("pending", "rejected"):
+        return _("This request was not approved; please order it again.")
+    deadline = reopen_deadline(ticket)
+    if actor.is_client and deadline is not None and deadline < timeutil.utcnow():
+        return _("This ticket was resolved more than %(days)d days ago; please open a new one.",
+                 days=current_app.config["REOPEN_DAYS"])
+    return None
 
 
 def transition(actor, ticket: Ticket, status: str, *, resolution_code: str | None = None,
@@ -241,18 +268,15 @@ def transition(actor, ticket: Ticket, status: str, *, resolution_code: str | Non
         errors["resolution_code"] = [_("Choose how the ticket was resolved.")]
     if "resolution" in step.requires and not (resolution or "").strip():
         errors["resolution"] = [_("Describe the resolution: the client will read it.")]
-    if status == "open" and ticket.status == "resolved" and actor.is_client and ticket.resolved_at:
-        days = current_app.config["REOPEN_DAYS"]
-        if (timeutil.utcnow() - ticket.resolved_at).days >= days:
-            errors["status"] = [_("This ticket was resolved more than %(days)d days ago; please open a new one.",
-                                  days=days)]
+    if status == "open" and ticket.status in ("resolved", "closed") and reopen_refusal(actor, ticket):
+        errors["status"] = [reopen_refusal(actor, ticket)]
     if errors:
         raise ValidationError(errors)
     if step.requires:
         if "resolution_code" in step.requires:
-            _record(ticket, actor, "resolution_code", ticket.resolution_code, resolution_code)
+            record(ticket, actor, "resolution_code", ticket.resolution_code, resolution_code)
             ticket.resolution_code = resolution_code
-        _record(ticket, actor, "resolution", None, resolution.strip())
+        record(ticket, actor, "resolution", None, resolution.strip())
         ticket.resolution = resolution.strip()
     _set_status(actor, ticket, status)
     db.session.commit()
@@ -295,13 +319,13 @@ def update_ticket(actor, ticket: Ticket, *, expected_version: int | None = None,
         old = getattr(ticket, name)
         if old == new:
             continue
-        _record(ticket, actor, name, _display(old), _display(new))
+        record(ticket, actor, name, _display(old), _display(new))
         setattr(ticket, name, new)
         changed.append(name)
     if {"impact", "urgency"} & set(changed):
         priority = priority_for(ticket.impact, ticket.urgency, current_app.config.get("PRIORITY_MATRIX"))
         if priority != ticket.priority:
-            _record(ticket, actor, "priority", f"P{ticket.priority}", f"P{priority}")
+            record(ticket, actor, "priority", f"P{ticket.priority}", f"P{priority}")
             ticket.priority = priority
             changed.append("priority")
     if changed:
@@ -319,6 +343,18 @@ def assign(actor, ticket: Ticket, *, team=None, assignee=None, expected_version:
 def link(actor, source: Ticket, target: Ticket, kind: str) -> Link:
     begin_write()
     _require_staff(actor)
+    return _link(actor, source, target, kind)
+
+
+def relate(actor, ticket: Ticket, earlier: Ticket) -> Link:
+    """A client's new ticket that continues an earlier one of theirs ("the same problem is back")."""
+    begin_write()
+    _require_view(actor, ticket)
+    _require_view(actor, earlier)
+    return _link(actor, ticket, earlier, "related")
+
+
+def _link(actor, source: Ticket, target: Ticket, kind: str) -> Link:
     if kind not in LINK_KINDS:
         raise ValidationError.single("kind", _("Unknown kind of link."))
     if source.id == target.id:
@@ -329,8 +365,8 @@ def link(actor, source: Ticket, target: Ticket, kind: str) -> Link:
         raise ValidationError.single("target", _("These tickets are already linked this way."))
     relation = Link(source=source, target=target, kind=kind, created_by_id=actor.id)
     db.session.add(relation)
-    _record(source, actor, "link", None, f"{kind} {target.number}")
-    _record(target, actor, "linked_from", None, f"{source.number} {kind}")
+    record(source, actor, "link", None, f"{kind} {target.number}")
+    record(target, actor, "linked_from", None, f"{source.number} {kind}")
     source.last_activity_at = target.last_activity_at = timeutil.utcnow()
     db.session.commit()
     return relation
@@ -339,8 +375,8 @@ def link(actor, source: Ticket, target: Ticket, kind: str) -> Link:
 def unlink(actor, relation: Link) -> None:
     begin_write()
     _require_staff(actor)
-    _record(relation.source, actor, "link", f"{relation.kind} {relation.target.number}", None)
-    _record(relation.target, actor, "linked_from", f"{relation.source.number} {relation.kind}", None)
+    record(relation.source, actor, "link", f"{relation.kind} {relation.target.number}", None)
+    record(relation.target, actor, "linked_from", f"{relation.source.number} {relation.kind}", None)
     db.session.delete(relation)
     db.session.commit()
 
@@ -368,8 +404,8 @@ def merge(actor, duplicate: Ticket, target: Ticket) -> None:
             and duplicate.requester not in target.watchers:
         target.watchers.append(duplicate.requester)
     db.session.add(Link(source=duplicate, target=target, kind="duplicate_of", created_by_id=actor.id))
-    _record(duplicate, actor, "merged_into", None, target.number)
-    _record(target, actor, "merged_from", None, duplicate.number)
+    record(duplicate, actor, "merged_into", None, target.number)
+    record(target, actor, "merged_from", None, duplicate.number)
     duplicate.merged_into = target
     if duplicate.is_open or duplicate.status == "resolved":
         _set_status(actor, duplicate, "closed")
@@ -390,10 +426,10 @@ def watch(actor, ticket: Ticket, user, watching: bool = True) -> None:
         raise ValidationError.single("watcher", _("Only staff and contacts of the organization can follow a ticket."))
     if watching and user not in ticket.watchers:
         ticket.watchers.append(user)
-        _record(ticket, actor, "watcher", None, user.name)
+        record(ticket, actor, "watcher", None, user.name)
     elif not watching and user in ticket.watchers:
         ticket.watchers.remove(user)
-        _record(ticket, actor, "watcher", user.name, None)
+        record(ticket, actor, "watcher", user.name, None)
     db.session.commit()
 
 
@@ -410,7 +446,7 @@ def log_time(actor, ticket: Ticket, *, minutes, billable: bool = True, note: str
     entry = Worklog(ticket_id=ticket.id, user_id=actor.id, minutes=minutes, billable=bool(billable),
                     note=(note or "").strip()[:500], work_date=work_date or timeutil.utcnow().date())
     db.session.add(entry)
-    _record(ticket, actor, "time", None, str(minutes))
+    record(ticket, actor, "time", None, str(minutes))
     db.session.commit()
     return entry
 
@@ -422,7 +458,7 @@ def record_approval(actor, ticket: Ticket, approve: bool, comment: str = "") -> 
         raise ValidationError.single("status", _("This request is not waiting for approval."))
     decision = "approved" if approve else "rejected"
     comment = (comment or "").strip()
-    _record(ticket, actor, "approval", "pending", f"{decision}: {comment}" if comment else decision)
+    record(ticket, actor, "approval", "pending", f"{decision}: {comment}" if comment else decision)
     ticket.approval_status = decision
     if approve:
         _set_status(actor, ticket, "new")

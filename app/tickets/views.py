@@ -1,5 +1,5 @@
 """The agent workspace: ticket lists, the ticket page and what agents do there."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -283,14 +283,4 @@ def watchers(number):
 @bp.route("/<number>/attachments/<int:attachment_id>")
 def attachment(number, attachment_id):
     ticket = queries.get_ticket(current_user, number)
-    return send_attachment(queries.get_attachment(current_user, ticket, attachment_id))
-
-
-def send_attachment(item):
-    """The file, inline only for images; never sniffed by the browser into something else."""
-    response = send_file(attachments.path_for(item.sha256), mimetype=item.content_type,
-                         as_attachment=not item.is_image, download_name=item.filename, conditional=True,
-                         max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return attachments.send(queries.get_attachment(current_user, ticket, attachment_id))

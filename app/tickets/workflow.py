@@ -55,6 +55,7 @@ EVENT_LABELS = {
     "resolution_code": _l("resolution code"), "link": _l("link"), "linked_from": _l("linked from"),
     "merged_into": _l("merged into"), "merged_from": _l("merged from"), "watcher": _l("followers"),
     "time": _l("time logged"), "created": _l("created"), "approval": _l("approval"),
+    "rating": _l("client's rating"),
 }
 
 STAFF = "staff"
@@ -106,7 +107,7 @@ INCIDENT = Workflow(
         _t(_WORKING, "resolved", requires=_RESOLVE),
         _t(_WORKING, "closed", who=(CLIENT,)),  # "my problem is solved — close it"
         _t("resolved", "closed", who=(STAFF, CLIENT)),
-        _t("resolved", "open", who=(STAFF, CLIENT)),  # reopen
+        _t("resolved closed", "open", who=(STAFF, CLIENT)),  # reopen (clients: for REOPEN_DAYS)
     ),
 )
 
@@ -120,7 +121,7 @@ REQUEST = Workflow(
         _t(_WORKING, "resolved", requires=_RESOLVE),
         _t(_WORKING + " awaiting_approval", "closed", who=(STAFF, CLIENT)),
         _t("resolved", "closed", who=(STAFF, CLIENT)),
-        _t("resolved", "open", who=(STAFF, CLIENT)),
+        _t("resolved closed", "open", who=(STAFF, CLIENT)),
     ),
 )
 

@@ -16,11 +16,19 @@ OUTPUT = Path(os.environ.get("ZAYAVKA_TEST_OUTPUT", Path(__file__).resolve().par
 
 
 @pytest.fixture(scope="session")
-def live_server(redis_url):
+def live_app(redis_url):
+    """The application behind the live server (its own database, seeded with the demo)."""
     url = fresh_database_url("live")
     app = make_app(url, redis_url)
     with app.app_context():
         seed()
+    app.config["LIVE_DATABASE_URL"] = url
+    yield app
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    app, url = live_app, live_app.config["LIVE_DATABASE_URL"]
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

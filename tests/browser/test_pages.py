@@ -8,8 +8,8 @@ HOMES = [
     ("admin@zayavka.example", "admin", "Administration", "Адміністрування"),
     ("manager@zayavka.example", "manager", "Manager overview", "Огляд менеджера"),
     ("ivan@zayavka.example", "agent", "Agent workspace", "Робоче місце агента"),
-    ("anna@dnipro-logistics.example", "client_admin", "Client cabinet", "Кабінет клієнта"),
-    ("petro@dnipro-logistics.example", "client_user", "Client cabinet", "Кабінет клієнта"),
+    ("anna@dnipro-logistics.example", "client_admin", "Your tickets", "Ваші заявки"),  # clients land in the portal
+    ("petro@dnipro-logistics.example", "client_user", "Your tickets", "Ваші заявки"),
 ]
 
 
@@ -95,9 +95,11 @@ def test_admin_pages_render(page, screenshots):
 
 def test_client_admin_sees_own_organization_only(page, screenshots, console_errors):
     log_in(page, "anna@dnipro-logistics.example")
-    nav_link(page, "My organization").click()
-    page.get_by_role("heading", name="Dnipro Logistics").wait_for()
-    screenshots(page, "client-organization")
+    page.locator("#portal-nav").get_by_role("link", name="Colleagues").click()
+    page.get_by_role("heading", name="Colleagues").wait_for()
+    assert page.get_by_text("@dnipro-logistics.example").count() >= 2
+    assert page.get_by_text("lvivpharma").count() == 0
+    screenshots(page, "client-colleagues")
     response = page.goto("/organizations/2")
     assert response.status == 404
     assert console_errors == ["Failed to load resource: the server responded with a status of 404 (NOT FOUND)"]
@@ -109,9 +111,9 @@ def test_small_screen_layout(browser, live_server, screenshots):
     context = browser.new_context(base_url=live_server, viewport={"width": 390, "height": 844}, locale="en-US")
     page = context.new_page()
     log_in(page, "petro@dnipro-logistics.example")
-    page.get_by_role("heading", name="Client cabinet").wait_for()
+    page.get_by_role("heading", name="Your tickets").wait_for()
     screenshots(page, "mobile-client-home")
     page.get_by_role("button", name="Menu").click()
-    page.get_by_role("link", name="My organization").wait_for()
+    page.get_by_role("link", name="Services").wait_for()
     screenshots(page, "mobile-menu")
     context.close()

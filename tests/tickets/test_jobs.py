@@ -8,13 +8,15 @@ from tests.factories import make_ticket
 from tests.helpers import run_jobs
 
 
-def test_resolved_tickets_close_themselves_after_the_quiet_days(app, users, monkeypatch, db):
+def test_resolved_tickets_close_themselves_after_the_quiet_days(app, users, monkeypatch, db, mailbox):
     old = make_ticket(users["client_user"], title="Old one")
     fresh = make_ticket(users["client_user"], title="Fresh one")
     services.transition(users["agent"], old, "resolved", resolution_code="fixed", resolution="Done")
     later = timeutil.utcnow() + timedelta(days=app.config["AUTO_CLOSE_DAYS"] + 1)
     monkeypatch.setattr(timeutil, "utcnow", lambda: later)
     services.transition(users["agent"], fresh, "resolved", resolution_code="fixed", resolution="Done")
+    run_jobs(app)  # the mails of creation and resolution
+    mailbox.messages.clear()
 
     assert jobs.enqueue_due_periodic() == ["close-resolved-tickets"]
     assert jobs.enqueue_due_periodic() == []  # once per period, however many workers ask
@@ -22,3 +24,5 @@ def test_resolved_tickets_close_themselves_after_the_quiet_days(app, users, monk
     db.session.expire_all()
     assert db.session.get(Ticket, old.id).status == "closed"
     assert db.session.get(Ticket, fresh.id).status == "resolved"
+    run_jobs(app)  # the requester hears that the old one is closed
+    assert [m["Subject"] for m in mailbox.messages] == [f"[{old.number}] Closed: Old one"]

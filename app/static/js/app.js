@@ -51,3 +51,134 @@ document.querySelectorAll("[data-transition]").forEach((button) => {
     }
   });
 });
+
+// Portal: files by drag and drop, several at once, added to the form's file input.
+function fileSize(bytes) {
+  return bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+document.querySelectorAll("[data-dropzone]").forEach((zone) => {
+  const input = zone.querySelector("input[type=file]");
+  const list = zone.querySelector("[data-file-list]");
+  const show = () => {
+    list.replaceChildren();
+    Array.from(input.files).forEach((file, index) => {
+      const item = document.createElement("li");
+      item.className = "d-flex justify-content-between align-items-center gap-2 border-top py-1";
+      const name = document.createElement("span");
+      name.textContent = `${file.name} (${fileSize(file.size)})`;
+      const remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "btn btn-sm btn-link text-danger p-0";
+      remove.textContent = "×";
+      remove.setAttribute("aria-label", `${file.name}: ×`);
+      remove.addEventListener("click", () => {
+        const kept = new DataTransfer();
+        Array.from(input.files).forEach((other, at) => { if (at !== index) kept.items.add(other); });
+        input.files = kept.files;
+        show();
+      });
+      item.append(name, remove);
+      list.append(item);
+    });
+  };
+  ["dragenter", "dragover"].forEach((name) => zone.addEventListener(name, (event) => {
+    event.preventDefault();
+    zone.classList.add("dragover");
+  }));
+  ["dragleave", "drop"].forEach((name) => zone.addEventListener(name, () => zone.classList.remove("dragover")));
+  zone.addEventListener("drop", (event) => {
+    event.preventDefault();
+    const all = new DataTransfer();
+    Array.from(input.files).forEach((file) => all.items.add(file));
+    Array.from(event.dataTransfer.files).forEach((file) => all.items.add(file));
+    input.files = all.files;
+    show();
+  });
+  input.addEventListener("change", show);
+});
+
+// Portal, new ticket: live advice on the title, the hint of the chosen category,
+// and open tickets of the organization that look like this one.
+const newTicket = document.getElementById("new-ticket");
+if (newTicket) {
+  const title = newTicket.querySelector("input[name=title]");
+  const system = newTicket.querySelector("input[name=affected_system]");
+  const description = newTicket.querySelector("textarea[name=description]");
+  const hint = document.getElementById("title-hint");
+  const vague = new Set(newTicket.dataset.vagueWords.split(" "));
+  const adviseOnTitle = () => {
+    const words = (title.value.match(/[\p{L}\p{N}'’.-]+/gu) || []).map((w) => w.toLowerCase().replace(/[.'’-]+$/, ""));
+    let message = "";
+    let good = false;
+    if (!words.length) {
+      message = "";
+    } else if (words.every((w) => vague.has(w))) {
+      message = hint.dataset.vague;
+    } else if (words.length < 2) {
+      message = hint.dataset.short;
+    } else if (system.value.trim() && !title.value.toLowerCase().includes(system.value.trim().toLowerCase())) {
+      message = hint.dataset.noSystem.replace("{system}", system.value.trim());
+    } else {
+      message = hint.dataset.good;
+      good = true;
+    }
+    hint.textContent = message;
+    hint.classList.toggle("d-none", !message);
+    hint.classList.toggle("title-hint-good", good);
+  };
+  title.addEventListener("input", adviseOnTitle);
+  system.addEventListener("input", adviseOnTitle);
+  adviseOnTitle();
+
+  const category = newTicket.querySelector("select[name=category]");
+  const categoryHint = document.getElementById("category-hint");
+  category.addEventListener("change", () => {
+    const text = category.selectedOptions[0]?.dataset.hint || "";
+    categoryHint.querySelector("[data-hint-text]").textContent = text;
+    categoryHint.classList.toggle("d-none", !text);
+  });
+
+  const similar = document.getElementById("similar");
+  const similarList = similar.querySelector("[data-similar-list]");
+  let timer = null;
+  let asked = "";
+  const lookForSimilar = async () => {
+    const query = new URLSearchParams({ title: title.value, description: description.value.slice(0, 2000) });
+    if (query.toString() === asked || title.value.trim().length < 3) return;
+    asked = query.toString();
+    const response = await fetch(`${newTicket.dataset.similarUrl}?${query}`, { headers: { Accept: "application/json" } });
+    if (!response.ok) return;
+    const found = await response.json();
+    similarList.replaceChildren();
+    found.forEach((ticket) => {
+      const item = document.createElement("li");
+      item.className = "list-group-item d-flex flex-wrap justify-content-between align-items-center gap-2";
+      const link = document.createElement("a");
+      link.href = ticket.url;
+      link.target = "_blank";
+      link.textContent = `${ticket.number} · ${ticket.title}`;
+      const status = document.createElement("span");
+      status.className = "small text-muted";
+      status.textContent = ticket.status;
+      const add = document.createElement("button");
+      add.type = "button";
+      add.className = "btn btn-sm btn-outline-primary";
+      add.textContent = similarList.dataset.addLabel;
+      add.addEventListener("click", () => {
+        newTicket.querySelector("input[name=add_to]").value = ticket.number;
+        newTicket.requestSubmit();
+      });
+      const text = document.createElement("div");
+      text.append(link, document.createElement("br"), status);
+      item.append(text, add);
+      similarList.append(item);
+    });
+    similar.classList.toggle("d-none", !found.length);
+    newTicket.querySelector("[data-similar-empty]").classList.toggle("d-none", found.length > 0);
+  };
+  [title, description].forEach((field) => field.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(lookForSimilar, 400);
+  }));
+  lookForSimilar();
+}

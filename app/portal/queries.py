@@ -1,0 +1,98 @@
+"""What the portal reads: the contact's tickets, similar open ones, recent activity."""
+import sqlalchemy as sa
+from sqlalchemy.orm import defer, selectinload
+
+from app.auth.models import User
+from app.extensions import db
+from app.tickets import search
+from app.tickets.models import Event, Message, Ticket
+from app.tickets.queries import tickets_visible_to
+
+STATES = ("open", "closed", "all")
+CANDIDATES = 300  # an organization's open tickets, at most, compared with a new one
+
+# Words that say nothing about which problem it is.
+STOPWORDS = frozenset(str.split("""
+the and for with from that this have has was were are not but our your you we can cannot can't after before
+when since into out all any some there their they them what which who how why then than also just only very
+still again please help hello thanks thank server servers problem issue error working work works does doesn't
+urgent asap today yesterday since hours minutes
+що як не та і й на в у з із до від для це ця цей але або вже ще після коли над під при про через
+будь ласка допоможіть сервер сервера проблема помилка працює терміново дякую добрий день
+"""))
+
+
+def open_tickets(user, limit: int = 100) -> list[Ticket]:
+    stmt = tickets_visible_to(user).where(Ticket.is_open.is_(True)).order_by(
+        Ticket.last_activity_at.desc(), Ticket.id.desc()).limit(limit)
+    return list(db.session.scalars(stmt.options(defer(Ticket.description), selectinload(Ticket.requester))))
+
+
+def ticket_list(user, state: str, q: str = "", limit: int = 50, before_id: int | None = None):
+    """The contact's tickets, newest first, with a search over titles and public text."""
+    stmt = tickets_visible_to(user)
+    if state == "open":
+        stmt = stmt.where(Ticket.is_open.is_(True))
+    elif state == "closed":
+        stmt = stmt.where(Ticket.is_open.is_(False))
+    if q.strip():
+        matching = search.matching_ids(q, include_internal=False)
+        if matching is not None:
+            stmt = stmt.where(Ticket.id.in_(matching))
+    if before_id:
+        stmt = stmt.where(Ticket.id < before_id)
+    rows = list(db.session.scalars(stmt.order_by(Ticket.id.desc()).limit(limit + 1)
+                                   .options(defer(Ticket.description), selectinload(Ticket.requester))))
+    return rows[:limit], (rows[limit - 1].id if len(rows) > limit else None)
+
+
+def _words(text: str) -> set[str]:
+    found = set()
+    for token, words in search.terms(text, limit=400):
+        if len(words) > 1 and any(ch.isdigit() for ch in token):
+            found.add(token.strip(".,;:!?()[]\"'"))  # a host name such as web-01 or db2.example.com
+        found.update(w for w in words if len(w) > 2 and w not in STOPWORDS and not w.isdigit())
+    return found
+
+
+def similar_open(user, title: str, description: str = "", limit: int = 5) -> list[Ticket]:
+    """Open tickets of the contact's organization that look like the one being written:
+    most shared words first, words of the title counting double. An organization has
+    few open tickets, so they are compared here rather than ranked across the whole index."""
+    wanted_title, wanted = _words(title), _words(f"{title}\n{description}")
+    if not wanted:
+        return []
+    ids = list(db.session.scalars(tickets_visible_to(user).with_only_columns(Ticket.id)
+                                  .where(Ticket.is_open.is_(True)).order_by(Ticket.id.desc()).limit(CANDIDATES)))
+    scored = []
+    for ticket_id, (other_title, public, _internal) in search.documents(ids).items():
+        in_title, in_text = _words(other_title), _words(public)
+        score = 2 * len(wanted_title & in_title) + len(wanted & (in_title | in_text))
+        if score >= 3:
+            scored.append((score, ticket_id))
+    best = [ticket_id for _, ticket_id in sorted(scored, reverse=True)[:limit]]
+    tickets = {t.id: t for t in db.session.scalars(sa.select(Ticket).where(Ticket.id.in_(best)))}
+    return [tickets[ticket_id] for ticket_id in best]
+
+
+def recent_activity(user, limit: int = 8) -> list[tuple]:
+    """The newest public messages and status changes on the contact's tickets."""
+    visible = tickets_visible_to(user).with_only_columns(Ticket.id).order_by(
+        Ticket.last_activity_at.desc()).limit(30).scalar_subquery()
+    messages = db.session.scalars(sa.select(Message).where(Message.ticket_id.in_(visible), Message.internal.is_(False))
+                                  .options(selectinload(Message.author), selectinload(Message.ticket))
+                                  .order_by(Message.id.desc()).limit(limit))
+    events = db.session.scalars(sa.select(Event).where(Event.ticket_id.in_(visible), Event.field == "status")
+                                .options(selectinload(Event.actor)).order_by(Event.id.desc()).limit(limit))
+    events = list(events)
+    numbers = dict(db.session.execute(sa.select(Ticket.id, Ticket.number).where(
+        Ticket.id.in_({e.ticket_id for e in events}))).all()) if events else {}
+    items = [(m.created_at, "message", m, m.ticket.number) for m in messages]
+    items += [(e.created_at, "status", e, numbers.get(e.ticket_id)) for e in events]
+    return sorted(items, key=lambda item: item[0], reverse=True)[:limit]
+
+
+def colleagues(user) -> list[User]:
+    """The contacts of the user's organization, active first."""
+    return list(db.session.scalars(sa.select(User).where(User.organization_id == user.organization_id)
+                                   .order_by(User.active.desc(), User.name)))

@@ -1,0 +1,134 @@
+"""What a client does in the portal that the ticket core does not already do:
+write a good ticket, add to an existing one, close, reopen, rate, CC colleagues,
+and (client admins) choose who sees which tickets. Ticket writes go through
+app.tickets.services, so the portal behaves like every other channel."""
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app import timeutil
+from app.auth.models import User
+from app.auth.roles import Role
+from app.errors import Forbidden, ValidationError
+from app.extensions import db
+from app.portal import hints
+from app.portal.models import PortalCategory
+from app.tickets import content
+from app.tickets import services as tickets
+from app.tickets.models import Ticket
+from app.tickets.workflow import Kind
+from app.transactions import begin_write
+
+MIN_DESCRIPTION = 20  # characters: enough for "what happened, since when"
+
+
+def check_new_ticket(title: str, description: str, category: str, locale: str, uploads=()) -> dict:
+    """The portal's own rules for a good ticket, before the ticket core's."""
+    errors: dict[str, list[str]] = {}
+    if len(hints.title_words(title)) < 2:
+        errors["title"] = [_("Please write a title of a few words: what is wrong, and with which server.")]
+    if len(content.to_text(content.to_html(description or ""))) < MIN_DESCRIPTION:
+        errors["description"] = [_("Please describe the problem in at least %(count)d characters: "
+                                   "what happened, since when, what you tried.", count=MIN_DESCRIPTION)]
+    if category not in {c.key for c in hints.categories(locale)}:
+        errors["category"] = [_("Choose what the problem is about.")]
+    tickets.check_uploads(uploads, errors)
+    return errors
+
+
+def open_ticket(actor, *, title: str, description: str, category: str, affected_system: str = "", urgency=2,
+                uploads=(), locale: str = "en", follow_up_of: Ticket | None = None) -> Ticket:
+    """A client's incident from the portal; ``follow_up_of`` links it to the old ticket it continues."""
+    if not actor.is_client:
+        raise Forbidden()
+    errors = check_new_ticket(title, description, category, locale, uploads)
+    if errors:
+        raise ValidationError(errors)
+    ticket = tickets.create_ticket(actor, kind=Kind.INCIDENT, title=title, description=description,
+                                   category=category, affected_system=affected_system, urgency=urgency,
+                                   uploads=uploads, via="portal")
+    if follow_up_of is not None:
+        tickets.relate(actor, ticket, follow_up_of)
+    return ticket
+
+
+def add_to_existing(actor, ticket: Ticket, *, title: str, description: str, uploads=()) -> None:
+    """"Add my message there instead": the new ticket's text becomes a reply on a similar open one."""
+    body = f"**{' '.join((title or '').split())}**\n\n{description or ''}" if title else description
+    tickets.reply(actor, ticket, body, uploads, via="portal")
+
+
+def rate(actor, ticket: Ticket, score, comment: str = "") -> None:
+    """The client's 1–5 for a resolved or closed ticket, once."""
+    begin_write()
+    if not actor.is_client or actor.organization_id != ticket.organization_id:
+        raise Forbidden()
+    try:
+        score = int(score)
+    except (TypeError, ValueError):
+        score = 0
+    errors: dict[str, list[str]] = {}
+    if ticket.status not in ("resolved", "closed") or ticket.merged_into_id:
+        errors["rating"] = [_("A ticket can be rated once it is resolved.")]
+    elif ticket.rating is not None:
+        errors["rating"] = [_("This ticket has already been rated. Thank you!")]
+    elif not 1 <= score <= 5:
+        errors["rating"] = [_("Choose from 1 to 5 stars.")]
+    if errors:
+        raise ValidationError(errors)
+    ticket.rating, ticket.rating_comment = score, (comment or "").strip()[:2000]
+    ticket.rated_at, ticket.rated_by_id = timeutil.utcnow(), actor.id
+    tickets.record(ticket, actor, "rating", None, f"{score}/5")
+    db.session.commit()
+
+
+def add_cc(actor, ticket: Ticket, email: str) -> User:
+    """CC a colleague of the same organization: they get the ticket's mails and may answer."""
+    address = (email or "").strip().lower()
+    person = db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == address)) if address else None
+    if person is None or not person.active or person.organization_id != ticket.organization_id:
+        raise ValidationError.single("email", _("Only active colleagues of your organization can be put in copy."))
+    if person.id == ticket.requester_id or person in ticket.watchers:
+        raise ValidationError.single("email", _("%(name)s already follows this ticket.", name=person.name))
+    tickets.watch(actor, ticket, person, True)
+    return person
+
+
+def remove_cc(actor, ticket: Ticket, person: User) -> None:
+    if person not in ticket.watchers:
+        raise ValidationError.single("email", _("%(name)s is not in copy.", name=person.name))
+    tickets.watch(actor, ticket, person, False)
+
+
+def set_visibility(actor, organization, contacts_see_all: bool) -> None:
+    begin_write()
+    if actor.role != Role.CLIENT_ADMIN or actor.organization_id != organization.id:
+        raise Forbidden()
+    organization.contacts_see_all = bool(contacts_see_all)
+    db.session.commit()
+
+
+def save_category(actor, key: str, *, texts: dict, position: int = 100, active: bool = True) -> PortalCategory:
+    """An admin's labels and hints of a category (a default one, or a new key)."""
+    if not actor.is_authenticated or actor.role != Role.ADMIN:
+        raise Forbidden()
+    begin_write()
+    key = (key or "").strip().lower()
+    errors: dict[str, list[str]] = {}
+    if not key or not key.replace("_", "").replace("-", "").isalnum() or len(key) > 40:
+        errors["key"] = [_("Use a short key of letters, digits, - and _.")]
+    cleaned = {}
+    for locale, fields in texts.items():  # what equals the shipped text is not stored: it follows our updates
+        shipped = hints.default_texts(key, locale) or {}
+        cleaned[locale] = {name: value for name, value in ((n, (v or "").strip()) for n, v in fields.items())
+                           if value and value != shipped.get(name)}
+    if hints.default_texts(key, "en") is None and not any(fields.get("label") for fields in cleaned.values()):
+        errors["label"] = [_("A new category needs a label.")]
+    if errors:
+        raise ValidationError(errors)
+    row = db.session.scalar(sa.select(PortalCategory).where(PortalCategory.key == key))
+    if row is None:
+        row = PortalCategory(key=key)
+        db.session.add(row)
+    row.texts, row.position, row.active = cleaned, int(position), bool(active)
+    db.session.commit()
+    return row

@@ -1,0 +1,288 @@
+"""The client's cabinet: their organization's tickets, a guided new ticket, the
+conversation, close/reopen/rate, colleagues in copy, and (client admins) who
+sees what. Every read goes through the ticket queries scoped to the contact."""
+import sqlalchemy as sa
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.auth import permissions
+from app.auth import services as accounts
+from app.auth.models import User
+from app.auth.roles import Role
+from app.errors import NotFound, ValidationError
+from app.extensions import db
+from app.forms import SearchForm, map_errors
+from app.portal import hints, queries, services
+from app.portal.forms import CcForm, InviteForm, NewTicketForm, RatingForm, ReplyForm, VisibilityForm
+from app.requests import catalog
+from app.requests import services as ordering
+from app.requests.models import RequestItem
+from app.tickets import queries as ticket_queries
+from app.tickets import services as tickets
+from app.tickets.attachments import Upload, send
+from app.tickets.workflow import CLIENT, STATUS_LABELS, workflow
+
+bp = Blueprint("portal", __name__)
+
+
+@bp.before_request
+@login_required
+def require_client():
+    permissions.require(current_user.is_client)
+
+
+@bp.context_processor
+def portal_context():
+    return {"status_labels": {k: str(v) for k, v in STATUS_LABELS.items()}}
+
+
+def _uploads(field) -> list[Upload]:
+    return [Upload(f.filename, f.read()) for f in field.data or [] if f and f.filename]
+
+
+def _locale() -> str:
+    return str(get_locale())
+
+
+def _catalog_items() -> list[RequestItem]:
+    items = db.session.scalars(sa.select(RequestItem).where(RequestItem.active.is_(True)).order_by(RequestItem.name))
+    org = current_user.organization
+    return [item for item in items if not item.organizations or org in item.organizations]
+
+
+@bp.route("/")
+def home():
+    return render_template("portal/home.html", open_tickets=queries.open_tickets(current_user),
+                           activity=queries.recent_activity(current_user))
+
+
+@bp.route("/tickets")
+def ticket_list():
+    state = request.args.get("state", "open")
+    state = state if state in queries.STATES else "open"
+    search = SearchForm(request.args)
+    rows, next_before = queries.ticket_list(current_user, state, search.q.data or "",
+                                            before_id=request.args.get("before", type=int))
+    return render_template("portal/tickets.html", tickets=rows, next_before=next_before, state=state,
+                           search=search)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new_ticket():
+    form = NewTicketForm()
+    categories = hints.categories(_locale())
+    form.category.choices = [("", _("Choose…"))] + [(c.key, c.label) for c in categories]
+    earlier = ticket_queries.find_ticket(current_user, form.follow_up.data or request.args.get("follow_up", ""))
+    if request.method == "GET" and earlier is not None:
+        form.follow_up.data = earlier.number
+        form.affected_system.data = earlier.affected_system
+        form.category.data = earlier.category
+    if form.validate_on_submit():
+        uploads = _uploads(form.attachments)
+        try:
+            if form.add_to.data:
+                return _add_to_existing(form, uploads)
+            ticket = services.open_ticket(
+                current_user, title=form.title.data, description=form.description.data, category=form.category.data,
+                affected_system=form.affected_system.data or "", urgency=form.urgency.data, uploads=uploads,
+                locale=_locale(), follow_up_of=earlier)
+        except ValidationError as error:
+            map_errors(form, error.errors)
+        else:
+            flash(_("Thank you. Your ticket %(number)s has been received; we have sent you a confirmation by e-mail.",
+                    number=ticket.number), "success")
+            return redirect(url_for("portal.ticket", number=ticket.number))
+    return render_template("portal/new.html", form=form, categories=categories, earlier=earlier,
+                           vague_words=" ".join(sorted(hints.VAGUE_WORDS)), has_catalog=bool(_catalog_items()))
+
+
+def _add_to_existing(form, uploads):
+    target = ticket_queries.find_ticket(current_user, form.add_to.data)
+    if target is None or not target.is_open:
+        raise ValidationError.single("add_to", _("That ticket is no longer open; send yours as a new ticket."))
+    services.add_to_existing(current_user, target, title=form.title.data, description=form.description.data,
+                             uploads=uploads)
+    flash(_("Your message was added to %(number)s.", number=target.number), "success")
+    return redirect(url_for("portal.ticket", number=target.number) + "#latest")
+
+
+@bp.route("/similar")
+def similar():
+    """Open tickets of the organization like the one being written (the new-ticket form asks as you type)."""
+    found = queries.similar_open(current_user, request.args.get("title", ""), request.args.get("description", ""))
+    return jsonify([{"number": t.number, "title": t.title, "status": str(STATUS_LABELS[t.status]),
+                     "url": url_for("portal.ticket", number=t.number)} for t in found])
+
+
+@bp.route("/services")
+def service_catalog():
+    return render_template("portal/catalog.html", items=_catalog_items())
+
+
+@bp.route("/services/<int:item_id>", methods=["GET", "POST"])
+def order(item_id):
+    item = next((i for i in _catalog_items() if i.id == item_id), None)
+    if item is None:
+        raise NotFound()
+    form = catalog.order_form_class(item)()
+    if form.validate_on_submit():
+        try:
+            ticket = ordering.order(current_user, item, values=catalog.answers(item, form),
+                                    note=request.form.get("note", ""), via="portal")
+        except ValidationError as error:
+            map_errors(form, error.errors)
+        else:
+            flash(_("Request %(number)s received.", number=ticket.number), "success")
+            return redirect(url_for("portal.ticket", number=ticket.number))
+    return render_template("portal/order.html", item=item, form=form)
+
+
+# -- one ticket --------------------------------------------------------------------
+
+def _ticket_page(ticket, *, reply_form=None, rating_form=None, cc_form=None, status=200):
+    messages = ticket_queries.messages_for(current_user, ticket)
+    targets = workflow(ticket.kind).targets(ticket.status, CLIENT)
+    can_reopen = "open" in targets and tickets.reopen_refusal(current_user, ticket) is None
+    page = render_template(
+        "portal/ticket.html", ticket=ticket, messages=messages,
+        files=[a for a in ticket_queries.ticket_attachments(current_user, ticket) if a.message_id is None],
+        can_close="closed" in targets and ticket.is_open, can_reopen=can_reopen, reopen_until=tickets.reopen_deadline(ticket),
+        reply_form=reply_form or ReplyForm(formdata=None), rating_form=rating_form or RatingForm(formdata=None),
+        cc_form=cc_form or CcForm(formdata=None), copied=[w for w in ticket.watchers if w.is_client],
+        colleagues=[c for c in queries.colleagues(current_user) if c.active and c.id != ticket.requester_id
+                    and c not in ticket.watchers])
+    return page, status
+
+
+@bp.route("/tickets/<number>")
+def ticket(number):
+    return _ticket_page(ticket_queries.get_ticket(current_user, number))
+
+
+@bp.route("/tickets/<number>/reply", methods=["POST"])
+def reply(number):
+    ticket = ticket_queries.get_ticket(current_user, number)
+    form = ReplyForm()
+    if not form.validate_on_submit():
+        return _ticket_page(ticket, reply_form=form, status=400)
+    try:
+        tickets.reply(current_user, ticket, form.body.data, _uploads(form.attachments), via="portal")
+    except ValidationError as error:
+        map_errors(form, error.errors)
+        return _ticket_page(ticket, reply_form=form, status=422)
+    flash(_("Your message has been sent."), "success")
+    return redirect(url_for("portal.ticket", number=ticket.number) + "#latest")
+
+
+@bp.route("/tickets/<number>/<any(close, reopen):step>", methods=["POST"])
+def change_status(number, step):
+    ticket = ticket_queries.get_ticket(current_user, number)  # CSRFProtect has checked the token
+    try:
+        tickets.transition(current_user, ticket, "closed" if step == "close" else "open")
+    except ValidationError as error:
+        flash(" ".join(m for messages in error.errors.values() for m in messages), "danger")
+    else:
+        flash(_("Closed. We are glad it is solved.") if step == "close" else
+              _("Reopened: we are on it again."), "success")
+    return redirect(url_for("portal.ticket", number=ticket.number))
+
+
+@bp.route("/tickets/<number>/rate", methods=["POST"])
+def rate(number):
+    ticket = ticket_queries.get_ticket(current_user, number)
+    form = RatingForm()
+    if not form.validate_on_submit():
+        return _ticket_page(ticket, rating_form=form, status=400)
+    try:
+        services.rate(current_user, ticket, form.rating.data, form.comment.data or "")
+    except ValidationError as error:
+        map_errors(form, error.errors)
+        return _ticket_page(ticket, rating_form=form, status=422)
+    flash(_("Thank you for your rating."), "success")
+    return redirect(url_for("portal.ticket", number=ticket.number))
+
+
+@bp.route("/tickets/<number>/cc", methods=["POST"])
+def add_cc(number):
+    ticket = ticket_queries.get_ticket(current_user, number)
+    form = CcForm()
+    if not form.validate_on_submit():
+        return _ticket_page(ticket, cc_form=form, status=400)
+    try:
+        person = services.add_cc(current_user, ticket, form.email.data)
+    except ValidationError as error:
+        map_errors(form, error.errors)
+        return _ticket_page(ticket, cc_form=form, status=422)
+    flash(_("%(name)s is now in copy of this ticket.", name=person.name), "success")
+    return redirect(url_for("portal.ticket", number=ticket.number))
+
+
+@bp.route("/tickets/<number>/cc/<int:user_id>/remove", methods=["POST"])
+def remove_cc(number, user_id):
+    ticket = ticket_queries.get_ticket(current_user, number)
+    person = next((w for w in ticket.watchers if w.id == user_id and w.is_client), None)
+    if person is None:
+        raise NotFound()
+    services.remove_cc(current_user, ticket, person)
+    flash(_("%(name)s is no longer in copy.", name=person.name), "success")
+    return redirect(url_for("portal.ticket", number=ticket.number))
+
+
+@bp.route("/tickets/<number>/attachments/<int:attachment_id>")
+def attachment(number, attachment_id):
+    ticket = ticket_queries.get_ticket(current_user, number)
+    return send(ticket_queries.get_attachment(current_user, ticket, attachment_id))
+
+
+# -- colleagues (client admins) ------------------------------------------------------
+
+def _require_client_admin():
+    permissions.require(current_user.role == Role.CLIENT_ADMIN)
+
+
+@bp.route("/colleagues", methods=["GET", "POST"])
+def colleagues():
+    _require_client_admin()
+    org = current_user.organization
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            person = accounts.create_user(email=form.email.data, name=form.name.data, organization=org,
+                                          role=Role.CLIENT_ADMIN if form.admin.data else Role.CLIENT_USER,
+                                          job_title=form.job_title.data or "", locale=_locale())
+        except ValidationError as error:
+            map_errors(form, error.errors)
+        else:
+            flash(_("%(name)s has been invited by e-mail to choose a password.", name=person.name), "success")
+            return redirect(url_for("portal.colleagues"))
+    visibility = VisibilityForm(formdata=None, contacts_see_all="all" if org.contacts_see_all else "own")
+    return render_template("portal/colleagues.html", people=queries.colleagues(current_user), form=form,
+                           visibility=visibility)
+
+
+@bp.route("/colleagues/<int:user_id>/<any(activate, deactivate):action>", methods=["POST"])
+def set_colleague_active(user_id, action):
+    _require_client_admin()
+    person = db.session.get(User, user_id)
+    if person is None or person.organization_id != current_user.organization_id:
+        raise NotFound()
+    try:
+        accounts.set_user_active(person, action == "activate", actor=current_user)
+    except ValidationError as error:
+        flash(" ".join(m for messages in error.errors.values() for m in messages), "danger")
+    else:
+        flash(_("%(name)s can log in again.", name=person.name) if person.active else
+              _("%(name)s has been deactivated.", name=person.name), "success")
+    return redirect(url_for("portal.colleagues"))
+
+
+@bp.route("/colleagues/visibility", methods=["POST"])
+def visibility():
+    _require_client_admin()
+    form = VisibilityForm()
+    if form.validate_on_submit():
+        services.set_visibility(current_user, current_user.organization, form.contacts_see_all.data == "all")
+        flash(_("Saved."), "success")
+    return redirect(url_for("portal.colleagues"))

@@ -1,0 +1,79 @@
+"""Mail to a ticket's client side: the requester and the colleagues CC'd on it.
+
+Jobs of ticket ids, enqueued by the services after their commit; each mail is
+written in its reader's language, and its subject carries the
+ticket number ("[INC-42] …") so that replies find their way back."""
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from app.extensions import db
+from app.jobs import job
+from app.mail import outbound
+from app.tickets.models import Message, Ticket
+from app.tickets.numbering import subject_tag
+from app.tickets.workflow import STATUS_LABELS
+
+# The changes of status a client hears about; "open" only when it comes back from resolved or closed.
+ANNOUNCED = ("pending", "resolved", "closed")
+
+
+def recipients(ticket: Ticket, *, skip=None) -> list:
+    """Active contacts of the ticket's organization who follow it: requester first, then CCs."""
+    people = [ticket.requester, *ticket.watchers]
+    chosen, seen = [], set()
+    for person in people:
+        if person is None or person.id in seen or not person.is_client or not person.active or not person.email:
+            continue
+        if person.organization_id != ticket.organization_id or (skip is not None and person.id == skip):
+            continue
+        seen.add(person.id)
+        chosen.append(person)
+    return chosen
+
+
+def _send(ticket: Ticket, people, template: str, subject, **context) -> None:
+    """One mail per reader, in the reader's language. ``subject`` is a function: it runs in that language."""
+    link = outbound.external_url("portal.ticket", number=ticket.number)
+    for person in people:
+        with force_locale(person.locale or current_app.config["DEFAULT_LOCALE"]):
+            message = outbound.build(person.email, f"{subject_tag(ticket.number)} {subject()}", f"tickets/{template}",
+                                     ticket=ticket, person=person, link=link,
+                                     status_label=str(STATUS_LABELS.get(ticket.status, ticket.status)), **context)
+        outbound.send(message)
+
+
+@job
+def ticket_received(ticket_id: int) -> None:
+    ticket = db.session.get(Ticket, ticket_id)
+    if ticket is None:
+        return
+    _send(ticket, recipients(ticket), "received", lambda: _("We received your ticket: %(title)s", title=ticket.title))
+
+
+@job
+def message_posted(message_id: int) -> None:
+    """A public message: everyone on the client side but its author hears of it."""
+    message = db.session.get(Message, message_id)
+    if message is None or message.internal:
+        return
+    ticket = message.ticket
+    author = message.author.name if message.author else _("Zayavka")
+    _send(ticket, recipients(ticket, skip=message.author_id), "message",
+          lambda: _("New reply: %(title)s", title=ticket.title), message=message, author=author)
+
+
+@job
+def status_changed(ticket_id: int, status: str, actor_id: int | None = None) -> None:
+    ticket = db.session.get(Ticket, ticket_id)
+    if ticket is None or ticket.status != status:  # changed again since: the later job speaks
+        return
+    subjects = {
+        "pending": lambda: _("We need your answer: %(title)s", title=ticket.title),
+        "resolved": lambda: _("Resolved: %(title)s", title=ticket.title),
+        "closed": lambda: _("Closed: %(title)s", title=ticket.title),
+        "open": lambda: _("Reopened: %(title)s", title=ticket.title),
+    }
+    rate_link = outbound.external_url("portal.ticket", number=ticket.number, _anchor="rate")
+    _send(ticket, recipients(ticket, skip=actor_id), "status", subjects[status], rate_link=rate_link,
+          reopen_days=current_app.config["REOPEN_DAYS"])
