@@ -60,10 +60,16 @@ def sees_all_org_tickets(user) -> bool:
     return user.organization is not None and user.organization.contacts_see_all
 
 
+# Problems and changes are the provider's own work; clients see incidents and service requests.
+CLIENT_VISIBLE_KINDS = ("incident", "request")
+
+
 def can_view_ticket(user, ticket) -> bool:
     if is_staff(user):
         return True
     if not user.is_authenticated or user.organization_id != ticket.organization_id:
+        return False
+    if ticket.kind not in CLIENT_VISIBLE_KINDS:
         return False
     return sees_all_org_tickets(user) or ticket.requester_id == user.id or user in ticket.watchers
 
@@ -71,7 +77,10 @@ def can_view_ticket(user, ticket) -> bool:
 def scope_tickets(stmt, user, ticket_model, watchers_table):
     """Limit a SELECT over tickets to those the user may see (see can_view_ticket)."""
     stmt = scope_to_user(stmt, user, ticket_model.organization_id)
-    if is_staff(user) or not user.is_authenticated or sees_all_org_tickets(user):
+    if is_staff(user) or not user.is_authenticated:
+        return stmt
+    stmt = stmt.where(ticket_model.kind.in_(CLIENT_VISIBLE_KINDS))
+    if sees_all_org_tickets(user):
         return stmt
     cc = sa.select(watchers_table.c.ticket_id).where(watchers_table.c.user_id == user.id)
     return stmt.where(sa.or_(ticket_model.requester_id == user.id, ticket_model.id.in_(cc)))

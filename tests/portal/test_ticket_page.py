@@ -3,6 +3,7 @@ close, reopen, rate, colleagues in copy, and the mails that go with them."""
 from datetime import timedelta
 
 from app import timeutil
+from app.auth import tokens
 from app.tickets import services
 from app.tickets.attachments import Upload
 from tests.factories import PNG, make_ticket
@@ -176,3 +177,15 @@ def test_only_client_admins_manage_colleagues(login, users, mailbox, app, db):
 
 def test_staff_do_not_use_the_portal(login):
     assert login("agent").get("/portal/").status_code == 403
+
+
+def test_problems_and_changes_of_the_organization_stay_with_the_provider(app, login, users, org_a):
+    problem = make_ticket(users["agent"], kind="problem", organization=org_a, title="Root cause: flaky RAID card")
+    client = login("client_admin")
+    assert "flaky RAID card" not in text(client.get("/portal/tickets?state=all"))
+    assert client.get(f"/portal/tickets/{problem.number}").status_code == 404
+    _row, raw = tokens.create_token(users["client_admin"], "portal test")
+    api = app.test_client()
+    assert api.get(f"/api/v1/tickets/{problem.number}", headers={"Authorization": f"Bearer {raw}"}).status_code == 404
+    listed = api.get("/api/v1/tickets?view=all", headers={"Authorization": f"Bearer {raw}"}).json["items"]
+    assert problem.number not in [t["number"] for t in listed]
