@@ -43,3 +43,9 @@ def time_report():
         return Response(out.getvalue(), mimetype="text/csv",
                         headers={"Content-Disposition": f"attachment; filename=zayavka-time-{month}.csv"})
     return render_template("reports/time.html", rows=rows, month=month)
+
+
+@bp.route("/ratings")
+def ratings_report():
+    month = _month()
+    return render_template("reports/ratings.html", report=queries.ratings(month), month=month)
