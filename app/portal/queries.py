@@ -5,6 +5,7 @@ from sqlalchemy.orm import defer, selectinload
 from app.auth.models import User
 from app.extensions import db
 from app.tickets import search
+from app.tickets.content import to_text
 from app.tickets.models import Event, Message, Ticket
 from app.tickets.queries import tickets_visible_to
 
@@ -62,11 +63,11 @@ def similar_open(user, title: str, description: str = "", limit: int = 5) -> lis
     wanted_title, wanted = _words(title), _words(f"{title}\n{description}")
     if not wanted:
         return []
-    ids = list(db.session.scalars(tickets_visible_to(user).with_only_columns(Ticket.id)
-                                  .where(Ticket.is_open.is_(True)).order_by(Ticket.id.desc()).limit(CANDIDATES)))
+    candidates = db.session.execute(tickets_visible_to(user).with_only_columns(Ticket.id, Ticket.title, Ticket.description)
+                                    .where(Ticket.is_open.is_(True)).order_by(Ticket.id.desc()).limit(CANDIDATES))
     scored = []
-    for ticket_id, (other_title, public, _internal) in search.documents(ids).items():
-        in_title, in_text = _words(other_title), _words(public)
+    for ticket_id, other_title, description_html in candidates:
+        in_title, in_text = _words(other_title), _words(to_text(description_html))
         score = 2 * len(wanted_title & in_title) + len(wanted & (in_title | in_text))
         if score >= 3:
             scored.append((score, ticket_id))
