@@ -268,8 +268,9 @@ def transition(actor, ticket: Ticket, status: str, *, resolution_code: str | Non
         errors["resolution_code"] = [_("Choose how the ticket was resolved.")]
     if "resolution" in step.requires and not (resolution or "").strip():
         errors["resolution"] = [_("Describe the resolution: the client will read it.")]
-    if status == "open" and ticket.status in ("resolved", "closed") and reopen_refusal(actor, ticket):
-        errors["status"] = [reopen_refusal(actor, ticket)]
+    refusal = reopen_refusal(actor, ticket) if status == "open" and ticket.status in ("resolved", "closed") else None
+    if refusal:
+        errors["status"] = [refusal]
     if errors:
         raise ValidationError(errors)
     if step.requires:

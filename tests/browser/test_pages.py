@@ -117,3 +117,22 @@ def test_small_screen_layout(browser, live_server, screenshots):
     page.get_by_role("link", name="Services").wait_for()
     screenshots(page, "mobile-menu")
     context.close()
+
+
+def test_portal_and_its_settings_render(page, screenshots):
+    log_in(page, "anna@dnipro-logistics.example")
+    page.get_by_role("heading", name="Your tickets").wait_for()
+    for path, name in [("/portal/tickets?state=all", "portal-tickets"), ("/portal/services", "portal-services"),
+                       ("/portal/colleagues", "portal-colleagues"), ("/requests/approvals", "portal-approvals"),
+                       ("/profile", "portal-profile")]:
+        page.goto(path)
+        assert page.locator("#portal-nav").count() == 1, path  # every client page keeps the portal's look
+        screenshots(page, name)
+    page.locator("#user-menu").click()
+    page.get_by_role("button", name="Log out").click()
+    log_in(page, "admin@zayavka.example")
+    for path, name in [("/settings/portal/", "portal-settings"), ("/settings/portal/categories/network",
+                                                                  "portal-settings-category"),
+                       ("/reports/ratings", "ratings-report")]:
+        page.goto(path)
+        screenshots(page, name)
