@@ -10,6 +10,7 @@ from app.auth import services as accounts
 from app.auth.models import User
 from app.demo_desk import seed_desk
 from app.extensions import db
+from app.jobs import without_jobs
 from app.orgs import services as orgs
 from app.orgs.models import Organization, Team
 
@@ -59,7 +60,12 @@ def _user_exists(email: str) -> bool:
 
 
 def seed() -> int:
-    """Create what is missing; return how many rows were added."""
+    """Create what is missing; return how many rows were added. Nobody is mailed."""
+    with without_jobs():
+        return _seed()
+
+
+def _seed() -> int:
     added = 0
     teams = {t.name: t for t in db.session.scalars(sa.select(Team))}
     for name, description, email in TEAMS:

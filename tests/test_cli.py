@@ -3,6 +3,7 @@ import sqlalchemy as sa
 
 from app.auth.models import User
 from app.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from app.jobs import QUEUES, get_queue
 from app.orgs.models import Organization, Team
 
 
@@ -64,6 +65,7 @@ def test_seed_demo_is_idempotent_and_every_account_logs_in(app, db):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output
+    assert sum(get_queue(name).count for name in QUEUES) == 0  # the made-up people are not mailed
     counts = [db.session.scalar(sa.select(sa.func.count()).select_from(m)) for m in (User, Organization, Team)]
     assert counts == [len(DEMO_ACCOUNTS), 3, 3]
     assert "0 rows added" in runner.invoke(args=["seed-demo"]).output
