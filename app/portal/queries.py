@@ -7,7 +7,7 @@ from app.extensions import db
 from app.tickets import search
 from app.tickets.content import to_text
 from app.tickets.models import Event, Message, Ticket
-from app.tickets.queries import tickets_visible_to
+from app.tickets.queries import decode_cursor, encode_cursor, tickets_visible_to
 
 STATES = ("open", "closed", "all")
 CANDIDATES = 300  # an organization's open tickets, at most, compared with a new one
@@ -29,8 +29,10 @@ def open_tickets(user, limit: int = 100) -> list[Ticket]:
     return list(db.session.scalars(stmt.options(defer(Ticket.description), selectinload(Ticket.requester))))
 
 
-def ticket_list(user, state: str, q: str = "", limit: int = 50, before_id: int | None = None):
-    """The contact's tickets, newest first, with a search over titles and public text."""
+def ticket_list(user, state: str, q: str = "", limit: int = 50, cursor: str | None = None):
+    """The contact's tickets, the most recently active first, with a search over titles and
+    public text; one page and the cursor of the next. Each state walks an index of the
+    organization's tickets in activity order (ix_tickets_org_recent, ix_tickets_org_activity)."""
     stmt = tickets_visible_to(user)
     if state == "open":
         stmt = stmt.where(Ticket.is_open.is_(True))
@@ -40,11 +42,15 @@ def ticket_list(user, state: str, q: str = "", limit: int = 50, before_id: int |
         matching = search.matching_ids(q, include_internal=False)
         if matching is not None:
             stmt = stmt.where(Ticket.id.in_(matching))
-    if before_id:
-        stmt = stmt.where(Ticket.id < before_id)
-    rows = list(db.session.scalars(stmt.order_by(Ticket.id.desc()).limit(limit + 1)
+    columns = (Ticket.last_activity_at, Ticket.id)
+    after = decode_cursor(cursor, columns) if cursor else None
+    if after is not None:
+        stmt = stmt.where(sa.tuple_(*columns) < sa.tuple_(*(sa.bindparam(None, v, type_=c.type)
+                                                             for c, v in zip(columns, after, strict=True))))
+    rows = list(db.session.scalars(stmt.order_by(Ticket.last_activity_at.desc(), Ticket.id.desc()).limit(limit + 1)
                                    .options(defer(Ticket.description), selectinload(Ticket.requester))))
-    return rows[:limit], (rows[limit - 1].id if len(rows) > limit else None)
+    last = rows[limit - 1] if len(rows) > limit else None
+    return rows[:limit], (encode_cursor([last.last_activity_at, last.id]) if last else None)
 
 
 def _words(text: str) -> set[str]:

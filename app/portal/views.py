@@ -2,7 +2,7 @@
 conversation, close/reopen/rate, colleagues in copy, and (client admins) who
 sees what. Every read goes through the ticket queries scoped to the contact."""
 import sqlalchemy as sa
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -63,9 +63,9 @@ def ticket_list():
     state = request.args.get("state", "open")
     state = state if state in queries.STATES else "open"
     search = SearchForm(request.args)
-    rows, next_before = queries.ticket_list(current_user, state, search.q.data or "",
-                                            before_id=request.args.get("before", type=int))
-    return render_template("portal/tickets.html", tickets=rows, next_before=next_before, state=state,
+    rows, next_cursor = queries.ticket_list(current_user, state, search.q.data or "", cursor=request.args.get("cursor"),
+                                            limit=current_app.config["PAGE_SIZE"])
+    return render_template("portal/tickets.html", tickets=rows, next_cursor=next_cursor, state=state,
                            search=search)
 
 

@@ -1,5 +1,6 @@
 """A client follows a ticket in the portal: public conversation only, reply,
 close, reopen, rate, colleagues in copy, and the mails that go with them."""
+import re
 from datetime import timedelta
 
 from app import timeutil
@@ -189,3 +190,16 @@ def test_problems_and_changes_of_the_organization_stay_with_the_provider(app, lo
     assert api.get(f"/api/v1/tickets/{problem.number}", headers={"Authorization": f"Bearer {raw}"}).status_code == 404
     listed = api.get("/api/v1/tickets?view=all", headers={"Authorization": f"Bearer {raw}"}).json["items"]
     assert problem.number not in [t["number"] for t in listed]
+
+
+def test_the_ticket_list_pages_through_everything_most_recent_first(app, login, users, monkeypatch):
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 3)
+    made = [make_ticket(users["client_user"], title=f"Ticket number {i}") for i in range(7)]
+    services.reply(users["agent"], made[2], "Activity moves it to the top")
+    client, seen, url = login("client_user"), [], "/portal/tickets?state=all"
+    while url:
+        page = text(client.get(url))
+        seen += [t.number for t in made if f">{t.title}<" in page]
+        found = re.search(r'href="(/portal/tickets\\?[^"]*cursor=[^"]+)"', page)
+        url = found.group(1).replace("&amp;", "&") if found else None
+    assert seen[0] == made[2].number and sorted(seen) == sorted(t.number for t in made) and len(seen) == 7
