@@ -77,7 +77,8 @@ def _instance_secret_key(instance_path: str) -> str:
         return f.read().strip()
 
 
-MODEL_MODULES = ("app.auth.models", "app.orgs.models", "app.requests.models", "app.tickets.models")
+MODEL_MODULES = ("app.auth.models", "app.orgs.models", "app.requests.models", "app.tickets.models",
+                 "app.problems.models", "app.changes.models")
 
 
 def configure_database(app: Flask) -> None:

@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import defer, joinedload, selectinload
 
-from app.auth.permissions import can_see_internal, scope_to_user
+from app.auth.permissions import CLIENT_VISIBLE_KINDS, can_see_internal, is_staff, scope_to_user
 from app.errors import NotFound
 from app.extensions import db
 from app.tickets import search
@@ -26,7 +26,8 @@ SORTS = {
 
 
 def tickets_visible_to(user) -> sa.Select:
-    return scope_to_user(sa.select(Ticket), user, Ticket.organization_id)
+    stmt = scope_to_user(sa.select(Ticket), user, Ticket.organization_id)
+    return stmt if is_staff(user) else stmt.where(Ticket.kind.in_(CLIENT_VISIBLE_KINDS))
 
 
 def get_ticket(user, number: str) -> Ticket:
