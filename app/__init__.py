@@ -127,9 +127,11 @@ def configure_blueprints(app: Flask) -> None:
     from app.api import views as api_views
     from app.auth import admin_views as users_views
     from app.auth import views as auth_views
+    from app.changes import views as change_views
     from app.home import views as home_views
     from app.orgs import team_views
     from app.orgs import views as org_views
+    from app.problems import views as problem_views
     from app.reports import views as report_views
     from app.requests import views as request_views
     from app.tickets import canned_views
@@ -145,6 +147,8 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(request_views.bp, url_prefix="/requests")
     app.register_blueprint(canned_views.bp, url_prefix="/canned")
     app.register_blueprint(report_views.bp, url_prefix="/reports")
+    app.register_blueprint(problem_views.bp, url_prefix="/problems")
+    app.register_blueprint(change_views.bp, url_prefix="/changes")
 
 
 def configure_cli(app: Flask) -> None:

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from app.auth.models import User
 from app.auth.roles import CLIENT_ROLES, STAFF_ROLES, Role
+from app.changes.queries import planned_work
 from app.extensions import db
 from app.orgs import queries as org_queries
 from app.orgs.models import Organization, Team
@@ -17,7 +18,8 @@ bp = Blueprint("home", __name__)
 def index():
     if current_user.is_client:
         org = current_user.organization
-        return render_template("home/client.html", org=org, colleagues=org_queries.contacts_of(org))
+        return render_template("home/client.html", org=org, colleagues=org_queries.contacts_of(org),
+                               planned_work=planned_work(org))
     if current_user.role == Role.AGENT:
         return render_template("home/agent.html", teams=current_user.teams)
     counts = {

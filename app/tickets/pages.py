@@ -3,7 +3,9 @@ so that a form that failed can be shown again with its errors."""
 from flask import render_template
 from flask_login import current_user
 
+from app.changes import pages as change_pages
 from app.forms import options_html
+from app.problems import pages as problem_pages
 from app.tickets import canned, queries, services, workspace
 from app.tickets.forms import LinkForm, MergeForm, ReplyForm, TransitionForm, UpdateForm, WorklogForm
 from app.tickets.workflow import (
@@ -56,4 +58,5 @@ def ticket_page(ticket, *, reply_form=None, transition_form=None, update_form=No
         kind_labels=KIND_LABELS, level_labels=LEVEL_LABELS,
         link_labels=_translated(LINK_KINDS), resolution_labels=RESOLUTION_CODES,
         event_labels=_translated(EVENT_LABELS),
+        **problem_pages.context(ticket), **change_pages.context(ticket),
     )

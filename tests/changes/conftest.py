@@ -6,7 +6,7 @@ import pytest
 from app.changes import services
 from app.tickets import services as tickets
 
-SUNDAY_2AM_KYIV = datetime(2030, 6, 2, 23, 0, tzinfo=UTC)  # Sunday 2 June 2030, 02:00 in Kyiv (UTC+3)
+SUNDAY_2AM_KYIV = datetime(2030, 6, 1, 23, 0, tzinfo=UTC)  # Sunday 2 June 2030, 02:00 in Kyiv (UTC+3)
 
 
 def plan(**overrides) -> dict:

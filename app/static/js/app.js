@@ -51,3 +51,8 @@ document.querySelectorAll("[data-transition]").forEach((button) => {
     }
   });
 });
+
+// Change calendar: its view and filters apply as soon as they change.
+document.querySelectorAll("#calendar-filters .auto-submit").forEach((field) => {
+  field.addEventListener("change", () => field.form.requestSubmit());
+});
