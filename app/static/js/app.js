@@ -56,3 +56,13 @@ document.querySelectorAll("[data-transition]").forEach((button) => {
 document.querySelectorAll("#calendar-filters .auto-submit").forEach((field) => {
   field.addEventListener("change", () => field.form.requestSubmit());
 });
+
+// Change form: answering the risk questionnaire lets the answers suggest the risk.
+document.querySelectorAll("#risk-questions input[type=checkbox]").forEach((box) => {
+  box.addEventListener("change", () => {
+    const risk = document.querySelector("#change-form select[name=risk]");
+    if (risk) {
+      risk.value = "";
+    }
+  });
+});
