@@ -50,8 +50,8 @@ class ChangeForm(FlaskForm):
     implementation_plan = TextAreaField(_l("Implementation plan"), validators=[Optional(), Length(max=20_000)])
     backout_plan = TextAreaField(_l("Backout plan"), validators=[Optional(), Length(max=20_000)])
     test_plan = TextAreaField(_l("Test plan"), validators=[Optional(), Length(max=20_000)])
-    client_summary = StringField(_l("Summary for the clients"), validators=[Optional(), Length(max=500)],
-                                 description=_l("What the affected clients read in their cabinet and in the mail."))
+    client_summary = TextAreaField(_l("Summary for the clients"), validators=[Optional(), Length(max=500)],
+                                   description=_l("What the affected clients read in their cabinet and in the mail."))
     organizations = SelectMultipleField(_l("Affected organizations"), coerce=int, validators=[Optional()],
                                         description=_l("None chosen: the change's own organization."))
     submit = SubmitField(_l("Save"))

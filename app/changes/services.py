@@ -48,7 +48,8 @@ def _require_change(actor, ticket: Ticket) -> None:
 
 
 def _window_text(start: datetime | None, end: datetime | None) -> str | None:
-    return f"{start.isoformat()} – {end.isoformat()}" if start and end else None
+    """A window as the history keeps it: in UTC, said so."""
+    return f"{start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M} UTC" if start and end else None
 
 
 def _checked(values: dict, errors: dict, template=None) -> dict:
@@ -104,12 +105,11 @@ def _apply(actor, change: Ticket, values: dict) -> list[str]:
                _window_text(values["planned_start"], values["planned_end"]))
         detail.planned_start, detail.planned_end = values["planned_start"], values["planned_end"]
         changed.append("planned_window")
-    plans = [name for name in PLANS if name in values and values[name] != getattr(detail, name)]
-    for name in plans:
-        setattr(detail, name, values[name])
-    if plans:
-        record(change, actor, "plans", None, ", ".join(plans))
-        changed += plans
+    for name in PLANS:
+        if name in values and values[name] != getattr(detail, name):
+            record(change, actor, name, None, values[name] or None)
+            setattr(detail, name, values[name])
+            changed.append(name)
     if "organizations" in values:
         new = sorted({org.id: org for org in values["organizations"]}.values(), key=lambda o: o.name)
         if [o.id for o in new] != [o.id for o in detail.organizations]:

@@ -57,8 +57,9 @@ EVENT_LABELS = {
     "time": _l("time logged"), "created": _l("created"), "approval": _l("approval"),
     "root_cause": _l("root cause"), "workaround": _l("workaround"), "known_error": _l("known error"),
     "change_type": _l("type of change"), "risk": _l("risk"), "planned_window": _l("planned window"),
-    "plans": _l("plans"), "client_summary": _l("summary for clients"), "affected_organizations": _l("affected organizations"),
-    "outcome": _l("outcome"), "lessons": _l("lessons"),
+    "implementation_plan": _l("implementation plan"), "backout_plan": _l("backout plan"),
+    "test_plan": _l("test plan"), "client_summary": _l("summary for clients"),
+    "affected_organizations": _l("affected organizations"), "outcome": _l("outcome"), "lessons": _l("lessons"),
 }
 
 STAFF = "staff"
