@@ -132,6 +132,3 @@ class CalendarArgs(InputSchema):
         if start and end and not 0 < (end - start).days <= MAX_CALENDAR_DAYS:
             raise SchemaError(_("Give a range of 1 to %(n)d days, \"to\" after \"from\".", n=MAX_CALENDAR_DAYS), "to")
 
-
-OUTCOME_HELP = _l("successful, failed or backed_out")
-__all__ = ["ChangeDetailOut", "ProblemDetailOut", "OUTCOME_HELP"]
