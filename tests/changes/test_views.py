@@ -136,3 +136,34 @@ def test_planned_work_ends_when_its_window_ends(users, org_a, change, cab, db):
     change.change_detail.planned_end = datetime(2020, 1, 1, 2, tzinfo=UTC)
     db.session.commit()
     assert planned_work(org_a) == []
+
+
+def test_the_review_of_a_successful_change_proposes_resolving_its_problem(login, users, org_a, cab, db):
+    from app.problems import services as problems
+    from tests.factories import make_ticket
+
+    problem = make_ticket(users["agent"], kind="problem", organization=org_a, title="Exporter hangs")
+    incidents = [make_ticket(users["client_user"], title=f"No graphs {i}") for i in range(2)]
+    problems.gather_incidents(users["agent"], problem, incidents)
+    change = services.raise_from_problem(users["agent"], problem)
+    services.update_change(users["agent"], change, risk="low", **plan())
+    to_cab(users["agent"], change)
+    services.decide(users["manager"], change, "approve", "Go")
+    for status in ("scheduled", "implementing", "review"):
+        tickets.transition(users["agent"], change, status)
+    manager = login("manager")
+    page = f"/tickets/{change.number}"
+    assert 'id="review"' in text(manager.get(page)) and 'id="resolve-problems"' not in text(manager.get(page))
+    manager.submit(f"/changes/{change.number}/review", {"review-outcome": "successful", "review-lessons": "Went fine",
+                                                        "review-caused": ""}, page=page)
+    shown = text(manager.get(page))
+    assert 'id="resolve-problems"' in shown and problem.number in shown
+    response = manager.submit(f"/changes/{change.number}/resolve-problems",
+                              {"resolve-message": "The exporter is fixed for good."}, page=page)
+    assert response.status_code == 302
+    assert [db.session.get(Ticket, t.id).status for t in (*incidents, problem)] == ["resolved"] * 3
+    from app.tickets.models import Message
+
+    told = db.session.scalars(sa.select(Message.body_text).where(Message.ticket_id == incidents[0].id,
+                                                                 Message.internal.is_(False))).all()
+    assert told == ["The exporter is fixed for good."]  # a public reply: the requester reads it
