@@ -77,7 +77,8 @@ def _instance_secret_key(instance_path: str) -> str:
         return f.read().strip()
 
 
-MODEL_MODULES = ("app.auth.models", "app.orgs.models", "app.portal.models", "app.requests.models", "app.tickets.models")
+MODEL_MODULES = ("app.auth.models", "app.orgs.models", "app.portal.models", "app.requests.models",
+                 "app.tickets.models", "app.problems.models", "app.changes.models")
 
 
 def configure_database(app: Flask) -> None:
@@ -126,11 +127,13 @@ def configure_blueprints(app: Flask) -> None:
     from app.api import views as api_views
     from app.auth import admin_views as users_views
     from app.auth import views as auth_views
+    from app.changes import views as change_views
     from app.home import views as home_views
     from app.orgs import team_views
     from app.orgs import views as org_views
     from app.portal import settings_views as portal_settings
     from app.portal import views as portal_views
+    from app.problems import views as problem_views
     from app.reports import views as report_views
     from app.requests import views as request_views
     from app.tickets import canned_views
@@ -148,6 +151,8 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(report_views.bp, url_prefix="/reports")
     app.register_blueprint(portal_views.bp, url_prefix="/portal")
     app.register_blueprint(portal_settings.bp, url_prefix="/settings/portal")
+    app.register_blueprint(problem_views.bp, url_prefix="/problems")
+    app.register_blueprint(change_views.bp, url_prefix="/changes")
 
 
 def configure_cli(app: Flask) -> None:

@@ -1,11 +1,18 @@
 """Demo tickets, canned responses and catalog items for `flask seed-demo`, so
 that a fresh `make run` shows a desk at work. Everything goes through the
 services, like real work."""
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
 import sqlalchemy as sa
 
 from app.auth.models import User
+from app.changes import services as changes
+from app.changes.models import MaintenanceWindow
 from app.extensions import db
+from app.orgs import services as orgs
 from app.orgs.models import Organization, Team
+from app.problems import services as problems
 from app.requests import catalog
 from app.requests import services as requests
 from app.requests.models import RequestItem
@@ -13,6 +20,9 @@ from app.tickets import canned
 from app.tickets import services as tickets
 from app.tickets.attachments import Upload
 from app.tickets.models import CannedResponse, Ticket
+from app.timeutil import utcnow
+
+KYIV = ZoneInfo("Europe/Kyiv")
 
 CANNED = [
     ("Need more details", None, "Hello {requester},\n\nthank you for {ticket}. To look into it we need a bit more:"
@@ -70,9 +80,73 @@ def seed_desk() -> int:
             requests.save_item(admin, None, name=name, category=category, description=description,
                                fields=catalog.parse_fields(fields), needs_approval=approval, team=_team(team))
             added += 1
-    if db.session.scalar(sa.select(sa.func.count()).select_from(Ticket)):
-        return added
-    return added + _seed_tickets()
+    if not db.session.scalar(sa.select(sa.func.count()).select_from(Ticket)):
+        added += _seed_tickets()
+    if not db.session.scalar(sa.select(sa.func.count()).select_from(MaintenanceWindow)):
+        added += _seed_changes()
+    return added
+
+
+def next_sunday(hour: int, now: datetime | None = None) -> datetime:
+    """The coming Sunday (at least two days away) at ``hour``:00 Kyiv time, in UTC."""
+    today = (now or utcnow()).astimezone(KYIV).date()
+    sunday = today + timedelta(days=(6 - today.weekday()) % 7)
+    if sunday - today < timedelta(days=2):
+        sunday += timedelta(days=7)
+    return datetime.combine(sunday, time(hour), tzinfo=KYIV).astimezone(UTC)
+
+
+def _seed_changes() -> int:
+    """Maintenance windows, a CAB team, standard-change templates, a known error, monitoring
+    incidents waiting for their problem, and two changes: one scheduled, one at the CAB."""
+    manager, admin = _user("manager@zayavka.example"), _user("admin@zayavka.example")
+    taras, oksana, maria = (_user(f"{n}@zayavka.example") for n in ("taras", "oksana", "maria"))
+    petro, sofia, iryna = (_user(e) for e in ("petro@dnipro-logistics.example", "sofia@kyivmedia.example",
+                                             "iryna@lvivpharma.example"))
+    dnipro, kyivmedia = _org("DNIPRO"), _org("KYIVMEDIA")
+    for org, weekday, start, minutes in ((dnipro, 6, 2, 180), (kyivmedia, 5, 1, 180), (_org("LVIVPHARM"), 2, 22, 120)):
+        changes.add_window(manager, org, weekday=weekday, start_time=time(start), duration_minutes=minutes)
+    board = orgs.create_team(name="Change Advisory Board", description="Approves normal and emergency changes.",
+                             members=[admin, taras, oksana])
+    changes.save_policy(manager, approvals_low=1, approvals_medium=2, approvals_high=2, cab_team=board)
+    changes.save_template(manager, None, name="Restart a web server", title="Restart nginx on a web server",
+                          implementation_plan="systemctl restart nginx; check the health endpoint.",
+                          backout_plan="None needed: the old process is replaced only when the new one is healthy.",
+                          client_summary="A web server restarts; the site may pause for a few seconds.")
+    changes.save_template(manager, None, name="Renew a TLS certificate", title="Renew the TLS certificate",
+                          implementation_plan="certbot renew --cert-name <domain>; reload nginx.",
+                          backout_plan="The old certificate stays in place until the new one is installed.")
+
+    wal = db.session.scalar(sa.select(Ticket).where(Ticket.title == "WAL archiving breaks after failover"))
+    if wal is not None:
+        problems.update_problem(maria, wal, root_cause="After a failover the new primary keeps the old archive_command.")
+        problems.mark_known_error(maria, wal, "Run pg_archivecleanup on the archive, then reload PostgreSQL.")
+    for who, title, system in ((petro, "No monitoring graphs for db-03 since 03:00", "db-03"),
+                               (sofia, "Grafana dashboards are empty", "web-02"),
+                               (iryna, "Monitoring alerts stopped coming", "lims-01")):
+        tickets.create_ticket(who, kind="incident", title=title, category="monitoring", affected_system=system,
+                              description="Since the night the graphs show no data.")
+
+    upgrade = changes.create_change(taras, organization=dnipro, title="Upgrade PostgreSQL to 16.4 on db-03",
+                                    description="Minor upgrade with the security fixes of November.", risk="medium",
+                                    planned_start=next_sunday(2), planned_end=next_sunday(4), team=_team("Infrastructure L2"),
+                                    implementation_plan="Stop the replica, upgrade packages, restart; then the primary.",
+                                    backout_plan="Downgrade the packages from the local mirror.",
+                                    test_plan="Application health checks and a test order.",
+                                    client_summary="PostgreSQL upgrade on your database servers: orders pause up to 10 min.")
+    firmware = changes.create_change(oksana, organization=kyivmedia, title="Core switch firmware 9.3.12",
+                                     risk="high", planned_start=next_sunday(3) - timedelta(days=1),
+                                     planned_end=next_sunday(5) - timedelta(days=1), team=_team("Network"),
+                                     implementation_plan="Upgrade the standby switch, fail over, upgrade the other.",
+                                     backout_plan="Boot the previous image from flash.",
+                                     client_summary="Network maintenance: short interruptions of your site.")
+    for change in (upgrade, firmware):
+        for status in ("submitted", "assessment", "awaiting_approval"):
+            tickets.transition(change.created_by, change, status)
+    changes.decide(admin, upgrade, "approve", "Tested on staging last week.")
+    changes.decide(oksana, upgrade, "approve", "No network impact.")
+    tickets.transition(taras, upgrade, "scheduled")
+    return 12
 
 
 def _seed_tickets() -> int:

@@ -67,7 +67,7 @@ def test_seed_demo_is_idempotent_and_every_account_logs_in(app, db):
     assert first.exit_code == 0, first.output
     assert sum(get_queue(name).count for name in QUEUES) == 0  # the made-up people are not mailed
     counts = [db.session.scalar(sa.select(sa.func.count()).select_from(m)) for m in (User, Organization, Team)]
-    assert counts == [len(DEMO_ACCOUNTS), 3, 3]
+    assert counts == [len(DEMO_ACCOUNTS), 3, 4]  # three teams and the Change Advisory Board
     assert "0 rows added" in runner.invoke(args=["seed-demo"]).output
     assert "already has users" in runner.invoke(args=["seed-demo", "--if-empty"]).output
     roles = {role for _, role in DEMO_ACCOUNTS}

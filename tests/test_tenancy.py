@@ -60,9 +60,28 @@ def org_b_ticket(users, org_b):
     catalog.order(users["other_user"], item, values={"Secret": "Globex approval"})
     saved = save_filter(users["agent"], "Globex view", f"organization={org_b.id}")
     answer = save_canned(None, title="Globex answer", body="Secret: Globex canned")
+    window, change = org_b_change(users, org_b)
     return {"number": ticket.number, "attachment_id": ticket.attachments[0].id, "key": "network", "step": "reopen",
             "link_id": tickets.db.session.scalar(sa.select(Link.id)), "item_id": item.id, "filter_id": saved.id,
-            "response_id": answer.id}
+            "response_id": answer.id, "window_id": window.id, "change": change.number}
+
+
+def org_b_change(users, org_b):
+    """Organization B's maintenance window, and a change of B waiting for the CAB (problems and
+    changes are the provider's: a client of any organization sees none of them)."""
+    from datetime import UTC, datetime, time
+
+    from app.changes import services as changes
+    from app.tickets import services as tickets
+
+    window = changes.add_window(users["manager"], org_b, weekday=6, start_time=time(2), duration_minutes=180)
+    change = changes.create_change(users["agent"], organization=org_b, title="Globex secret change",
+                                   planned_start=datetime(2030, 6, 1, 23, tzinfo=UTC),
+                                   planned_end=datetime(2030, 6, 2, 1, tzinfo=UTC), implementation_plan="Secret: Globex plan",
+                                   backout_plan="Secret: Globex backout")
+    for status in ("submitted", "assessment", "awaiting_approval"):
+        tickets.transition(users["agent"], change, status)
+    return window, change
 
 
 def fill(rule, org_b, users, team, extra):
@@ -82,11 +101,13 @@ def test_every_url_keeps_organization_b_private(app, login, users, org_a, org_b,
     client = login("client_admin")
     token = csrf_from(text(client.get("/profile")))
     secrets = [org_b.name, users["other_user"].email, users["other_admin"].email, "Secret: Globex",
-               "Globex secret outage", "globex-secret.log", "Globex approval", extra["number"] + "<"]
+               "Globex secret outage", "globex-secret.log", "Globex approval", extra["number"] + "<",
+               "Globex secret change", extra["change"] + "<"]
 
     tried = 0
     for rule in app.url_map.iter_rules():
-        path = fill(rule, org_b, users, team, extra)
+        numbered = {**extra, "number": extra["change"]} if rule.endpoint.startswith(("changes.", "problems.")) else extra
+        path = fill(rule, org_b, users, team, numbered)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             if rule.endpoint == "auth.logout":
                 continue  # would end the session; it touches no organization's data

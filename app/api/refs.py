@@ -81,3 +81,17 @@ def ticket_filter(user, args: dict) -> TicketFilter:
         assignee_id=refs["assignee"].id if refs["assignee"] else None,
         q=args["q"], sort=ticket_queries.default_sort(args["q"], args["sort"]), team_ids=[team.id for team in user.teams],
     )
+
+
+def organizations(user, codes: list[str]) -> list[Organization]:
+    """Organizations by their codes (a change's affected ones), or a 422 naming the unknown codes."""
+    found, unknown = [], []
+    for code in codes:
+        try:
+            found.append(_organization(user, code))
+        except ValueError:
+            unknown.append(code)
+    if unknown:
+        raise ValidationError({"change.organizations": [_("No organization has this code: %(codes)s.",
+                                                          codes=", ".join(unknown))]})
+    return found

@@ -17,11 +17,16 @@ from marshmallow import ValidationError as SchemaError
 from app.api.fields import Bool, Date, Dict, FormInt, InputSchema, Int, List, Str, at_least, length, one_of
 from app.auth.permissions import can_see_internal
 from app.auth.roles import Role
+from app.changes import rules as change_rules
 from app.tickets import queries
 from app.tickets.content import to_text
 from app.tickets.workflow import LINK_KINDS, RESOLUTION_CODES, STATUS_LABELS, Kind
 
 LEVELS = (1, 2, 3)
+
+
+def problem_details(ticket):
+    return ticket.problem_detail or {"root_cause": "", "workaround": "", "known_error": False, "known_error_at": None}
 
 
 def output(cls=None, *, optional=()):
@@ -89,6 +94,17 @@ class TicketOut(Schema):
     closed_at = fields.DateTime(allow_none=True)
 
 
+class KindNested(fields.Nested):
+    """The fields of one ticket kind (app.api.change_schemas): an object on a ticket of that kind, null on others."""
+
+    def __init__(self, nested: str, kind: str, details, **kwargs):
+        super().__init__(nested, allow_none=True, **kwargs)
+        self.kind, self.details = kind, details
+
+    def serialize(self, attr, obj, accessor=None, **kwargs):
+        return self._serialize(self.details(obj), attr, obj, **kwargs) if obj.kind == self.kind else None
+
+
 @output
 class StaffTicketOut(TicketOut):
     team = fields.Nested(TeamRefOut, allow_none=True)
@@ -96,6 +112,12 @@ class StaffTicketOut(TicketOut):
     major = fields.Bool()
     via = fields.Str()
     first_response_at = fields.DateTime(allow_none=True)
+    approval_status = fields.Str(allow_none=True, metadata={"description": _l(
+        "A request's or a change's approval: pending, approved or rejected.")})
+    problem = KindNested("ProblemDetailOut", Kind.PROBLEM, problem_details,
+                         metadata={"description": _l("A problem's own fields; null on other kinds.")})
+    change = KindNested("ChangeDetailOut", Kind.CHANGE, change_rules.details,
+                        metadata={"description": _l("A change's own fields; null on other kinds.")})
 
 
 @output
@@ -152,6 +174,8 @@ class TicketCreateIn(InputSchema):
         "The client organization's code: implied for clients, required for staff.")})
     cis = List(Str(), load_default=list, metadata={"description": _l(
         "Configuration items; accepted and not yet used (the CMDB comes later).")})
+    problem = fields.Nested("ProblemFieldsIn", load_default=None, metadata={"description": _l("With kind problem.")})
+    change = fields.Nested("NewChangeFieldsIn", load_default=None, metadata={"description": _l("With kind change.")})
 
     @post_load
     def drop_cis(self, data, **kwargs):

@@ -3,19 +3,28 @@ users and teams. Token authentication (app.api.auth), CSRF-exempt, JSON errors.
 
 Each view: scoped load (404) → permission (403) → schema → one service call → dump.
 """
+from datetime import UTC, datetime, time, timedelta
+
 from flask import Blueprint, current_app, jsonify, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app import timeutil
 from app.api import auth, errors, refs
+from app.api import change_schemas as cs
 from app.api import schemas as s
 from app.api.auth import api_user, require
 from app.api.bodies import dump, load_args, load_json, load_upload
 from app.api.spec import doc, openapi
 from app.auth import queries as user_queries
-from app.auth.permissions import can_see_internal, can_work_tickets, is_staff
+from app.auth.permissions import can_see_internal, can_work_problems_and_changes, can_work_tickets, is_staff
+from app.changes import queries as change_queries
+from app.changes import services as change_services
+from app.changes.models import ChangeTemplate
+from app.errors import NotFound, ValidationError
 from app.extensions import csrf, db
 from app.orgs import queries as org_queries
+from app.problems import services as problem_services
 from app.requests import catalog
 from app.requests import queries as request_queries
 from app.requests import services as request_services
@@ -55,7 +64,14 @@ def list_tickets():
 def create_ticket():
     user = api_user()
     data = refs.resolve(user, load_json(s.TicketCreateIn))
-    ticket = services.create_ticket(user, via="api", **data)
+    problem, change = data.pop("problem"), data.pop("change")
+    if data["kind"] == "change" and can_work_tickets(user):
+        data.pop("kind")
+        ticket = change_services.create_change(user, via="api", **_change_fields(user, change or {}), **data)
+    else:
+        ticket = services.create_ticket(user, via="api", **data)
+    if problem and ticket.kind == "problem":
+        problem_services.update_problem(user, ticket, **problem)
     return dump(s.ticket_schema(user), ticket, 201, {"Location": url_for("api.get_ticket", number=ticket.number)})
 
 
@@ -187,6 +203,89 @@ def create_worklog(number):
     ticket = queries.get_ticket(user, number)
     require(can_work_tickets(user), STAFF_ONLY)
     return dump(s.WorklogOut(), services.log_time(user, ticket, **load_json(s.WorklogIn)), 201)
+
+
+# -- problems and changes ---------------------------------------------------------------------
+
+def _change_fields(user, data: dict) -> dict:
+    """A change's fields as the services take them: organization codes and a template id resolved."""
+    data = dict(data)
+    if "organizations" in data:
+        data["organizations"] = refs.organizations(user, data["organizations"])
+    if data.get("template") is not None:
+        template = db.session.get(ChangeTemplate, data["template"])
+        if template is None or not template.active:
+            raise ValidationError({"change.template": [_("No standard-change template has this id.")]})
+        data["template"] = template
+    return data
+
+
+def _kind(ticket, kind: str):
+    if ticket.kind != kind:
+        raise NotFound()
+    return ticket
+
+
+@bp.patch("/tickets/<number>/problem")
+@doc(_l("Write a problem's root cause and workaround (staff)"), tag="problems", body=cs.ProblemFieldsIn,
+     out=s.StaffTicketOut, errors=(403, 404))
+def update_problem(number):
+    user = api_user()
+    ticket = queries.get_ticket(user, number)
+    require(can_work_problems_and_changes(user), STAFF_ONLY)
+    data = load_json(cs.ProblemFieldsIn)
+    problem_services.update_problem(user, _kind(ticket, "problem"), **data)
+    return dump(s.StaffTicketOut(), ticket)
+
+
+@bp.patch("/tickets/<number>/change")
+@doc(_l("Describe and plan a change (staff)"), tag="changes", body=cs.ChangeFieldsIn, out=s.StaffTicketOut,
+     errors=(403, 404))
+def update_change(number):
+    user = api_user()
+    ticket = queries.get_ticket(user, number)
+    require(can_work_problems_and_changes(user), STAFF_ONLY)
+    data = _change_fields(user, load_json(cs.ChangeFieldsIn))
+    change_services.update_change(user, _kind(ticket, "change"), **data)
+    return dump(s.StaffTicketOut(), ticket)
+
+
+@bp.get("/tickets/<number>/approvals")
+@doc(_l("The CAB's decisions on a change (staff)"), tag="changes", out=cs.ApprovalListOut, errors=(403, 404))
+def list_approvals(number):
+    user = api_user()
+    ticket = queries.get_ticket(user, number)
+    require(can_work_problems_and_changes(user), STAFF_ONLY)
+    change = _kind(ticket, "change")
+    required = change_queries.policy().required(change_queries.details(change).risk)
+    return dump(cs.ApprovalListOut(), {"items": change_queries.approvals_of(change), "required": required,
+                                       "status": change.approval_status})
+
+
+@bp.post("/tickets/<number>/approvals")
+@doc(_l("Approve or reject a change, with a comment (a CAB member)"), tag="changes", body=cs.DecisionIn,
+     out=cs.ApprovalOut, status=201, errors=(403, 404))
+def create_approval(number):
+    user = api_user()
+    ticket = queries.get_ticket(user, number)
+    data = load_json(cs.DecisionIn)
+    return dump(cs.ApprovalOut(), change_services.decide(user, _kind(ticket, "change"), data["decision"],
+                                                         data["comment"]), 201)
+
+
+@bp.get("/changes/calendar")
+@doc(_l("Changes planned in a period, with conflicts and missed maintenance windows (staff)"), tag="changes",
+     query=cs.CalendarArgs, out=cs.CalendarOut, errors=(403,))
+def change_calendar():
+    user = api_user()
+    require(can_work_problems_and_changes(user), STAFF_ONLY)
+    args = load_args(cs.CalendarArgs)
+    organization = refs.resolve(user, {"organization": args["organization"]})["organization"]
+    start = datetime.combine(args["start"] or timeutil.utcnow().date(), time(0), tzinfo=UTC)
+    end = datetime.combine(args["end"], time(0), tzinfo=UTC) if args["end"] else start + timedelta(days=7)
+    entries = change_queries.calendar_entries(start, end, team_id=args["team"], risk=args["risk"],
+                                              organization_id=organization.id if organization else None)
+    return dump(cs.CalendarOut(), {"items": entries})
 
 
 # -- the service catalog -----------------------------------------------------------------------

@@ -60,7 +60,7 @@ def sees_all_org_tickets(user) -> bool:
     return user.organization is not None and user.organization.contacts_see_all
 
 
-# Problems and changes are the provider's own work; clients see incidents and service requests.
+# Problems and changes are the provider's own work: clients see only a change's planned work (the home page).
 CLIENT_VISIBLE_KINDS = ("incident", "request")
 
 
@@ -103,6 +103,25 @@ def can_review_approvals(user) -> bool:
 def can_approve_request(user, ticket) -> bool:
     """The requester's own client admin, or an admin."""
     return is_admin(user) or (can_review_approvals(user) and user.organization_id == ticket.organization_id)
+
+
+def can_work_problems_and_changes(user) -> bool:
+    """Problems, changes, the change calendar and maintenance windows: staff."""
+    return is_staff(user)
+
+
+def can_approve_changes(user, cab_team=None) -> bool:
+    """The CAB: the named team's members, or (with no team named) managers and admins."""
+    if not is_staff(user):
+        return False
+    if cab_team is not None:
+        return any(member.id == user.id for member in cab_team.members)
+    return is_manager(user)
+
+
+def can_manage_change_policy(user) -> bool:
+    """The approval policy, maintenance windows and standard-change templates."""
+    return is_manager(user)
 
 
 def assignable_roles(user, org=None) -> list[Role]:

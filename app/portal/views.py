@@ -11,6 +11,7 @@ from app.auth import permissions
 from app.auth import services as accounts
 from app.auth.models import User
 from app.auth.roles import Role
+from app.changes.queries import planned_work
 from app.errors import NotFound, ValidationError
 from app.extensions import db
 from app.forms import SearchForm, map_errors
@@ -55,7 +56,8 @@ def _catalog_items() -> list[RequestItem]:
 @bp.route("/")
 def home():
     return render_template("portal/home.html", open_tickets=queries.open_tickets(current_user),
-                           activity=queries.recent_activity(current_user))
+                           activity=queries.recent_activity(current_user),
+                           planned_work=planned_work(current_user.organization))
 
 
 @bp.route("/tickets")

@@ -50,4 +50,6 @@ def decide(actor, ticket, approve: bool, comment: str = "") -> None:
     """The requester's client admin approves (work starts) or rejects (the request closes)."""
     if not can_approve_request(actor, ticket):
         raise Forbidden()
+    if ticket.kind != "request":
+        raise ValidationError.single("status", _("This request is not waiting for approval."))
     tickets.record_approval(actor, ticket, approve, comment)

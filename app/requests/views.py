@@ -98,7 +98,8 @@ def order(item_id):
 @bp.route("/approvals")
 def approvals():
     require(permissions.can_review_approvals(current_user))
-    pending = ticket_queries.tickets_visible_to(current_user).where(Ticket.status == "awaiting_approval")
+    pending = ticket_queries.tickets_visible_to(current_user).where(Ticket.kind == "request",
+                                                                    Ticket.status == "awaiting_approval")
     return render_template("requests/approvals.html", tickets=list(db.session.scalars(pending.order_by(Ticket.id))),
                            form=DecisionForm())
 

@@ -3,8 +3,10 @@ so that a form that failed can be shown again with its errors."""
 from flask import render_template
 from flask_login import current_user
 
+from app.changes import pages as change_pages
 from app.forms import options_html
-from app.tickets import canned, queries, workspace
+from app.problems import pages as problem_pages
+from app.tickets import canned, queries, services, workspace
 from app.tickets.forms import LinkForm, MergeForm, ReplyForm, TransitionForm, UpdateForm, WorklogForm
 from app.tickets.workflow import (
     ACTION_LABELS,
@@ -13,9 +15,7 @@ from app.tickets.workflow import (
     LEVEL_LABELS,
     LINK_KINDS,
     RESOLUTION_CODES,
-    STAFF,
     STATUS_LABELS,
-    workflow,
 )
 
 
@@ -45,7 +45,7 @@ def ticket_page(ticket, *, reply_form=None, transition_form=None, update_form=No
         "tickets/detail.html", ticket=ticket, timeline=timeline(messages, events), events=events,
         ticket_files=[a for a in queries.ticket_attachments(current_user, ticket) if a.message_id is None],
         links=queries.links_of(ticket), minutes=queries.minutes_logged(ticket),
-        targets=workflow(ticket.kind).targets(ticket.status, STAFF),
+        targets=services.targets(ticket),
         follower_choices=workspace.follower_choices(ticket),
         canned=[(c.title, canned.render(c, ticket, current_user)) for c in canned.available_to(current_user)],
         # Forms not being re-shown with errors start empty, whatever else was posted.
@@ -58,4 +58,5 @@ def ticket_page(ticket, *, reply_form=None, transition_form=None, update_form=No
         kind_labels=KIND_LABELS, level_labels=LEVEL_LABELS,
         link_labels=_translated(LINK_KINDS), resolution_labels=RESOLUTION_CODES,
         event_labels=_translated(EVENT_LABELS),
+        **problem_pages.context(ticket), **change_pages.context(ticket),
     )

@@ -11,9 +11,11 @@ from flask_babel import gettext as _
 
 from app import timeutil
 from app.auth.permissions import can_view_ticket, can_work_tickets
+from app.changes import rules as change_rules
 from app.errors import Forbidden, ValidationError
 from app.extensions import db
 from app.jobs import enqueue_after_commit
+from app.problems import rules as problem_rules
 from app.tickets import attachments, content, search
 from app.tickets.models import Attachment, Event, Link, Message, Ticket, Worklog
 from app.tickets.numbering import next_number
@@ -31,6 +33,8 @@ from app.tickets.workflow import (
 from app.transactions import begin_write
 
 CLIENT_KINDS = (Kind.INCIDENT, Kind.REQUEST)
+# Rules of a kind beyond its workflow table: side(), check(), after(), targets() (see app/changes/rules.py).
+KIND_RULES = {Kind.PROBLEM: problem_rules, Kind.CHANGE: change_rules}
 
 
 class Conflict(Exception):
@@ -251,15 +255,26 @@ def reopen_refusal(actor, ticket: Ticket) -> str | None:
     return None
 
 
+def targets(ticket: Ticket) -> list[str]:
+    """The statuses staff may move this ticket to with a status button."""
+    rules = KIND_RULES.get(ticket.kind)
+    return rules.targets(ticket) if rules else workflow(ticket.kind).targets(ticket.status, STAFF)
+
+
 def transition(actor, ticket: Ticket, status: str, *, resolution_code: str | None = None,
-               resolution: str | None = None, expected_version: int | None = None) -> None:
+               resolution: str | None = None, expected_version: int | None = None, side: str | None = None) -> None:
+    """Move a ticket to another status. ``side`` is for a kind's own services (the CAB's decision)."""
     begin_write()
     _require_view(actor, ticket)
     _check_version(ticket, expected_version)
     flow = workflow(ticket.kind)
     if status not in flow.statuses:
         raise ValidationError.single("status", _("Unknown status for this kind of ticket."))
-    step = flow.find(ticket.status, status, _side(actor))
+    rules = KIND_RULES.get(ticket.kind)
+    side = side or _side(actor)
+    if rules:
+        side = rules.side(ticket, status, side)
+    step = flow.find(ticket.status, status, side)
     if step is None:
         raise ValidationError.single("status", _("A ticket cannot go from “%(old)s” to “%(new)s”.",
                                                  old=STATUS_LABELS[ticket.status], new=STATUS_LABELS[status]))
@@ -271,6 +286,8 @@ def transition(actor, ticket: Ticket, status: str, *, resolution_code: str | Non
     refusal = reopen_refusal(actor, ticket) if status == "open" and ticket.status in ("resolved", "closed") else None
     if refusal:
         errors["status"] = [refusal]
+    if rules:
+        rules.check(ticket, status, errors)
     if errors:
         raise ValidationError(errors)
     if step.requires:
@@ -280,6 +297,8 @@ def transition(actor, ticket: Ticket, status: str, *, resolution_code: str | Non
         record(ticket, actor, "resolution", None, resolution.strip())
         ticket.resolution = resolution.strip()
     _set_status(actor, ticket, status)
+    if rules:
+        rules.after(actor, ticket, status, side)
     db.session.commit()
 
 

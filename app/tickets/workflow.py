@@ -56,10 +56,20 @@ EVENT_LABELS = {
     "merged_into": _l("merged into"), "merged_from": _l("merged from"), "watcher": _l("followers"),
     "time": _l("time logged"), "created": _l("created"), "approval": _l("approval"),
     "rating": _l("client's rating"),
+    "root_cause": _l("root cause"), "workaround": _l("workaround"), "known_error": _l("known error"),
+    "change_type": _l("type of change"), "risk": _l("risk"), "planned_window": _l("planned window"),
+    "implementation_plan": _l("implementation plan"), "backout_plan": _l("backout plan"),
+    "test_plan": _l("test plan"), "client_summary": _l("summary for clients"),
+    "affected_organizations": _l("affected organizations"), "outcome": _l("outcome"), "lessons": _l("lessons"),
 }
 
 STAFF = "staff"
 CLIENT = "client"
+# Sides that no status button takes: the CAB's approvals (app.changes.services.decide), a standard
+# change's template, and an emergency change that starts work before its approval (app.changes.rules).
+CAB = "cab"
+STANDARD = "standard"
+EMERGENCY = "emergency"
 
 
 @dataclass(frozen=True)
@@ -147,11 +157,15 @@ CHANGE = Workflow(
         _t("draft", "submitted"),
         _t("submitted", "assessment"),
         _t("assessment", "awaiting_approval"),
+        _t("awaiting_approval", "approved", who=(CAB,)),
+        _t("awaiting_approval", "rejected", who=(CAB,)),
+        _t("submitted assessment", "approved", who=(STANDARD,)),  # a standard change is approved by its template
+        _t("submitted assessment awaiting_approval", "implementing", who=(EMERGENCY,)),  # approval comes afterwards
         _t("approved", "scheduled"),
         _t("scheduled", "implementing"),
         _t("implementing", "review"),
         _t("review", "closed", requires=("resolution",)),
-        _t("draft submitted assessment", "closed", requires=("resolution",)),
+        _t("draft submitted assessment approved scheduled", "closed", requires=("resolution",)),  # withdrawn
     ),
 )
 

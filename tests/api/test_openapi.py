@@ -14,6 +14,7 @@ itself match the documented request schema.
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -21,6 +22,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 from openapi_spec_validator import validate as validate_spec
 
+from app.changes import services as change_services
 from app.extensions import db
 from app.requests import catalog
 from app.requests import services as catalog_services
@@ -66,7 +68,12 @@ CALLS = {
         Call("client_user", json={"kind": "incident", "title": "Nightly backup failed", "description": "Exit code 2.",
                                   "impact": 2, "urgency": 1, "cis": ["backup-01"]}, expect=201),
         Call("agent", json={"kind": "change", "title": "Replace PSU in web-01", "organization": "ACME",
-                            "category": "hardware", "affected_system": "web-01"}, expect=201)],
+                            "category": "hardware", "affected_system": "web-01",
+                            "change": {"risk": None, "risk_answers": {"downtime": True}, "organizations": ["ACME"],
+                                       "planned_start": "2030-06-02T02:00:00+03:00",
+                                       "planned_end": "2030-06-02T04:00:00+03:00"}}, expect=201),
+        Call("agent", json={"kind": "problem", "title": "PSUs fail in rack 4", "organization": "ACME",
+                            "problem": {"root_cause": "A bad batch of PSUs"}}, expect=201)],
     ("get", "/api/v1/tickets/{number}"): [Call("agent"), Call("client_user")],
     ("patch", "/api/v1/tickets/{number}"): [
         Call("agent", json=lambda w: {"version": w.version("INC-1"), "urgency": 1, "team": w.ids["team"],
@@ -99,6 +106,22 @@ CALLS = {
     ("post", "/api/v1/tickets/{number}/merge"): [
         Call("agent", json={"target": "PRB-1"}),
         Call("client_user", json={"target": "PRB-1"}, expect=403)],
+    ("patch", "/api/v1/tickets/{number}/problem"): [
+        Call("agent", json={"root_cause": "Log rotation races the exporter", "workaround": "Restart it"},
+             params={"number": "PRB-1"}),
+        Call("client_user", json={"root_cause": "Mine"}, expect=403)],
+    ("patch", "/api/v1/tickets/{number}/change"): [
+        Call("agent", json={"risk": "high", "implementation_plan": "Swap the PSU", "backout_plan": "Put the old one back",
+                            "planned_end": "2030-06-02T05:00:00+03:00"}, params={"number": "CHG-2"}),
+        Call("client_user", json={"risk": "low"}, expect=403)],
+    ("get", "/api/v1/tickets/{number}/approvals"): [
+        Call("manager", params={"number": "CHG-1"}), Call("client_user", expect=403)],
+    ("post", "/api/v1/tickets/{number}/approvals"): [
+        Call("manager", json={"decision": "approve", "comment": "Sound plan"}, params={"number": "CHG-1"}, expect=201),
+        Call("agent", json={"decision": "approve", "comment": "Me too"}, params={"number": "CHG-1"}, expect=403)],
+    ("get", "/api/v1/changes/calendar"): [
+        Call("manager", query={"from": "2030-06-01", "to": "2030-06-08"}),
+        Call("agent", query={"organization": "ACME", "risk": "medium"}), Call("client_user", expect=403)],
     ("get", "/api/v1/catalog"): [Call("agent"), Call("client_user")],
     ("post", "/api/v1/catalog/{item_id}/orders"): [
         Call("client_user", json={"values": {"hostname": "web-09", "cores": 4}, "note": "For the shop"}, expect=201),
@@ -142,6 +165,12 @@ def world(users, org_a, team):
     ticket = make_ticket(users["client_user"], title="Disk full on web-01", uploads=[Upload("df.png", PNG)])
     make_ticket(users["agent"], kind="problem", organization=org_a, title="Log rotation broken")
     services.log_time(users["agent"], ticket, minutes=20)
+    change = change_services.create_change(  # CHG-1, at the CAB
+        users["agent"], organization=org_a, title="Upgrade the exporter", risk="medium",
+        planned_start=datetime(2030, 6, 1, 23, tzinfo=UTC), planned_end=datetime(2030, 6, 2, 1, tzinfo=UTC),
+        implementation_plan="apt install", backout_plan="apt install the old one")
+    for status in ("submitted", "assessment", "awaiting_approval"):
+        services.transition(users["agent"], change, status)
     item = catalog_services.save_item(users["admin"], None, name="Virtual server", fields=catalog.parse_fields(
         "hostname | Server name | text | required\ncores | CPU cores | number | required"))
     return World(path={"number": ticket.number, "attachment_id": ticket.attachments[0].id, "code": "ACME",

@@ -145,7 +145,7 @@ def test_the_list_filters_like_the_workspace(api, several, users):
 def test_a_client_lists_only_its_organizations_tickets(api, several):
     assert numbers(api("other_user").get("/api/v1/tickets")) == ["INC-2"]
     mine = numbers(api("client_user").get("/api/v1/tickets?sort=oldest"))
-    assert mine == ["INC-1", "REQ-1", "INC-3"]  # not PRB-1: problems are the provider's own work
+    assert mine == ["INC-1", "REQ-1", "INC-3"]  # PRB-1 is the provider's own work: clients never see problems
     listed = api("client_user").get("/api/v1/tickets").json["items"]
     assert all(not STAFF_FIELDS & set(item) for item in listed)
 

@@ -17,29 +17,28 @@ OUTPUT = Path(os.environ.get("ZAYAVKA_TEST_OUTPUT", Path(__file__).resolve().par
 
 @pytest.fixture(scope="session")
 def live_app(redis_url):
-    """The application behind the live server (its own database, seeded with the demo)."""
+    """The live server's application (its own database, seeded with the demo): for running its jobs."""
     url = fresh_database_url("live")
     app = make_app(url, redis_url)
     with app.app_context():
         seed()
-    app.config["LIVE_DATABASE_URL"] = url
     yield app
+    with app.app_context():
+        from app.extensions import db
+
+        db.engine.dispose()
+    drop_fresh_database(url)
 
 
 @pytest.fixture(scope="session")
 def live_server(live_app):
-    app, url = live_app, live_app.config["LIVE_DATABASE_URL"]
+    app = live_app
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(10)
-    with app.app_context():
-        from app.extensions import db
-
-        db.engine.dispose()
-    drop_fresh_database(url)
 
 
 @pytest.fixture(scope="session")

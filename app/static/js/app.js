@@ -182,3 +182,18 @@ if (newTicket) {
   }));
   lookForSimilar();
 }
+
+// Change calendar: its view and filters apply as soon as they change.
+document.querySelectorAll("#calendar-filters .auto-submit").forEach((field) => {
+  field.addEventListener("change", () => field.form.requestSubmit());
+});
+
+// Change form: answering the risk questionnaire lets the answers suggest the risk.
+document.querySelectorAll("#risk-questions input[type=checkbox]").forEach((box) => {
+  box.addEventListener("change", () => {
+    const risk = document.querySelector("#change-form select[name=risk]");
+    if (risk) {
+      risk.value = "";
+    }
+  });
+});

@@ -1,0 +1,294 @@
+"""Changes: the change form, the CAB's queue and decisions, the review, the change calendar,
+maintenance windows, standard-change templates and the approval policy. Staff only."""
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from app.auth import permissions
+from app.changes import calendar, pages, queries, services
+from app.changes.forms import (
+    QUESTIONS,
+    WEEKDAYS,
+    ChangeForm,
+    DecisionForm,
+    PolicyForm,
+    ResolveProblemsForm,
+    ReviewForm,
+    TemplateForm,
+    WindowForm,
+)
+from app.changes.models import RISKS, ChangeTemplate, MaintenanceWindow
+from app.errors import NotFound, ValidationError
+from app.extensions import db
+from app.forms import choices, map_errors
+from app.i18n import timezone_choices
+from app.orgs.models import Organization, Team
+from app.problems import services as problems
+from app.problems.forms import numbers
+from app.problems.pages import flash_errors
+from app.tickets import queries as tickets
+from app.tickets import workspace
+from app.tickets.workflow import STATUS_LABELS
+
+bp = Blueprint("changes", __name__)
+
+VIEWS = {"week": _l("Week"), "month": _l("Month")}
+
+
+@bp.before_request
+@login_required
+@permissions.staff_required
+def require_staff():
+    pass
+
+
+def _back(ticket):
+    return redirect(url_for("tickets.detail", number=ticket.number))
+
+
+def _change_form(**kwargs) -> ChangeForm:
+    form = ChangeForm(**kwargs)
+    form.organization.choices = workspace.organization_choices()
+    form.organizations.choices = workspace.organization_choices(blank=False)
+    form.team.choices = workspace.team_choices()
+    return form
+
+
+def _values(form: ChangeForm) -> dict:
+    orgs = list(db.session.scalars(sa.select(Organization).where(Organization.id.in_(form.organizations.data or []))))
+    return dict(change_type=form.change_type.data, risk=form.risk.data or "",
+                risk_answers={name: getattr(form, name).data for name in QUESTIONS},
+                planned_start=pages.to_utc(form.planned_start.data), planned_end=pages.to_utc(form.planned_end.data),
+                implementation_plan=form.implementation_plan.data or "", backout_plan=form.backout_plan.data or "",
+                test_plan=form.test_plan.data or "", client_summary=form.client_summary.data or "", organizations=orgs)
+
+
+def _template():
+    template_id = request.args.get("template", type=int)
+    template = db.session.get(ChangeTemplate, template_id) if template_id else None
+    if template_id and template is None:
+        raise NotFound()
+    return template
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    template = _template()
+    form = _change_form(organization=request.args.get("organization", type=int))
+    if template is not None and request.method == "GET":
+        form.title.data, form.implementation_plan.data = template.title, template.implementation_plan
+        form.backout_plan.data, form.client_summary.data = template.backout_plan, template.client_summary
+    if form.validate_on_submit():
+        values = _values(form)
+        if template is not None:
+            values.pop("change_type")
+            values["risk"] = values["risk"] or template.risk
+        try:
+            change = services.create_change(
+                current_user, organization=db.session.get(Organization, form.organization.data), title=form.title.data,
+                description=form.description.data or "", team=db.session.get(Team, form.team.data) if form.team.data else None,
+                template=template, **values)
+        except ValidationError as error:
+            map_errors(form, error.errors)
+        else:
+            flash(_("Change %(number)s created.", number=change.number), "success")
+            return redirect(url_for("tickets.detail", number=change.number))
+    return render_template("changes/form.html", form=form, template=template, change=None, questions=QUESTIONS)
+
+
+@bp.route("/<number>/edit", methods=["GET", "POST"])
+def edit(number):
+    change = tickets.get_ticket(current_user, number)
+    if change.kind != "change":
+        raise NotFound()
+    detail = queries.details(change)
+    form = _change_form()
+    if request.method == "GET":
+        form.process(formdata=None, organization=change.organization_id, title=change.title,
+                     change_type=detail.change_type, risk=detail.risk, planned_start=pages.to_local(detail.planned_start),
+                     planned_end=pages.to_local(detail.planned_end), implementation_plan=detail.implementation_plan,
+                     backout_plan=detail.backout_plan, test_plan=detail.test_plan, client_summary=detail.client_summary,
+                     organizations=[o.id for o in detail.organizations], **(detail.risk_answers or {}))
+    if form.validate_on_submit():
+        values = _values(form)
+        if detail.change_type == "standard":
+            values.pop("change_type")
+        try:
+            services.update_change(current_user, change, **values)
+        except ValidationError as error:
+            map_errors(form, error.errors)
+        else:
+            flash(_("Change saved."), "success")
+            return _back(change)
+    return render_template("changes/form.html", form=form, template=detail.template, change=change,
+                           questions=QUESTIONS)
+
+
+@bp.route("/<number>/decision", methods=["POST"])
+def decide(number):
+    change = tickets.get_ticket(current_user, number)
+    form = DecisionForm(prefix="decision")
+    if form.validate_on_submit():
+        try:
+            services.decide(current_user, change, "approve" if form.approve.data else "reject", form.comment.data or "")
+        except ValidationError as error:
+            flash_errors(error)
+        else:
+            flash(_("%(number)s: your approval is recorded.", number=change.number) if form.approve.data
+                  else _("%(number)s: your rejection is recorded.", number=change.number), "success")
+    return redirect(request.form.get("next") == "queue" and url_for("changes.approvals")
+                    or url_for("tickets.detail", number=change.number))
+
+
+@bp.route("/<number>/review", methods=["POST"])
+def review(number):
+    change = tickets.get_ticket(current_user, number)
+    form = ReviewForm(prefix="review")
+    if form.validate_on_submit():
+        try:
+            found = [tickets.find_ticket(current_user, n) for n in numbers(form.caused.data)]
+            if any(t is None for t in found):
+                raise ValidationError.single("caused", _("There is no ticket %(number)s.", number=form.caused.data))
+            services.record_review(current_user, change, outcome=form.outcome.data or "", lessons=form.lessons.data or "",
+                                   caused=found)
+        except ValidationError as error:
+            flash_errors(error)
+        else:
+            flash(_("Review saved."), "success")
+    return _back(change)
+
+
+@bp.route("/<number>/resolve-problems", methods=["POST"])
+def resolve_problems(number):
+    change = tickets.get_ticket(current_user, number)
+    form = ResolveProblemsForm(prefix="resolve")
+    if form.validate_on_submit():
+        try:
+            done = problems.resolve_with_change(current_user, change, form.message.data or "")
+        except ValidationError as error:
+            flash_errors(error)
+        else:
+            flash(_("Resolved: %(numbers)s.", numbers=", ".join(done)), "success")
+    return _back(change)
+
+
+@bp.route("/approvals")
+def approvals():
+    return render_template("changes/approvals.html", changes=queries.approval_queue(current_user),
+                           form=DecisionForm(prefix="decision"), policy=queries.policy(), **pages.labels())
+
+
+# -- the calendar ----------------------------------------------------------------------------
+
+def _day(value: str | None) -> date:
+    try:
+        return date.fromisoformat(value) if value else datetime.now(pages.reader_zone()).date()
+    except ValueError:
+        return datetime.now(pages.reader_zone()).date()
+
+
+@bp.route("/calendar")
+def calendar_view():
+    view = request.args.get("view") if request.args.get("view") in VIEWS else "week"
+    day = _day(request.args.get("day"))
+    weeks = [calendar.week_of(day)] if view == "week" else calendar.month_grid(day)
+    zone = str(pages.reader_zone())
+    start, end = calendar.local_span(weeks[0][0], zone)[0], calendar.local_span(weeks[-1][-1], zone)[1]
+    risk = request.args.get("risk") if request.args.get("risk") in RISKS else None
+    entries = queries.calendar_entries(start, end, team_id=request.args.get("team", type=int),
+                                       organization_id=request.args.get("organization", type=int), risk=risk)
+    cells = {}
+    for week in weeks:
+        for d in week:
+            begins, ends = calendar.local_span(d, zone)
+            cells[d] = [e for e in entries if calendar.overlaps(e.detail.planned_start, e.detail.planned_end, begins, ends)]
+    step = timedelta(days=7) if view == "week" else timedelta(days=31)
+    previous_day = day - step if view == "week" else (day.replace(day=1) - timedelta(days=1)).replace(day=1)
+    next_day = day + step if view == "week" else (day.replace(day=1) + step).replace(day=1)
+    args = {k: v for k, v in request.args.items() if k in ("team", "organization", "risk") and v}
+    return render_template("changes/calendar.html", view=view, views=VIEWS, day=day, weeks=weeks, cells=cells,
+                           entries=entries, args=args, previous_day=previous_day, next_day=next_day,
+                           today=datetime.now(pages.reader_zone()).date(), teams=workspace.team_choices(),
+                           organizations=workspace.organization_choices(), risks=RISKS, zone=zone,
+                           weekday_labels=[str(label)[:3] for _, label in WEEKDAYS],
+                           status_labels={k: str(v) for k, v in STATUS_LABELS.items()}, **pages.labels())
+
+
+# -- maintenance windows, templates, policy (managers) ----------------------------------------------
+
+def _window_form() -> WindowForm:
+    form = WindowForm(prefix="window")
+    form.organization.choices = workspace.organization_choices()
+    form.timezone.choices = choices((z, z) for z in timezone_choices())
+    return form
+
+
+@bp.route("/windows", methods=["GET", "POST"])
+def windows():
+    permissions.require(permissions.can_manage_change_policy(current_user))
+    form = _window_form()
+    if form.validate_on_submit():
+        try:
+            services.add_window(current_user, db.session.get(Organization, form.organization.data),
+                                weekday=form.weekday.data, start_time=form.start_time.data,
+                                duration_minutes=form.hours.data * 60, timezone=form.timezone.data)
+        except ValidationError as error:
+            map_errors(form, error.errors)
+        else:
+            flash(_("Maintenance window added."), "success")
+            return redirect(url_for("changes.windows"))
+    return render_template("changes/windows.html", form=form, windows=queries.windows(),
+                           weekdays=dict(WEEKDAYS))
+
+
+@bp.route("/windows/<int:window_id>/retire", methods=["POST"])
+def retire_window(window_id):
+    permissions.require(permissions.can_manage_change_policy(current_user))
+    window = db.session.get(MaintenanceWindow, window_id)
+    if window is None:
+        raise NotFound()
+    services.retire_window(current_user, window)
+    flash(_("Maintenance window removed."), "success")
+    return redirect(url_for("changes.windows"))
+
+
+@bp.route("/templates", methods=["GET", "POST"])
+def templates():
+    form = TemplateForm(prefix="template")
+    if form.validate_on_submit():
+        try:
+            permissions.require(permissions.can_manage_change_policy(current_user))
+            services.save_template(current_user, None, name=form.name.data, title=form.title.data, risk=form.risk.data,
+                                   implementation_plan=form.implementation_plan.data or "",
+                                   backout_plan=form.backout_plan.data or "", client_summary=form.client_summary.data or "")
+        except ValidationError as error:
+            map_errors(form, error.errors)
+        else:
+            flash(_("Template added."), "success")
+            return redirect(url_for("changes.templates"))
+    return render_template("changes/templates.html", form=form, templates=queries.templates(),
+                           can_manage=permissions.can_manage_change_policy(current_user), **pages.labels())
+
+
+@bp.route("/policy", methods=["GET", "POST"])
+def policy():
+    permissions.require(permissions.can_manage_change_policy(current_user))
+    current = queries.policy()
+    form = PolicyForm(obj=current)
+    form.cab_team.choices = workspace.team_choices()
+    if form.validate_on_submit():
+        try:
+            services.save_policy(current_user, approvals_low=form.approvals_low.data,
+                                 approvals_medium=form.approvals_medium.data, approvals_high=form.approvals_high.data,
+                                 self_approval=form.self_approval.data,
+                                 cab_team=db.session.get(Team, form.cab_team.data) if form.cab_team.data else None)
+        except ValidationError as error:
+            map_errors(form, error.errors)
+        else:
+            flash(_("Approval policy saved."), "success")
+            return redirect(url_for("changes.policy"))
+    return render_template("changes/policy.html", form=form)
