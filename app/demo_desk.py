@@ -16,7 +16,7 @@ from app.problems import services as problems
 from app.requests import catalog
 from app.requests import services as requests
 from app.requests.models import RequestItem
-from app.tickets import canned
+from app.tickets import canned, relations
 from app.tickets import services as tickets
 from app.tickets.attachments import Upload
 from app.tickets.models import CannedResponse, Ticket
@@ -164,7 +164,7 @@ def _seed_tickets() -> int:
                                   description="Our news site takes 20 seconds to open since this morning.",
                                   impact=2, urgency=1, uploads=[Upload("ping-from-office.txt", PING)],
                                   affected_system="web-02")
-    tickets.link(oksana, child, outage, "child_of")
+    relations.link(oksana, child, outage, "child_of")
     tickets.reply(oksana, child, "We see it too: a major incident on our uplink. Updates every 30 minutes.")
 
     disk = tickets.create_ticket(petro, kind="incident", title="Disk almost full on db-03",
@@ -173,7 +173,7 @@ def _seed_tickets() -> int:
     tickets.assign(ivan, disk, team=l2, assignee=taras)
     tickets.add_note(taras, disk, "PostgreSQL WAL archive is not being cleaned: archive_command fails since Friday.")
     tickets.reply(taras, disk, "We found old WAL files that were not cleaned up; freeing space now.")
-    tickets.log_time(taras, disk, minutes=40, note="Investigated WAL archive")
+    relations.log_time(taras, disk, minutes=40, note="Investigated WAL archive")
 
     vpn = tickets.create_ticket(iryna, kind="incident", title="VPN to the lab drops every hour",
                                 description="The site-to-site VPN to the Lviv lab reconnects every ~60 minutes.",
@@ -199,7 +199,7 @@ def _seed_tickets() -> int:
     problem = tickets.create_ticket(maria, kind="problem", title="WAL archiving breaks after failover",
                                     description="Three times this quarter: archive_command fails after a failover.",
                                     organization=_org("DNIPRO"), team=l2)
-    tickets.link(maria, disk, problem, "caused_by")
+    relations.link(maria, disk, problem, "caused_by")
     server = requests.order(anna, _item("New virtual server"),
                             values={"Server name": "app-04", "CPU cores": "4", "Memory, GB": "16",
                                     "Operating system": "Debian 12"})

@@ -45,6 +45,7 @@ def snapshot(db):
 def org_b_ticket(users, org_b):
     """A ticket of organization B with everything that hangs on a ticket."""
     from app.requests import services as catalog
+    from app.tickets import relations
     from app.tickets import services as tickets
     from app.tickets.attachments import Upload
     from app.tickets.canned import save as save_canned
@@ -53,8 +54,8 @@ def org_b_ticket(users, org_b):
     ticket = make_ticket(users["other_user"], title="Globex secret outage",
                          uploads=[Upload("globex-secret.log", b"Secret: Globex log")])
     other = make_ticket(users["other_user"], title="Globex second secret")
-    tickets.link(users["agent"], ticket, other, "related")
-    tickets.log_time(users["agent"], ticket, minutes=5)
+    relations.link(users["agent"], ticket, other, "related")
+    relations.log_time(users["agent"], ticket, minutes=5)
     item = catalog.save_item(users["admin"], None, name="Globex-only item", fields=[], organizations=[org_b],
                              needs_approval=True)
     catalog.order(users["other_user"], item, values={"Secret": "Globex approval"})

@@ -28,7 +28,7 @@ from app.problems import services as problem_services
 from app.requests import catalog
 from app.requests import queries as request_queries
 from app.requests import services as request_services
-from app.tickets import attachments, queries, services
+from app.tickets import attachments, queries, relations, services
 
 bp = Blueprint("api", __name__)
 csrf.exempt(bp)
@@ -170,7 +170,7 @@ def create_link(number):
     ticket = queries.get_ticket(user, number)
     require(can_work_tickets(user), STAFF_ONLY)
     data = refs.resolve(user, load_json(s.LinkIn))
-    return dump(s.LinkOut(), services.link(user, ticket, data["target"], data["kind"]), 201)
+    return dump(s.LinkOut(), relations.link(user, ticket, data["target"], data["kind"]), 201)
 
 
 @bp.post("/tickets/<number>/merge")
@@ -181,7 +181,7 @@ def merge(number):
     ticket = queries.get_ticket(user, number)
     require(can_work_tickets(user), STAFF_ONLY)
     target = refs.resolve(user, load_json(s.MergeIn))["target"]
-    services.merge(user, ticket, target)
+    relations.merge(user, ticket, target)
     return dump(s.StaffTicketOut(), target)
 
 
@@ -202,7 +202,7 @@ def create_worklog(number):
     user = api_user()
     ticket = queries.get_ticket(user, number)
     require(can_work_tickets(user), STAFF_ONLY)
-    return dump(s.WorklogOut(), services.log_time(user, ticket, **load_json(s.WorklogIn)), 201)
+    return dump(s.WorklogOut(), relations.log_time(user, ticket, **load_json(s.WorklogIn)), 201)
 
 
 # -- problems and changes ---------------------------------------------------------------------

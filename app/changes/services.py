@@ -26,6 +26,7 @@ from app.changes.rules import BEFORE_APPROVAL, RETRO_APPROVAL
 from app.errors import Forbidden, ValidationError
 from app.extensions import db
 from app.problems.services import record
+from app.tickets import relations
 from app.tickets import services as tickets
 from app.tickets.models import Ticket
 from app.tickets.workflow import CAB, Kind
@@ -154,7 +155,7 @@ def create_change(actor, *, organization, title: str, description: str = "", tea
     _apply(actor, change, values)
     change.change_detail.template = template
     if problem is not None:
-        tickets.link(actor, problem, change, "fixed_by")  # commits the details with it
+        relations.link(actor, problem, change, "fixed_by")  # commits the details with it
     else:
         db.session.commit()
     return change
@@ -266,7 +267,7 @@ def record_review(actor, change: Ticket, *, outcome: str, lessons: str = "", cau
             setattr(detail, name, value)
     pending = [t for t in caused if t.id not in linked]
     for incident in pending:
-        tickets.link(actor, incident, change, "caused_by")  # the first link commits the review with it
+        relations.link(actor, incident, change, "caused_by")  # the first link commits the review with it
     if not pending:
         db.session.commit()
 

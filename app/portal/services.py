@@ -12,7 +12,7 @@ from app.errors import Forbidden, ValidationError
 from app.extensions import db
 from app.portal import hints
 from app.portal.models import PortalCategory
-from app.tickets import content
+from app.tickets import content, relations
 from app.tickets import services as tickets
 from app.tickets.models import Ticket
 from app.tickets.workflow import Kind
@@ -47,7 +47,7 @@ def open_ticket(actor, *, title: str, description: str, category: str, affected_
                                    category=category, affected_system=affected_system, urgency=urgency,
                                    uploads=uploads, via="portal")
     if follow_up_of is not None:
-        tickets.relate(actor, ticket, follow_up_of)
+        relations.relate(actor, ticket, follow_up_of)
     return ticket
 
 
@@ -89,14 +89,14 @@ def add_cc(actor, ticket: Ticket, email: str) -> User:
         raise ValidationError.single("email", _("Only active colleagues of your organization can be put in copy."))
     if person.id == ticket.requester_id or person in ticket.watchers:
         raise ValidationError.single("email", _("%(name)s already follows this ticket.", name=person.name))
-    tickets.watch(actor, ticket, person, True)
+    relations.watch(actor, ticket, person, True)
     return person
 
 
 def remove_cc(actor, ticket: Ticket, person: User) -> None:
     if person not in ticket.watchers:
         raise ValidationError.single("email", _("%(name)s is not in copy.", name=person.name))
-    tickets.watch(actor, ticket, person, False)
+    relations.watch(actor, ticket, person, False)
 
 
 def set_visibility(actor, organization, contacts_see_all: bool) -> None:

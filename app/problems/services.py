@@ -9,6 +9,7 @@ from app.auth.permissions import can_work_problems_and_changes
 from app.errors import Forbidden, ValidationError
 from app.extensions import db
 from app.problems.models import ProblemDetail
+from app.tickets import relations
 from app.tickets import services as tickets
 from app.tickets.models import Event, Link, Ticket
 from app.tickets.workflow import Kind
@@ -88,7 +89,7 @@ def gather_incidents(actor, problem: Ticket, incidents: list[Ticket]) -> list[st
     done = []
     for incident in incidents:
         if incident.id not in linked:
-            tickets.link(actor, incident, problem, "caused_by")
+            relations.link(actor, incident, problem, "caused_by")
             linked.add(incident.id)
             done.append(incident.number)
     return done

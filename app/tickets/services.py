@@ -3,7 +3,7 @@ API all call these functions, so a ticket behaves the same whichever way it is
 touched. Each call validates, changes, records its events, keeps the search
 index in step and commits once; bad input raises ValidationError and changes
 nothing."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -17,16 +17,14 @@ from app.extensions import db
 from app.jobs import enqueue_after_commit
 from app.problems import rules as problem_rules
 from app.tickets import attachments, content, search
-from app.tickets.models import Attachment, Event, Link, Message, Ticket, Worklog
+from app.tickets.models import Attachment, Event, Message, Ticket
 from app.tickets.numbering import next_number
 from app.tickets.workflow import (
     CLIENT,
-    LINK_KINDS,
     RESOLUTION_CODES,
     STAFF,
     STATUS_LABELS,
     Kind,
-    levels_for,
     priority_for,
     workflow,
 )
@@ -50,12 +48,12 @@ def _side(actor) -> str:
     return STAFF if actor.is_staff else CLIENT
 
 
-def _require_view(actor, ticket) -> None:
+def require_view(actor, ticket) -> None:
     if not can_view_ticket(actor, ticket):
         raise Forbidden()
 
 
-def _require_staff(actor) -> None:
+def require_staff(actor) -> None:
     if not can_work_tickets(actor):
         raise Forbidden()
 
@@ -192,16 +190,16 @@ def _add_message(actor, ticket: Ticket, body: str, uploads, *, internal: bool, v
 def reply(actor, ticket: Ticket, body: str, uploads=(), via: str = "web") -> Message:
     """A public message. A client's answer wakes a ticket that waited for them."""
     begin_write()
-    _require_view(actor, ticket)
+    require_view(actor, ticket)
     if ticket.status == "closed" or ticket.merged_into_id:
         raise ValidationError.single("body", _("This ticket is closed. Reopen it or open a new ticket."))
     message = _add_message(actor, ticket, body, uploads, internal=False, via=via)
     if actor.is_client and ticket.status in ("pending", "resolved"):
-        _set_status(actor, ticket, "open")
+        set_status(actor, ticket, "open")
     if actor.is_staff and ticket.first_response_at is None:
         ticket.first_response_at = message.created_at
     if actor.is_staff and ticket.status == "new":
-        _set_status(actor, ticket, "open")  # someone is on it
+        set_status(actor, ticket, "open")  # someone is on it
     enqueue_after_commit("app.tickets.notify.message_posted", message.id, queue="mail")
     search.reindex(ticket.id)
     db.session.commit()
@@ -211,14 +209,14 @@ def reply(actor, ticket: Ticket, body: str, uploads=(), via: str = "web") -> Mes
 def add_note(actor, ticket: Ticket, body: str, uploads=(), via: str = "web") -> Message:
     """An internal note: never shown to clients."""
     begin_write()
-    _require_staff(actor)
+    require_staff(actor)
     message = _add_message(actor, ticket, body, uploads, internal=True, via=via)
     search.reindex(ticket.id)
     db.session.commit()
     return message
 
 
-def _set_status(actor, ticket: Ticket, status: str) -> None:
+def set_status(actor, ticket: Ticket, status: str) -> None:
     record(ticket, actor, "status", ticket.status, status)
     reopened = status == "open" and ticket.status in ("resolved", "closed")
     if ticket.kind in CLIENT_KINDS and (status in ("pending", "resolved", "closed") or reopened):
@@ -265,7 +263,7 @@ def transition(actor, ticket: Ticket, status: str, *, resolution_code: str | Non
                resolution: str | None = None, expected_version: int | None = None, side: str | None = None) -> None:
     """Move a ticket to another status. ``side`` is for a kind's own services (the CAB's decision)."""
     begin_write()
-    _require_view(actor, ticket)
+    require_view(actor, ticket)
     _check_version(ticket, expected_version)
     flow = workflow(ticket.kind)
     if status not in flow.statuses:
@@ -296,7 +294,7 @@ def transition(actor, ticket: Ticket, status: str, *, resolution_code: str | Non
             ticket.resolution_code = resolution_code
         record(ticket, actor, "resolution", None, resolution.strip())
         ticket.resolution = resolution.strip()
-    _set_status(actor, ticket, status)
+    set_status(actor, ticket, status)
     if rules:
         rules.after(actor, ticket, status, side)
     db.session.commit()
@@ -317,7 +315,7 @@ def update_ticket(actor, ticket: Ticket, *, expected_version: int | None = None,
     With ``expected_version`` (the version the caller read), a ticket changed in
     the meantime raises Conflict instead of being overwritten."""
     begin_write()
-    _require_staff(actor)
+    require_staff(actor)
     unknown = set(changes) - set(UPDATABLE)
     if unknown:
         raise ValidationError({name: [_("This field cannot be changed.")] for name in sorted(unknown)})
@@ -360,117 +358,6 @@ def assign(actor, ticket: Ticket, *, team=None, assignee=None, expected_version:
     return update_ticket(actor, ticket, team=team, assignee=assignee, expected_version=expected_version)
 
 
-def link(actor, source: Ticket, target: Ticket, kind: str) -> Link:
-    begin_write()
-    _require_staff(actor)
-    return _link(actor, source, target, kind)
-
-
-def relate(actor, ticket: Ticket, earlier: Ticket) -> Link:
-    """A client's new ticket that continues an earlier one of theirs ("the same problem is back")."""
-    begin_write()
-    _require_view(actor, ticket)
-    _require_view(actor, earlier)
-    return _link(actor, ticket, earlier, "related")
-
-
-def _link(actor, source: Ticket, target: Ticket, kind: str) -> Link:
-    if kind not in LINK_KINDS:
-        raise ValidationError.single("kind", _("Unknown kind of link."))
-    if source.id == target.id:
-        raise ValidationError.single("target", _("A ticket cannot be linked to itself."))
-    exists = db.session.scalar(sa.select(Link.id).where(
-        Link.source_id == source.id, Link.target_id == target.id, Link.kind == kind))
-    if exists:
-        raise ValidationError.single("target", _("These tickets are already linked this way."))
-    relation = Link(source=source, target=target, kind=kind, created_by_id=actor.id)
-    db.session.add(relation)
-    record(source, actor, "link", None, f"{kind} {target.number}")
-    record(target, actor, "linked_from", None, f"{source.number} {kind}")
-    source.last_activity_at = target.last_activity_at = timeutil.utcnow()
-    db.session.commit()
-    return relation
-
-
-def unlink(actor, relation: Link) -> None:
-    begin_write()
-    _require_staff(actor)
-    record(relation.source, actor, "link", f"{relation.kind} {relation.target.number}", None)
-    record(relation.target, actor, "linked_from", f"{relation.source.number} {relation.kind}", None)
-    db.session.delete(relation)
-    db.session.commit()
-
-
-def merge(actor, duplicate: Ticket, target: Ticket) -> None:
-    """Move a duplicate's conversation into the target and close it with a pointer."""
-    begin_write()
-    _require_staff(actor)
-    if duplicate.id == target.id:
-        raise ValidationError.single("target", _("A ticket cannot be merged into itself."))
-    if duplicate.organization_id != target.organization_id:
-        raise ValidationError.single("target", _("Only tickets of the same organization can be merged."))
-    if duplicate.merged_into_id or target.merged_into_id:
-        raise ValidationError.single("target", _("One of these tickets has already been merged."))
-    db.session.execute(sa.update(Message).where(Message.ticket_id == duplicate.id).values(ticket_id=target.id))
-    db.session.execute(sa.update(Attachment).where(Attachment.ticket_id == duplicate.id).values(ticket_id=target.id))
-    if duplicate.description:
-        db.session.add(Message(ticket_id=target.id, author_id=duplicate.requester_id, internal=False,
-                               body_html=duplicate.description, body_text=content.to_text(duplicate.description),
-                               via="merge", created_at=duplicate.created_at))
-    for watcher in duplicate.watchers:
-        if watcher not in target.watchers:
-            target.watchers.append(watcher)
-    if duplicate.requester is not None and duplicate.requester != target.requester \
-            and duplicate.requester not in target.watchers:
-        target.watchers.append(duplicate.requester)
-    db.session.add(Link(source=duplicate, target=target, kind="duplicate_of", created_by_id=actor.id))
-    record(duplicate, actor, "merged_into", None, target.number)
-    record(target, actor, "merged_from", None, duplicate.number)
-    duplicate.merged_into = target
-    if duplicate.is_open or duplicate.status == "resolved":
-        _set_status(actor, duplicate, "closed")
-    target.last_activity_at = timeutil.utcnow()
-    db.session.flush()
-    db.session.expire(target, ["messages", "attachments"])
-    search.reindex(duplicate.id, target.id)
-    db.session.commit()
-
-
-def watch(actor, ticket: Ticket, user, watching: bool = True) -> None:
-    """Add or remove a watcher: staff, or a contact of the ticket's organization."""
-    begin_write()
-    _require_view(actor, ticket)
-    if actor.is_client and user.id != actor.id and user.organization_id != actor.organization_id:
-        raise Forbidden()
-    if not user.is_staff and user.organization_id != ticket.organization_id:
-        raise ValidationError.single("watcher", _("Only staff and contacts of the organization can follow a ticket."))
-    if watching and user not in ticket.watchers:
-        ticket.watchers.append(user)
-        record(ticket, actor, "watcher", None, user.name)
-    elif not watching and user in ticket.watchers:
-        ticket.watchers.remove(user)
-        record(ticket, actor, "watcher", user.name, None)
-    db.session.commit()
-
-
-def log_time(actor, ticket: Ticket, *, minutes, billable: bool = True, note: str = "",
-             work_date: date | None = None) -> Worklog:
-    begin_write()
-    _require_staff(actor)
-    try:
-        minutes = int(minutes)
-    except (TypeError, ValueError):
-        minutes = 0
-    if not 1 <= minutes <= 24 * 60:
-        raise ValidationError.single("minutes", _("Give the time spent in minutes, between 1 and 1440."))
-    entry = Worklog(ticket_id=ticket.id, user_id=actor.id, minutes=minutes, billable=bool(billable),
-                    note=(note or "").strip()[:500], work_date=work_date or timeutil.utcnow().date())
-    db.session.add(entry)
-    record(ticket, actor, "time", None, str(minutes))
-    db.session.commit()
-    return entry
-
-
 def record_approval(actor, ticket: Ticket, approve: bool, comment: str = "") -> None:
     """An approver's decision on a request waiting for it (who may decide is the caller's check)."""
     begin_write()
@@ -481,10 +368,10 @@ def record_approval(actor, ticket: Ticket, approve: bool, comment: str = "") -> 
     record(ticket, actor, "approval", "pending", f"{decision}: {comment}" if comment else decision)
     ticket.approval_status = decision
     if approve:
-        _set_status(actor, ticket, "new")
+        set_status(actor, ticket, "new")
     else:
         ticket.resolution_code, ticket.resolution = "cancelled", comment or _("Rejected by the approver.")
-        _set_status(actor, ticket, "closed")
+        set_status(actor, ticket, "closed")
     db.session.commit()
 
 
@@ -496,35 +383,6 @@ def close_resolved(older_than_days: int) -> list[str]:
     stale = db.session.scalars(sa.select(Ticket).where(Ticket.status == "resolved", Ticket.resolved_at < limit)
                                .order_by(Ticket.id).limit(1000)).all()
     for ticket in stale:
-        _set_status(None, ticket, "closed")
+        set_status(None, ticket, "closed")
     db.session.commit()
     return [t.number for t in stale]
-
-
-def bulk_apply(actor, tickets, action: str, *, team=None, assignee=None, status: str | None = None,
-               priority: int | None = None, problem: Ticket | None = None) -> dict[str, str]:
-    """Apply one action to many tickets, each in its own transaction.
-    Returns the tickets it could not change, with the reason."""
-    _require_staff(actor)
-    refused: dict[str, str] = {}
-    for ticket in tickets:
-        try:
-            if action == "assign":
-                changes = {k: v for k, v in (("team", team), ("assignee", assignee)) if v is not None}
-                update_ticket(actor, ticket, **changes)
-            elif action == "status":
-                transition(actor, ticket, status or "")
-            elif action == "priority":
-                impact, urgency = levels_for(int(priority or 0), current_app.config.get("PRIORITY_MATRIX"))
-                update_ticket(actor, ticket, impact=impact, urgency=urgency)
-            elif action == "link":
-                if problem is None or problem.kind != Kind.PROBLEM:
-                    raise ValidationError.single("problem", _("Give the number of a problem."))
-                link(actor, ticket, problem, "caused_by")
-            else:
-                raise ValidationError.single("action", _("Unknown action."))
-        except (ValidationError, ValueError) as error:
-            db.session.rollback()
-            messages = error.errors if isinstance(error, ValidationError) else {"priority": [str(error)]}
-            refused[ticket.number] = " ".join(str(m) for msgs in messages.values() for m in msgs)
-    return refused

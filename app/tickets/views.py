@@ -10,7 +10,7 @@ from app.errors import ValidationError
 from app.extensions import db
 from app.forms import map_errors, options_html
 from app.orgs.models import Organization, Team
-from app.tickets import attachments, queries, services, workspace
+from app.tickets import attachments, queries, relations, services, workspace
 from app.tickets.forms import (
     BulkForm,
     LinkForm,
@@ -120,7 +120,7 @@ def bulk():
         return redirect(request.referrer or url_for("tickets.index"))
     tickets = [queries.get_ticket(current_user, n) for n in numbers]
     problem = queries.find_ticket(current_user, form.problem.data) if form.problem.data else None
-    refused = services.bulk_apply(current_user, tickets, form.action.data, team=_get(Team, form.team.data),
+    refused = workspace.bulk_apply(current_user, tickets, form.action.data, team=_get(Team, form.team.data),
                                   assignee=_get(User, form.assignee.data), status=form.status.data,
                                   priority=form.priority.data, problem=problem)
     done = len(tickets) - len(refused)
@@ -210,7 +210,7 @@ def add_link(number):
     try:
         _require_valid(form)
         target = _other_ticket(form.target.data)
-        services.link(current_user, ticket, target, form.kind.data)
+        relations.link(current_user, ticket, target, form.kind.data)
     except ValidationError as error:
         map_errors(form, error.errors)
         return ticket_page(ticket, link_form=form), 422
@@ -224,7 +224,7 @@ def delete_link(number, link_id):
     relation = next((ln for ln in queries.links_of(ticket) if ln.id == link_id), None)
     if relation is None:
         abort(404)
-    services.unlink(current_user, relation)
+    relations.unlink(current_user, relation)
     flash(_("Link removed."), "success")
     return redirect(url_for("tickets.detail", number=ticket.number))
 
@@ -236,7 +236,7 @@ def merge(number):
     try:
         _require_valid(form)
         target = _other_ticket(form.target.data)
-        services.merge(current_user, ticket, target)
+        relations.merge(current_user, ticket, target)
     except ValidationError as error:
         map_errors(form, error.errors)
         return ticket_page(ticket, merge_form=form), 422
@@ -250,7 +250,7 @@ def log_time(number):
     form = WorklogForm()
     try:
         _require_valid(form)
-        services.log_time(current_user, ticket, minutes=form.minutes.data, billable=form.billable.data,
+        relations.log_time(current_user, ticket, minutes=form.minutes.data, billable=form.billable.data,
                           note=form.note.data, work_date=form.work_date.data)
     except ValidationError as error:
         map_errors(form, error.errors)
@@ -262,7 +262,7 @@ def log_time(number):
 @bp.route("/<number>/watch", methods=["POST"])
 def watch(number):
     ticket = queries.get_ticket(current_user, number)
-    services.watch(current_user, ticket, current_user, watching=current_user not in ticket.watchers)
+    relations.watch(current_user, ticket, current_user, watching=current_user not in ticket.watchers)
     return redirect(url_for("tickets.detail", number=ticket.number))
 
 
@@ -274,7 +274,7 @@ def watchers(number):
     if person is None:
         abort(404)
     try:
-        services.watch(current_user, ticket, person, watching=not request.form.get("remove"))
+        relations.watch(current_user, ticket, person, watching=not request.form.get("remove"))
     except ValidationError as error:
         flash(" ".join(error.errors["watcher"]), "danger")
     return redirect(url_for("tickets.detail", number=ticket.number))

@@ -3,6 +3,7 @@ filters read from the query string, and the choices of its forms."""
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
@@ -14,8 +15,9 @@ from app.auth.roles import STAFF_ROLES
 from app.errors import ValidationError
 from app.extensions import db
 from app.orgs.models import Organization, Team
-from app.tickets import queries
+from app.tickets import queries, relations, services
 from app.tickets.models import SavedFilter, Ticket
+from app.tickets.workflow import Kind, levels_for
 from app.transactions import begin_write
 
 VIEWS = {
@@ -133,3 +135,32 @@ def delete_filter(user, filter_id: int) -> None:
     begin_write()
     db.session.execute(sa.delete(SavedFilter).where(SavedFilter.id == filter_id, SavedFilter.user_id == user.id))
     db.session.commit()
+
+
+def bulk_apply(actor, tickets, action: str, *, team=None, assignee=None, status: str | None = None,
+               priority: int | None = None, problem: Ticket | None = None) -> dict[str, str]:
+    """Apply one action to many tickets, each in its own transaction.
+    Returns the tickets it could not change, with the reason."""
+    services.require_staff(actor)
+    refused: dict[str, str] = {}
+    for ticket in tickets:
+        try:
+            if action == "assign":
+                changes = {k: v for k, v in (("team", team), ("assignee", assignee)) if v is not None}
+                services.update_ticket(actor, ticket, **changes)
+            elif action == "status":
+                services.transition(actor, ticket, status or "")
+            elif action == "priority":
+                impact, urgency = levels_for(int(priority or 0), current_app.config.get("PRIORITY_MATRIX"))
+                services.update_ticket(actor, ticket, impact=impact, urgency=urgency)
+            elif action == "link":
+                if problem is None or problem.kind != Kind.PROBLEM:
+                    raise ValidationError.single("problem", _("Give the number of a problem."))
+                relations.link(actor, ticket, problem, "caused_by")
+            else:
+                raise ValidationError.single("action", _("Unknown action."))
+        except (ValidationError, ValueError) as error:
+            db.session.rollback()
+            messages = error.errors if isinstance(error, ValidationError) else {"priority": [str(error)]}
+            refused[ticket.number] = " ".join(str(m) for msgs in messages.values() for m in msgs)
+    return refused

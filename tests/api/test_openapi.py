@@ -26,7 +26,7 @@ from app.changes import services as change_services
 from app.extensions import db
 from app.requests import catalog
 from app.requests import services as catalog_services
-from app.tickets import services
+from app.tickets import relations, services
 from app.tickets.attachments import Upload
 from app.tickets.models import Ticket
 from tests.factories import PNG, make_ticket
@@ -164,7 +164,7 @@ def spec(client):
 def world(users, org_a, team):
     ticket = make_ticket(users["client_user"], title="Disk full on web-01", uploads=[Upload("df.png", PNG)])
     make_ticket(users["agent"], kind="problem", organization=org_a, title="Log rotation broken")
-    services.log_time(users["agent"], ticket, minutes=20)
+    relations.log_time(users["agent"], ticket, minutes=20)
     change = change_services.create_change(  # CHG-1, at the CAB
         users["agent"], organization=org_a, title="Upgrade the exporter", risk="medium",
         planned_start=datetime(2030, 6, 1, 23, tzinfo=UTC), planned_end=datetime(2030, 6, 2, 1, tzinfo=UTC),

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from app.requests import services as catalog
 from app.requests.models import RequestItem
-from app.tickets import services
+from app.tickets import relations, services
 from app.tickets.attachments import Upload
 from app.tickets.models import Attachment, Event, Link, Message, Ticket, Worklog
 from tests.factories import PNG, make_ticket
@@ -56,8 +56,8 @@ def acme(users, org_a):
     services.reply(users["agent"], ticket, "Acme secret reply")
     services.add_note(users["agent"], ticket, "Acme internal: root password rotated")
     problem = make_ticket(users["agent"], kind="problem", organization=org_a, title="Acme secret problem")
-    services.link(users["agent"], ticket, problem, "caused_by")
-    services.log_time(users["agent"], ticket, minutes=30, note="Acme internal work")
+    relations.link(users["agent"], ticket, problem, "caused_by")
+    relations.log_time(users["agent"], ticket, minutes=30, note="Acme internal work")
     catalog.save_item(users["admin"], None, name="Acme secret item", fields=[], organizations=[org_a])
     return ticket
 

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from app.changes import services as changes
 from app.errors import Forbidden, ValidationError
 from app.problems import queries, services
+from app.tickets import relations
 from app.tickets import services as tickets
 from app.tickets.models import Event, Link, Message, Ticket
 from tests.factories import make_ticket
@@ -24,7 +25,7 @@ def incidents(users, n=3, **fields):
 def test_a_problem_gathers_incidents_from_either_side(users, problem, db):
     first, second, third = incidents(users)
     assert services.gather_incidents(users["agent"], problem, [first, second]) == [first.number, second.number]
-    tickets.link(users["agent"], third, problem, "caused_by")  # from the incident's side
+    relations.link(users["agent"], third, problem, "caused_by")  # from the incident's side
     assert services.gather_incidents(users["agent"], problem, [first, third]) == []  # already linked: left alone
     assert [t.number for t in queries.incidents_of(problem)] == [first.number, second.number, third.number]
 

@@ -3,7 +3,7 @@ import csv
 import io
 from datetime import date
 
-from app.tickets import canned, services
+from app.tickets import canned, relations
 from tests.factories import make_ticket
 from tests.helpers import text
 
@@ -27,9 +27,9 @@ def test_canned_responses_are_managed_by_managers_only(login):
 def test_monthly_time_report_as_csv(login, users, org_a, org_b):
     first = make_ticket(users["agent"], organization=org_a)
     second = make_ticket(users["agent"], organization=org_b)
-    services.log_time(users["agent"], first, minutes=90, work_date=date(2026, 10, 3))
-    services.log_time(users["agent"], first, minutes=30, billable=False, work_date=date(2026, 10, 4))
-    services.log_time(users["agent"], second, minutes=15, work_date=date(2026, 9, 30))
+    relations.log_time(users["agent"], first, minutes=90, work_date=date(2026, 10, 3))
+    relations.log_time(users["agent"], first, minutes=30, billable=False, work_date=date(2026, 10, 4))
+    relations.log_time(users["agent"], second, minutes=15, work_date=date(2026, 9, 30))
     manager = login("manager")
     response = manager.get("/reports/time?month=2026-10&format=csv")
     rows = list(csv.DictReader(io.StringIO(text(response))))

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from app import timeutil
 from app.errors import Forbidden, ValidationError
-from app.tickets import queries, services
+from app.tickets import queries, relations, services
 from app.tickets.attachments import Upload
 from app.tickets.models import Event, Message, Ticket
 from tests.factories import ELF, PNG, make_ticket
@@ -180,11 +180,11 @@ def test_stale_version_raises_conflict_with_the_changes(users, org_a):
 def test_links_and_their_history(users, org_a):
     incident = make_ticket(users["agent"], organization=org_a)
     problem = make_ticket(users["agent"], kind="problem", organization=org_a, title="Log rotation broken")
-    services.link(users["agent"], incident, problem, "caused_by")
+    relations.link(users["agent"], incident, problem, "caused_by")
     with pytest.raises(ValidationError):
-        services.link(users["agent"], incident, problem, "caused_by")
+        relations.link(users["agent"], incident, problem, "caused_by")
     with pytest.raises(ValidationError):
-        services.link(users["agent"], incident, incident, "related")
+        relations.link(users["agent"], incident, incident, "related")
     assert [(ln.source.number, ln.kind, ln.target.number) for ln in queries.links_of(problem)] == [
         (incident.number, "caused_by", problem.number)]
 
@@ -193,7 +193,7 @@ def test_merge_moves_the_conversation_and_leaves_a_pointer(users, org_a, org_b):
     target = make_ticket(users["client_user"], title="Site down")
     duplicate = make_ticket(users["client_admin"], title="Website is down", description="Since 10:00")
     services.reply(users["client_admin"], duplicate, "Still down")
-    services.merge(users["agent"], duplicate, target)
+    relations.merge(users["agent"], duplicate, target)
     assert duplicate.status == "closed" and duplicate.merged_into_id == target.id
     texts = [m.body_text for m in queries.messages_for(users["agent"], target)]
     assert "Still down" in texts and "Since 10:00" in texts
@@ -202,18 +202,18 @@ def test_merge_moves_the_conversation_and_leaves_a_pointer(users, org_a, org_b):
     assert "merged_from" in [e.field for e in queries.events_of(target)]
     other = make_ticket(users["other_user"])
     with pytest.raises(ValidationError):
-        services.merge(users["agent"], other, target)
+        relations.merge(users["agent"], other, target)
 
 
 def test_time_is_logged_by_staff(users, org_a):
     ticket = make_ticket(users["agent"], organization=org_a)
-    services.log_time(users["agent"], ticket, minutes=45, note="Cleaned /var/log")
-    services.log_time(users["agent"], ticket, minutes="30", billable=False)
+    relations.log_time(users["agent"], ticket, minutes=45, note="Cleaned /var/log")
+    relations.log_time(users["agent"], ticket, minutes="30", billable=False)
     assert queries.minutes_logged(ticket) == 75
     with pytest.raises(ValidationError):
-        services.log_time(users["agent"], ticket, minutes=0)
+        relations.log_time(users["agent"], ticket, minutes=0)
     with pytest.raises(Forbidden):
-        services.log_time(users["client_user"], ticket, minutes=5)
+        relations.log_time(users["client_user"], ticket, minutes=5)
 
 
 def test_every_change_is_an_event_with_its_actor(users, org_a, team, db):
