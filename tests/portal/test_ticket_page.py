@@ -35,7 +35,9 @@ def test_another_organizations_ticket_is_the_same_404_as_none(login, users):
     missing = client.get("/portal/tickets/INC-999999")
     guessed = client.get(f"/portal/tickets/{theirs.number}")
     assert guessed.status_code == missing.status_code == 404
-    assert text(guessed).replace(theirs.number, "INC-999999") == text(missing)
+    same = [re.sub(r'value="[^"]*"', "", page) for page in (text(guessed).replace(theirs.number, "INC-999999"),
+                                                             text(missing))]  # CSRF tokens differ by the second
+    assert same[0] == same[1]
     assert client.get(f"/portal/tickets/{theirs.number}/attachments/{theirs.attachments[0].id}").status_code == 404
     assert client.submit(f"/portal/tickets/{theirs.number}/reply", {"body": "hi"}, page="/portal/").status_code == 404
 
