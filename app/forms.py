@@ -6,6 +6,7 @@ from wtforms import SearchField, ValidationError
 from wtforms.fields.choices import SelectChoice
 
 from app.mail.addresses import normalize_address
+from app.tickets.attachments import Upload
 
 
 class SearchForm(FlaskForm):
@@ -54,3 +55,8 @@ def options_html(options, selected=None, blank_label=None) -> Markup:
         mark = " selected" if selected is not None and str(value) == str(selected) else ""
         parts.append(f'<option value="{escape(value)}"{mark}>{escape(label)}</option>')
     return Markup("".join(parts))
+
+
+def uploads_from(field) -> list[Upload]:
+    """The files of a MultipleFileField as Upload values for the ticket services (their content is checked there)."""
+    return [Upload(f.filename, f.read()) for f in field.data or [] if f and f.filename]

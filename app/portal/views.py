@@ -14,7 +14,7 @@ from app.auth.roles import Role
 from app.changes.queries import planned_work
 from app.errors import NotFound, ValidationError
 from app.extensions import db
-from app.forms import SearchForm, map_errors
+from app.forms import SearchForm, map_errors, uploads_from
 from app.portal import hints, queries, services
 from app.portal.forms import CcForm, InviteForm, NewTicketForm, RatingForm, ReplyForm, VisibilityForm
 from app.requests import catalog
@@ -22,7 +22,7 @@ from app.requests import services as ordering
 from app.requests.models import RequestItem
 from app.tickets import queries as ticket_queries
 from app.tickets import services as tickets
-from app.tickets.attachments import Upload, send
+from app.tickets.attachments import send
 from app.tickets.workflow import CLIENT, STATUS_LABELS, workflow
 
 bp = Blueprint("portal", __name__)
@@ -37,10 +37,6 @@ def require_client():
 @bp.context_processor
 def portal_context():
     return {"status_labels": {k: str(v) for k, v in STATUS_LABELS.items()}}
-
-
-def _uploads(field) -> list[Upload]:
-    return [Upload(f.filename, f.read()) for f in field.data or [] if f and f.filename]
 
 
 def _locale() -> str:
@@ -82,7 +78,7 @@ def new_ticket():
         form.affected_system.data = earlier.affected_system
         form.category.data = earlier.category
     if form.validate_on_submit():
-        uploads = _uploads(form.attachments)
+        uploads = uploads_from(form.attachments)
         try:
             if form.add_to.data:
                 return _add_to_existing(form, uploads)
@@ -170,7 +166,7 @@ def reply(number):
     if not form.validate_on_submit():
         return _ticket_page(ticket, reply_form=form, status=400)
     try:
-        tickets.reply(current_user, ticket, form.body.data, _uploads(form.attachments), via="portal")
+        tickets.reply(current_user, ticket, form.body.data, uploads_from(form.attachments), via="portal")
     except ValidationError as error:
         map_errors(form, error.errors)
         return _ticket_page(ticket, reply_form=form, status=422)

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.problems.models import ProblemDetail
 from app.tickets import relations
 from app.tickets import services as tickets
-from app.tickets.models import Event, Link, Ticket
+from app.tickets.models import Link, Ticket
 from app.tickets.workflow import Kind
 from app.transactions import begin_write
 
@@ -26,10 +26,9 @@ def _require(actor, ticket, kind: str = Kind.PROBLEM) -> None:
 
 
 def record(ticket: Ticket, actor, field: str, old=None, new=None) -> None:
-    """An event in the ticket's history; the ticket is touched so that its version moves with it."""
-    db.session.add(Event(ticket_id=ticket.id, actor_id=actor.id if actor else None, field=field,
-                         old_value=None if old is None else str(old), new_value=None if new is None else str(new),
-                         ticket_version=(ticket.version or 0) + 1))
+    """An event in the ticket's history for a change of its details table; the ticket is touched
+    too, so that its version moves with the event."""
+    tickets.record(ticket, actor, field, old, new)
     ticket.last_activity_at = timeutil.utcnow()
 
 

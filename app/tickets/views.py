@@ -8,7 +8,7 @@ from app.auth import permissions
 from app.auth.models import User
 from app.errors import ValidationError
 from app.extensions import db
-from app.forms import map_errors, options_html
+from app.forms import map_errors, options_html, uploads_from
 from app.orgs.models import Organization, Team
 from app.tickets import attachments, queries, relations, services, workspace
 from app.tickets.forms import (
@@ -46,10 +46,6 @@ def workspace_context():
             "kind_choices": [(k, str(v)) for k, v in KIND_LABELS.items()],
             "sort_choices": [(k, str(v)) for k, v in SORT_LABELS.items()],
             "major_incidents": workspace.major_incidents()}
-
-
-def uploads_from(field) -> list[attachments.Upload]:
-    return [attachments.Upload(f.filename, f.read()) for f in field.data or [] if f and f.filename]
 
 
 @bp.route("/")

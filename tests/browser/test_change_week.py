@@ -3,11 +3,9 @@ gathered from the workspace into a problem, which becomes a known error and rais
 change; the CAB approves it (two approvals); the calendar shows it beside the demo's PostgreSQL
 upgrade and flags the conflict; the affected client sees the planned work in the cabinet and
 gets the mail in the SMTP sink. Screenshots: test-output/screenshots/change-week-*.png"""
-import socket
-
 from app.demo_desk import KYIV, next_sunday
 from tests.browser.test_pages import log_in, nav_link
-from tests.conftest import Mailbox
+from tests.conftest import smtp_sink
 from tests.helpers import run_jobs
 
 INCIDENTS = ("No monitoring graphs for db-03 since 03:00", "Grafana dashboards are empty",
@@ -39,27 +37,11 @@ def approve(page, email, number, comment, screenshots=None):
     log_out(page)
 
 
-def smtp_sink(app):
-    from aiosmtpd.controller import Controller
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    sink = Mailbox()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config["MAIL_PORT"] = port
-    return sink, controller
-
-
 def test_a_managers_week_of_problems_and_changes(page, screenshots, live_app, console_errors):
-    sink, controller = smtp_sink(live_app)
-    try:
-        run_jobs(live_app)  # what seeding the demo left queued
+    with smtp_sink(live_app) as sink:
+        run_jobs(live_app)  # what earlier tests left queued
         sink.messages.clear()
         walk(page, screenshots, live_app, sink, console_errors)
-    finally:
-        controller.stop()
 
 
 def walk(page, screenshots, live_app, sink, console_errors):
