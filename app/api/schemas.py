@@ -92,6 +92,9 @@ class TicketOut(Schema):
     last_activity_at = fields.DateTime()
     resolved_at = fields.DateTime(allow_none=True)
     closed_at = fields.DateTime(allow_none=True)
+    rating = fields.Int(allow_none=True, metadata={"description": _l("The client's rating, 1 to 5, once resolved.")})
+    rating_comment = fields.Str()
+    rated_at = fields.DateTime(allow_none=True)
 
 
 class KindNested(fields.Nested):

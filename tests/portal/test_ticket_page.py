@@ -205,3 +205,14 @@ def test_the_ticket_list_pages_through_everything_most_recent_first(app, login, 
         found = re.search(r'href="(/portal/tickets\\?[^"]*cursor=[^"]+)"', page)
         url = found.group(1).replace("&amp;", "&") if found else None
     assert seen[0] == made[2].number and sorted(seen) == sorted(t.number for t in made) and len(seen) == 7
+
+
+def test_the_rating_travels_with_the_ticket_in_the_api(app, users):
+    from app.portal import services as portal
+
+    ticket = make_ticket(users["client_user"])
+    services.transition(users["client_user"], ticket, "closed")
+    portal.rate(users["client_user"], ticket, 3, "Slow, but solved")
+    _row, raw = tokens.create_token(users["manager"], "ratings export")
+    body = app.test_client().get(f"/api/v1/tickets/{ticket.number}", headers={"Authorization": f"Bearer {raw}"}).json
+    assert (body["rating"], body["rating_comment"]) == (3, "Slow, but solved") and body["rated_at"]
