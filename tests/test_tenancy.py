@@ -61,10 +61,10 @@ def org_b_ticket(users, org_b):
     catalog.order(users["other_user"], item, values={"Secret": "Globex approval"})
     saved = save_filter(users["agent"], "Globex view", f"organization={org_b.id}")
     answer = save_canned(None, title="Globex answer", body="Secret: Globex canned")
-    window, change = org_b_change(users, org_b)
+    window, change, template = org_b_change(users, org_b)
     return {"number": ticket.number, "attachment_id": ticket.attachments[0].id, "key": "network", "step": "reopen",
             "link_id": tickets.db.session.scalar(sa.select(Link.id)), "item_id": item.id, "filter_id": saved.id,
-            "response_id": answer.id, "window_id": window.id, "change": change.number}
+            "response_id": answer.id, "window_id": window.id, "change": change.number, "template_id": template.id}
 
 
 def org_b_change(users, org_b):
@@ -82,7 +82,8 @@ def org_b_change(users, org_b):
                                    backout_plan="Secret: Globex backout")
     for status in ("submitted", "assessment", "awaiting_approval"):
         tickets.transition(users["agent"], change, status)
-    return window, change
+    template = changes.save_template(users["manager"], None, name="Secret: Globex reboot", title="Reboot the Globex core")
+    return window, change, template
 
 
 def fill(rule, org_b, users, team, extra):

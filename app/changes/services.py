@@ -328,6 +328,14 @@ def retire_window(actor, window: MaintenanceWindow) -> None:
     db.session.commit()
 
 
+def retire_template(actor, template: ChangeTemplate) -> None:
+    """No more changes raised from it; those already raised keep it."""
+    begin_write()
+    _require_manager(actor)
+    template.active = False
+    db.session.commit()
+
+
 def save_template(actor, template: ChangeTemplate | None, *, name: str, title: str, risk: str = "low",
                   description: str = "", implementation_plan: str = "", backout_plan: str = "", test_plan: str = "",
                   client_summary: str = "", active: bool = True) -> ChangeTemplate:

@@ -258,20 +258,41 @@ def retire_window(window_id):
 
 @bp.route("/templates", methods=["GET", "POST"])
 def templates():
-    form = TemplateForm(prefix="template")
+    can_manage = permissions.can_manage_change_policy(current_user)
+    editing = _editable_template() if can_manage else None
+    form = TemplateForm(prefix="template", obj=editing)
     if form.validate_on_submit():
         try:
-            permissions.require(permissions.can_manage_change_policy(current_user))
-            services.save_template(current_user, None, name=form.name.data, title=form.title.data, risk=form.risk.data,
-                                   implementation_plan=form.implementation_plan.data or "",
+            permissions.require(can_manage)
+            services.save_template(current_user, editing, name=form.name.data, title=form.title.data,
+                                   risk=form.risk.data, implementation_plan=form.implementation_plan.data or "",
                                    backout_plan=form.backout_plan.data or "", client_summary=form.client_summary.data or "")
         except ValidationError as error:
             map_errors(form, error.errors)
         else:
-            flash(_("Template added."), "success")
+            flash(_("Template saved.") if editing else _("Template added."), "success")
             return redirect(url_for("changes.templates"))
-    return render_template("changes/templates.html", form=form, templates=queries.templates(),
-                           can_manage=permissions.can_manage_change_policy(current_user), **pages.labels())
+    return render_template("changes/templates.html", form=form, templates=queries.templates(), editing=editing,
+                           can_manage=can_manage, **pages.labels())
+
+
+def _editable_template() -> ChangeTemplate | None:
+    template_id = request.args.get("edit", type=int)
+    template = db.session.get(ChangeTemplate, template_id) if template_id else None
+    if template_id and (template is None or not template.active):
+        raise NotFound()
+    return template
+
+
+@bp.route("/templates/<int:template_id>/retire", methods=["POST"])
+def retire_template(template_id):
+    permissions.require(permissions.can_manage_change_policy(current_user))
+    template = db.session.get(ChangeTemplate, template_id)
+    if template is None:
+        raise NotFound()
+    services.retire_template(current_user, template)
+    flash(_("“%(name)s” is no longer offered.", name=template.name), "success")
+    return redirect(url_for("changes.templates"))
 
 
 @bp.route("/policy", methods=["GET", "POST"])

@@ -108,6 +108,31 @@ def test_a_standard_change_from_a_template(login, users, org_a, db):
     assert change.change_detail.change_type == "standard" and change.change_detail.template_id == template.id
 
 
+def test_managers_edit_and_retire_a_template(login, users, org_a, db):
+    template = services.save_template(users["manager"], None, name="Renew a certificate", title="Renew the TLS cert",
+                                      implementation_plan="certbot renew", backout_plan="Old cert stays")
+    manager = login("manager")
+    form = text(manager.get(f"/changes/templates?edit={template.id}"))
+    assert "certbot renew" in form
+    response = manager.submit(f"/changes/templates?edit={template.id}", {
+        "template-name": "Renew a certificate", "template-title": "Renew the TLS cert", "template-risk": "low",
+        "template-implementation_plan": "certbot renew --force-renewal", "template-backout_plan": "Old cert stays"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert template.implementation_plan == "certbot renew --force-renewal"
+    assert login("agent").get(f"/changes/templates?edit={template.id}").status_code == 200  # agents only read
+    assert login("agent").submit(f"/changes/templates/{template.id}/retire", page="/changes/templates").status_code == 403
+
+    manager.submit(f"/changes/templates/{template.id}/retire", page="/changes/templates", follow_redirects=True)
+    db.session.expire_all()
+    assert not template.active and "Renew a certificate" not in text(manager.get("/changes/templates"))
+    refused = login("agent").submit(f"/changes/new?template={template.id}", {
+        "organization": str(org_a.id), "title": "Renew the TLS cert", "planned_start": "2030-06-02T02:00",
+        "planned_end": "2030-06-02T02:30", "implementation_plan": "certbot renew", "backout_plan": "Old cert stays"})
+    assert "no longer offered" in text(refused)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Ticket)) == 0
+
+
 @pytest.mark.parametrize("who", ["client_user", "client_admin"])
 def test_clients_see_only_the_planned_work_card(login, users, org_a, org_b, change, cab, who, db):
     services.decide(users["manager"], change, "approve", "Yes")
