@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -238,6 +239,18 @@ def worker(burst: bool) -> None:
         stop.set()
 
 
+def _free_port(preferred: int) -> int:
+    """``preferred`` if nothing listens there on 127.0.0.1, else a port the system picks."""
+    for candidate in (preferred, 0):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", candidate))
+            except OSError:
+                continue
+            return probe.getsockname()[1]
+    raise OSError("no free port on 127.0.0.1")
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True)
@@ -266,9 +279,10 @@ def serve(host: str, port: int, mail_sink: bool | None) -> None:
         if mail_sink is None:
             mail_sink = "MAIL_SERVER" not in os.environ
         if mail_sink:
-            env.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=str(port + 25))
+            sink_port = _free_port(port + 25)
+            env.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=str(sink_port))
             children.append(subprocess.Popen(
-                [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port + 25}", "-c", "aiosmtpd.handlers.Debugging"],
+                [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{sink_port}", "-c", "aiosmtpd.handlers.Debugging"],
                 preexec_fn=_die_with_parent))
         children.append(subprocess.Popen([sys.executable, "-m", "flask", "worker"], env=env, preexec_fn=_die_with_parent))
         click.echo(f"\n  Zayavka is running on http://{host}:{port}/  (Ctrl-C stops it)\n")

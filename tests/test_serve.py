@@ -65,7 +65,7 @@ def test_serve_runs_everything_and_stops_everything(app, db, tmp_path):
 
         children = psutil.Process(server.pid).children(recursive=True)
         names = " ".join(command_lines(children))
-        assert "redis-server" in names and "flask worker" in names and "aiosmtpd" in names
+        assert "redis-server" in names and "flask worker" in names and "aiosmtpd" in names, "".join(output)
 
         # The worker sends the reset mail; the sink prints it.
         deadline = time.monotonic() + 60
