@@ -1,8 +1,9 @@
-"""Mail to a ticket's client side: the requester and the colleagues CC'd on it.
+"""Mail about a ticket: to its client side (the requester and the colleagues in copy),
+and to the engineers on it when the client writes.
 
-Jobs of ticket ids, enqueued by the services after their commit; each mail is
-written in its reader's language, and its subject carries the
-ticket number ("[INC-42] …") so that replies find their way back."""
+Jobs of ids, enqueued by the ticket services after their commit; each mail is
+written in its reader's language, and its subject carries the ticket number
+("[INC-42] …") so that replies find their way back."""
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -13,9 +14,6 @@ from app.mail import outbound
 from app.tickets.models import Message, Ticket
 from app.tickets.numbering import subject_tag
 from app.tickets.workflow import STATUS_LABELS
-
-# The changes of status a client hears about; "open" only when it comes back from resolved or closed.
-ANNOUNCED = ("pending", "resolved", "closed")
 
 
 def recipients(ticket: Ticket, *, skip=None) -> list:
@@ -32,9 +30,22 @@ def recipients(ticket: Ticket, *, skip=None) -> list:
     return chosen
 
 
-def _send(ticket: Ticket, people, template: str, subject, **context) -> None:
+def engineers(ticket: Ticket, *, skip=None) -> list:
+    """Active staff on the ticket: its assignee, then staff who follow it."""
+    chosen, seen = [], set()
+    for person in [ticket.assignee, *ticket.watchers]:
+        if person is None or person.id in seen or not person.is_staff or not person.active or not person.email:
+            continue
+        if skip is not None and person.id == skip:
+            continue
+        seen.add(person.id)
+        chosen.append(person)
+    return chosen
+
+
+def _send(ticket: Ticket, people, template: str, subject, endpoint: str = "portal.ticket", **context) -> None:
     """One mail per reader, in the reader's language. ``subject`` is a function: it runs in that language."""
-    link = outbound.external_url("portal.ticket", number=ticket.number)
+    link = outbound.external_url(endpoint, number=ticket.number)
     for person in people:
         with force_locale(person.locale or current_app.config["DEFAULT_LOCALE"]):
             message = outbound.build(person.email, f"{subject_tag(ticket.number)} {subject()}", f"tickets/{template}",
@@ -53,7 +64,8 @@ def ticket_received(ticket_id: int) -> None:
 
 @job
 def message_posted(message_id: int) -> None:
-    """A public message: everyone on the client side but its author hears of it."""
+    """A public message: everyone on the client side but its author hears of it, and when a
+    client wrote it, the engineers on the ticket too."""
     message = db.session.get(Message, message_id)
     if message is None or message.internal:
         return
@@ -61,6 +73,10 @@ def message_posted(message_id: int) -> None:
     author = message.author.name if message.author else _("Zayavka")
     _send(ticket, recipients(ticket, skip=message.author_id), "message",
           lambda: _("New reply: %(title)s", title=ticket.title), message=message, author=author)
+    if message.author is not None and message.author.is_client:
+        _send(ticket, engineers(ticket), "client_wrote", lambda: _("%(name)s wrote: %(title)s", name=author,
+                                                                   title=ticket.title),
+              endpoint="tickets.detail", message=message, author=author)
 
 
 @job

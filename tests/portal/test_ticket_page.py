@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from app import timeutil
 from app.auth import tokens
-from app.tickets import services
+from app.tickets import relations, services
 from app.tickets.attachments import Upload
 from tests.factories import PNG, make_ticket
 from tests.helpers import run_jobs, text
@@ -216,3 +216,22 @@ def test_the_rating_travels_with_the_ticket_in_the_api(app, users):
     _row, raw = tokens.create_token(users["manager"], "ratings export")
     body = app.test_client().get(f"/api/v1/tickets/{ticket.number}", headers={"Authorization": f"Bearer {raw}"}).json
     assert (body["rating"], body["rating_comment"]) == (3, "Slow, but solved") and body["rated_at"]
+
+
+def test_the_engineer_on_the_ticket_hears_when_the_client_writes(app, login, users, team, db, mailbox):
+    ticket = make_ticket(users["client_user"], title="VPN drops")
+    services.assign(users["manager"], ticket, team=team, assignee=users["agent"])
+    relations.watch(users["manager"], ticket, users["manager"], True)
+    services.reply(users["agent"], ticket, "Which client version?")
+    run_jobs(app)
+    mailbox.messages.clear()
+
+    login("client_user").submit(f"/portal/tickets/{ticket.number}/reply", {"body": "Version 5.1, on Windows 11"},
+                                page=f"/portal/tickets/{ticket.number}")
+    run_jobs(app)
+    to_staff = {m["To"]: m for m in mailbox.messages if m["To"].endswith("@provider.test")}
+    assert set(to_staff) == {users["agent"].email, users["manager"].email}
+    mail = to_staff[users["agent"].email]
+    assert mail["Subject"] == f"[{ticket.number}] User wrote: VPN drops"
+    assert "Version 5.1, on Windows 11" in mailbox.body(mail) and f"/tickets/{ticket.number}" in mailbox.body(mail)
+    assert "/portal/" not in mailbox.body(mail)
