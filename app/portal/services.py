@@ -51,8 +51,11 @@ def open_ticket(actor, *, title: str, description: str, category: str, affected_
     return ticket
 
 
-def add_to_existing(actor, ticket: Ticket, *, title: str, description: str, uploads=()) -> None:
-    """"Add my message there instead": the new ticket's text becomes a reply on a similar open one."""
+def add_to_existing(actor, ticket: Ticket | None, *, title: str, description: str, uploads=()) -> None:
+    """"Add my message there instead": the new ticket's text becomes a reply on a similar open one
+    (``ticket`` as the contact's scoped lookup found it, or None)."""
+    if ticket is None or not ticket.is_open:
+        raise ValidationError.single("add_to", _("That ticket is no longer open; send yours as a new ticket."))
     body = f"**{' '.join((title or '').split())}**\n\n{description or ''}" if title else description
     tickets.reply(actor, ticket, body, uploads, via="portal")
 

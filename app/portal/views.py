@@ -14,7 +14,7 @@ from app.auth.roles import Role
 from app.changes.queries import planned_work
 from app.errors import NotFound, ValidationError
 from app.extensions import db
-from app.forms import SearchForm, map_errors, uploads_from
+from app.forms import SearchForm, choices, map_errors, uploads_from
 from app.portal import hints, queries, services
 from app.portal.forms import CcForm, InviteForm, NewTicketForm, RatingForm, ReplyForm, VisibilityForm
 from app.requests import catalog
@@ -71,7 +71,7 @@ def ticket_list():
 def new_ticket():
     form = NewTicketForm()
     categories = hints.categories(_locale())
-    form.category.choices = [("", _("Choose…"))] + [(c.key, c.label) for c in categories]
+    form.category.choices = choices([("", _("Choose…"))] + [(c.key, c.label) for c in categories])
     earlier = ticket_queries.find_ticket(current_user, form.follow_up.data or request.args.get("follow_up", ""))
     if request.method == "GET" and earlier is not None:
         form.follow_up.data = earlier.number
@@ -98,8 +98,6 @@ def new_ticket():
 
 def _add_to_existing(form, uploads):
     target = ticket_queries.find_ticket(current_user, form.add_to.data)
-    if target is None or not target.is_open:
-        raise ValidationError.single("add_to", _("That ticket is no longer open; send yours as a new ticket."))
     services.add_to_existing(current_user, target, title=form.title.data, description=form.description.data,
                              uploads=uploads)
     flash(_("Your message was added to %(number)s.", number=target.number), "success")

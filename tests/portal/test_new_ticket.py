@@ -118,3 +118,26 @@ def test_category_hints_are_shown_in_the_clients_language(login, users, db):
     db.session.commit()
     page = text(login("client_user").get("/portal/new"))
     assert "Вставте вивід ping, traceroute або mtr" in page and "Шість коротких кроків" in page
+
+
+def test_a_client_orders_from_the_services_offered_to_the_organization(login, users, org_a, org_b, db):
+    from app.requests import catalog
+    from app.requests import services as ordering
+
+    fields = catalog.parse_fields("hostname | Server name | text | required\ncores | CPU cores | number | required")
+    ours = ordering.save_item(users["admin"], None, name="New virtual server", fields=fields, needs_approval=True)
+    theirs = ordering.save_item(users["admin"], None, name="Globex-only backup", fields=[], organizations=[org_b])
+    client = login("client_user")
+    page = text(client.get("/portal/services"))
+    assert "New virtual server" in page and "Globex-only backup" not in page
+    assert client.get(f"/portal/services/{theirs.id}").status_code == 404
+
+    missing = client.submit(f"/portal/services/{ours.id}", {"field_hostname": "app-05"})
+    assert missing.status_code == 200 and count(Ticket) == 0
+    response = client.submit(f"/portal/services/{ours.id}", {"field_hostname": "app-05", "field_cores": "4",
+                                                             "note": "For the new shop"})
+    assert response.status_code == 302
+    ticket = db.session.scalar(sa.select(Ticket))
+    assert (ticket.kind, ticket.status, ticket.via) == ("request", "awaiting_approval", "portal")
+    assert ticket.request_data == {"Server name": "app-05", "CPU cores": "4"}
+    assert "Awaiting approval" in text(client.get(f"/portal/tickets/{ticket.number}"))
