@@ -5,7 +5,6 @@ app.tickets.services, so the portal behaves like every other channel."""
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app import timeutil
 from app.auth.models import User
 from app.auth.roles import Role
 from app.errors import Forbidden, ValidationError
@@ -58,30 +57,6 @@ def add_to_existing(actor, ticket: Ticket | None, *, title: str, description: st
         raise ValidationError.single("add_to", _("That ticket is no longer open; send yours as a new ticket."))
     body = f"**{' '.join((title or '').split())}**\n\n{description or ''}" if title else description
     tickets.reply(actor, ticket, body, uploads, via="portal")
-
-
-def rate(actor, ticket: Ticket, score, comment: str = "") -> None:
-    """The client's 1–5 for a resolved or closed ticket, once."""
-    begin_write()
-    if not actor.is_client or actor.organization_id != ticket.organization_id:
-        raise Forbidden()
-    try:
-        score = int(score)
-    except (TypeError, ValueError):
-        score = 0
-    errors: dict[str, list[str]] = {}
-    if ticket.status not in ("resolved", "closed") or ticket.merged_into_id:
-        errors["rating"] = [_("A ticket can be rated once it is resolved.")]
-    elif ticket.rating is not None:
-        errors["rating"] = [_("This ticket has already been rated. Thank you!")]
-    elif not 1 <= score <= 5:
-        errors["rating"] = [_("Choose from 1 to 5 stars.")]
-    if errors:
-        raise ValidationError(errors)
-    ticket.rating, ticket.rating_comment = score, (comment or "").strip()[:2000]
-    ticket.rated_at, ticket.rated_by_id = timeutil.utcnow(), actor.id
-    tickets.record(ticket, actor, "rating", None, f"{score}/5")
-    db.session.commit()
 
 
 def add_cc(actor, ticket: Ticket, email: str) -> User:

@@ -21,6 +21,7 @@ from app.requests import catalog
 from app.requests import services as ordering
 from app.requests.models import RequestItem
 from app.tickets import queries as ticket_queries
+from app.tickets import relations
 from app.tickets import services as tickets
 from app.tickets.attachments import send
 from app.tickets.workflow import CLIENT, STATUS_LABELS, workflow
@@ -192,7 +193,7 @@ def rate(number):
     if not form.validate_on_submit():
         return _ticket_page(ticket, rating_form=form, status=400)
     try:
-        services.rate(current_user, ticket, form.rating.data, form.comment.data or "")
+        relations.rate(current_user, ticket, form.rating.data, form.comment.data or "")
     except ValidationError as error:
         map_errors(form, error.errors)
         return _ticket_page(ticket, rating_form=form, status=422)

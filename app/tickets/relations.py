@@ -1,7 +1,7 @@
 """What hangs on a ticket beside its conversation and status: links to other
-tickets, merging a duplicate, followers and the time agents spent. Part of the
-ticket core's write path (see services.py): each call validates, records its
-events and commits once."""
+tickets, merging a duplicate, followers, the time agents spent and the client's
+rating. Part of the ticket core's write path (see services.py): each call
+validates, records its events and commits once."""
 from datetime import date
 
 import sqlalchemy as sa
@@ -126,3 +126,27 @@ def log_time(actor, ticket: Ticket, *, minutes, billable: bool = True, note: str
     record(ticket, actor, "time", None, str(minutes))
     db.session.commit()
     return entry
+
+
+def rate(actor, ticket: Ticket, score, comment: str = "") -> None:
+    """The client's 1–5 for a resolved or closed ticket, once."""
+    begin_write()
+    if not actor.is_client or actor.organization_id != ticket.organization_id:
+        raise Forbidden()
+    try:
+        score = int(score)
+    except (TypeError, ValueError):
+        score = 0
+    errors: dict[str, list[str]] = {}
+    if ticket.status not in ("resolved", "closed") or ticket.merged_into_id:
+        errors["rating"] = [_("A ticket can be rated once it is resolved.")]
+    elif ticket.rating is not None:
+        errors["rating"] = [_("This ticket has already been rated. Thank you!")]
+    elif not 1 <= score <= 5:
+        errors["rating"] = [_("Choose from 1 to 5 stars.")]
+    if errors:
+        raise ValidationError(errors)
+    ticket.rating, ticket.rating_comment = score, (comment or "").strip()[:2000]
+    ticket.rated_at, ticket.rated_by_id = timeutil.utcnow(), actor.id
+    record(ticket, actor, "rating", None, f"{score}/5")
+    db.session.commit()

@@ -47,7 +47,7 @@ def test_only_admins_edit_the_portal(login):
 
 def test_managers_read_the_clients_ratings(login, users, team, db):
     from app import timeutil
-    from app.portal import services as portal
+    from app.tickets import relations
     from app.tickets import services as tickets
     from tests.factories import make_ticket
 
@@ -55,7 +55,7 @@ def test_managers_read_the_clients_ratings(login, users, team, db):
         ticket = make_ticket(users["client_user"], title=f"Rated {score}")
         tickets.assign(users["agent"], ticket, team=team, assignee=users["agent"])
         tickets.transition(users["client_user"], ticket, "closed")
-        portal.rate(users["client_user"], ticket, score, comment)
+        relations.rate(users["client_user"], ticket, score, comment)
     page = text(login("manager").get(f"/reports/ratings?month={timeutil.utcnow():%Y-%m}"))
     assert "2 ratings, 3.5 of 5 on average." in page
     assert "Took two days" in page and "Service Desk L1" in page

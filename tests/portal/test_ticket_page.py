@@ -208,11 +208,9 @@ def test_the_ticket_list_pages_through_everything_most_recent_first(app, login, 
 
 
 def test_the_rating_travels_with_the_ticket_in_the_api(app, users):
-    from app.portal import services as portal
-
     ticket = make_ticket(users["client_user"])
     services.transition(users["client_user"], ticket, "closed")
-    portal.rate(users["client_user"], ticket, 3, "Slow, but solved")
+    relations.rate(users["client_user"], ticket, 3, "Slow, but solved")
     _row, raw = tokens.create_token(users["manager"], "ratings export")
     body = app.test_client().get(f"/api/v1/tickets/{ticket.number}", headers={"Authorization": f"Bearer {raw}"}).json
     assert (body["rating"], body["rating_comment"]) == (3, "Slow, but solved") and body["rated_at"]
