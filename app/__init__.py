@@ -18,6 +18,7 @@ def create_app(config: object | dict | None = None) -> Flask:
     configure_settings(app, config)
     configure_extensions(app)
     configure_database(app)
+    configure_doors(app)
     configure_blueprints(app)
     configure_cli(app)
     configure_errors(app)
@@ -77,7 +78,7 @@ def _instance_secret_key(instance_path: str) -> str:
         return f.read().strip()
 
 
-MODEL_MODULES = ("app.auth.models", "app.orgs.models", "app.portal.models", "app.requests.models",
+MODEL_MODULES = ("app.jobs.models", "app.auth.models", "app.orgs.models", "app.portal.models", "app.requests.models",
                  "app.tickets.models", "app.problems.models", "app.changes.models")
 
 
@@ -109,7 +110,7 @@ def _sqlite_begin(conn):
 
 
 def configure_extensions(app: Flask) -> None:
-    from app import i18n, jobs, security
+    from app import i18n, jobs, security, transactions
     from app.auth import login
 
     db.init_app(app)
@@ -121,6 +122,22 @@ def configure_extensions(app: Flask) -> None:
     i18n.init_app(app)
     security.init_app(app)
     jobs.init_app(app)
+    transactions.init_app(app)
+
+
+def configure_doors(app: Flask) -> None:
+    """The kinds and the engines answer at the ticket core's doors (app/tickets/doors.py)."""
+    from app.changes import pages as change_pages
+    from app.changes import rules as change_rules
+    from app.mail import notify
+    from app.problems import pages as problem_pages
+    from app.problems import rules as problem_rules
+    from app.tickets.pages import register_panel
+
+    for module in (problem_rules, change_rules, notify):
+        module.init_app(app)
+    register_panel("problems/_on_ticket.html", problem_pages.context)
+    register_panel("changes/_on_ticket.html", change_pages.context)
 
 
 def configure_blueprints(app: Flask) -> None:
@@ -156,17 +173,19 @@ def configure_blueprints(app: Flask) -> None:
 
 
 def configure_cli(app: Flask) -> None:
-    from app import demo, jobs
+    from app import demo, devserver
     from app.auth import cli as users_cli
     from app.auth import token_cli
+    from app.jobs import worker
     from app.orgs import cli as orgs_cli
 
     app.cli.add_command(orgs_cli.orgs)
     app.cli.add_command(users_cli.users)
     app.cli.add_command(token_cli.token)
     app.cli.add_command(demo.seed_demo)
-    app.cli.add_command(jobs.worker)
-    app.cli.add_command(jobs.serve)
+    app.cli.add_command(worker.worker)
+    app.cli.add_command(worker.jobs_cli)
+    app.cli.add_command(devserver.serve)
 
 
 def configure_errors(app: Flask) -> None:

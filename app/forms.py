@@ -1,4 +1,5 @@
 """Form pieces shared by every package."""
+from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
@@ -16,6 +17,13 @@ class SearchForm(FlaskForm):
         csrf = False
 
     q = SearchField(_l("Search"))
+
+
+def flash_errors(error) -> None:
+    """A service's refusal (ValidationError), said on the page the user returns to."""
+    for messages in error.errors.values():
+        for message in messages:
+            flash(str(message), "danger")
 
 
 def map_errors(form, errors: dict[str, list[str]]) -> None:

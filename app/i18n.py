@@ -1,6 +1,4 @@
 """Language and time zone of the current request, and the template helpers that use them."""
-import functools
-from zoneinfo import available_timezones
 
 from babel import dates
 from flask import Flask, current_app, g, has_request_context, request, session
@@ -29,12 +27,6 @@ def select_timezone() -> str:
     if current_user and current_user.is_authenticated and current_user.timezone:
         return current_user.timezone
     return current_app.config["DEFAULT_TIMEZONE"]
-
-
-@functools.cache
-def timezone_choices() -> tuple[str, ...]:
-    """Computed once: the zone database does not change while the app runs."""
-    return (*sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/"))), "UTC")
 
 
 def format_moment(value, fmt: str = "medium") -> str:

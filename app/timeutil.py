@@ -4,7 +4,9 @@ Every "now" in Zayavka comes from utcnow(), so tests can move time by patching
 this one function. Datetimes are always timezone-aware and in UTC inside the
 application; they are converted to the user's zone only when displayed.
 """
+import functools
 from datetime import UTC, datetime
+from zoneinfo import available_timezones
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -12,6 +14,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+@functools.cache
+def timezone_choices() -> tuple[str, ...]:
+    """The time zones a user may choose. Computed once: the zone database does not change while the app runs."""
+    return (*sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/"))), "UTC")
 
 
 class UTCDateTime(sa.types.TypeDecorator):

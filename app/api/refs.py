@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from app.auth import queries as user_queries
 from app.auth.models import User
+from app.changes import queries as change_queries
 from app.errors import NotFound, ValidationError
 from app.extensions import db
 from app.orgs import queries as org_queries
@@ -95,3 +96,11 @@ def organizations(user, codes: list[str]) -> list[Organization]:
         raise ValidationError({"change.organizations": [_("No organization has this code: %(codes)s.",
                                                           codes=", ".join(unknown))]})
     return found
+
+
+def change_template(template_id: int):
+    """An active standard-change template by id, or a 422 naming the field."""
+    template = change_queries.template(template_id)
+    if template is None or not template.active:
+        raise ValidationError({"change.template": [_("No standard-change template has this id.")]})
+    return template

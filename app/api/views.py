@@ -13,6 +13,7 @@ from app import timeutil
 from app.api import auth, errors, refs
 from app.api import change_schemas as cs
 from app.api import schemas as s
+from app.api import services as api_services
 from app.api.auth import api_user, require
 from app.api.bodies import dump, load_args, load_json, load_upload
 from app.api.spec import doc, openapi
@@ -20,8 +21,7 @@ from app.auth import queries as user_queries
 from app.auth.permissions import can_see_internal, can_work_problems_and_changes, can_work_tickets, is_staff
 from app.changes import queries as change_queries
 from app.changes import services as change_services
-from app.changes.models import ChangeTemplate
-from app.errors import NotFound, ValidationError
+from app.errors import NotFound
 from app.extensions import csrf, db
 from app.orgs import queries as org_queries
 from app.problems import services as problem_services
@@ -64,14 +64,8 @@ def list_tickets():
 def create_ticket():
     user = api_user()
     data = refs.resolve(user, load_json(s.TicketCreateIn))
-    problem, change = data.pop("problem"), data.pop("change")
-    if data["kind"] == "change" and can_work_tickets(user):
-        data.pop("kind")
-        ticket = change_services.create_change(user, via="api", **_change_fields(user, change or {}), **data)
-    else:
-        ticket = services.create_ticket(user, via="api", **data)
-    if problem and ticket.kind == "problem":
-        problem_services.update_problem(user, ticket, **problem)
+    ticket = api_services.create_ticket(user, problem=data.pop("problem"),
+                                        change=_change_fields(user, data.pop("change") or {}), **data)
     return dump(s.ticket_schema(user), ticket, 201, {"Location": url_for("api.get_ticket", number=ticket.number)})
 
 
@@ -213,10 +207,7 @@ def _change_fields(user, data: dict) -> dict:
     if "organizations" in data:
         data["organizations"] = refs.organizations(user, data["organizations"])
     if data.get("template") is not None:
-        template = db.session.get(ChangeTemplate, data["template"])
-        if template is None or not template.active:
-            raise ValidationError({"change.template": [_("No standard-change template has this id.")]})
-        data["template"] = template
+        data["template"] = refs.change_template(data["template"])
     return data
 
 

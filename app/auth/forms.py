@@ -12,7 +12,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from app.forms import EmailAddress, choices
-from app.i18n import LANGUAGE_NAMES, timezone_choices
+from app.i18n import LANGUAGE_NAMES
+from app.timeutil import timezone_choices
 
 
 class LoginForm(FlaskForm):

@@ -1,12 +1,11 @@
 """Flask-Login wiring: how a session cookie becomes the current user."""
 from flask_babel import lazy_gettext as _l
 
+from app.auth.models import User
 from app.extensions import db
 
 
 def load_user(user_id: str):
-    from app.auth.models import User
-
     try:
         pk, version = (int(part) for part in user_id.split(":"))
     except ValueError:

@@ -19,7 +19,8 @@ from app.config import LOCALES
 from app.errors import ValidationError
 from app.extensions import db
 from app.mail.addresses import normalize_address
-from app.transactions import begin_write
+from app.timeutil import timezone_choices
+from app.transactions import transactional, unit_of_work
 
 RESET_SALT = "password-reset"
 
@@ -59,7 +60,16 @@ def _seconds_to_wait(throttle: LoginThrottle | None, now) -> int:
     return 0
 
 
-def _record_failure(throttle: LoginThrottle | None, email: str, now) -> None:
+def _record_failure(email: str, now) -> None:
+    """Its own unit of work: the failure counts even though the login is refused."""
+    try:
+        with unit_of_work():
+            _count_failure(db.session.get(LoginThrottle, email), email, now)
+    except sa.exc.IntegrityError:  # a parallel failure created the row first
+        pass
+
+
+def _count_failure(throttle: LoginThrottle | None, email: str, now) -> None:
     config = current_app.config
     window = timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
     if throttle is None:
@@ -71,10 +81,6 @@ def _record_failure(throttle: LoginThrottle | None, email: str, now) -> None:
     throttle.last_failure_at = now
     if throttle.failures >= config["LOGIN_LOCK_AFTER"]:
         throttle.locked_until = now + window
-    try:
-        db.session.commit()
-    except sa.exc.IntegrityError:  # a parallel failure created the row first
-        db.session.rollback()
 
 
 # Checked against when the e-mail is unknown, so both cases take the same time.
@@ -84,7 +90,6 @@ _DUMMY_HASH = generate_password_hash("not a password", method="scrypt")
 def authenticate(email: str, password: str) -> User:
     """The user with this e-mail and password, or LoginRefused with the same
     message whether the e-mail is unknown or the password wrong."""
-    begin_write()
     email = normalize_email(email)
     now = timeutil.utcnow()
     throttle = db.session.get(LoginThrottle, email)
@@ -99,16 +104,20 @@ def authenticate(email: str, password: str) -> User:
         check_password_hash(_DUMMY_HASH, password)
         matches = False
     if not matches:
-        _record_failure(throttle, email, now)
+        _record_failure(email, now)
         raise LoginRefused(_("Invalid e-mail or password."))
     if not user.active:
         raise LoginRefused(_("This account has been deactivated. Please contact your administrator."))
+    _logged_in(user, now)
+    return user
 
+
+@transactional
+def _logged_in(user: User, now) -> None:
+    throttle = db.session.get(LoginThrottle, user.email)
     if throttle is not None:
         db.session.delete(throttle)
     user.last_login_at = now
-    db.session.commit()
-    return user
 
 
 # -- passwords ------------------------------------------------------------------
@@ -119,15 +128,14 @@ def _set_password(user: User, password: str) -> None:
     user.session_version += 1
 
 
+@transactional
 def change_password(user: User, current: str, new: str) -> None:
-    begin_write()
     errors = password_problems(new, "new_password")
     if not user.password_hash or not check_password_hash(user.password_hash, current):
         errors["current_password"] = [_("The current password is not correct.")]
     if errors:
         raise ValidationError(errors)
     _set_password(user, new)
-    db.session.commit()
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -152,16 +160,16 @@ def user_from_reset_token(token: str) -> User:
     return user
 
 
+@transactional
 def request_password_reset(email: str) -> None:
     """Mail a reset link if the address belongs to an active user; say nothing either way."""
     user = db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
     if user is not None and user.active:
         jobs.enqueue_after_commit("app.auth.jobs.send_password_reset", user.id)
-    db.session.commit()
 
 
+@transactional
 def reset_password(token: str, new: str) -> User:
-    begin_write()
     user = user_from_reset_token(token)
     errors = password_problems(new)
     if errors:
@@ -170,23 +178,20 @@ def reset_password(token: str, new: str) -> User:
     throttle = db.session.get(LoginThrottle, user.email)
     if throttle is not None:  # a fresh password forgives the failed tries
         db.session.delete(throttle)
-    db.session.commit()
     return user
 
 
 # -- profiles and accounts --------------------------------------------------------
 
 def _check_profile(locale, timezone, errors) -> None:
-    from app.i18n import timezone_choices
-
     if locale not in (None, "", *LOCALES):
         errors["locale"] = [_("Unknown language.")]
     if timezone and timezone not in timezone_choices():
         errors["timezone"] = [_("Unknown time zone.")]
 
 
+@transactional
 def update_profile(user: User, *, name: str, phone: str = "", locale: str | None = None, timezone: str | None = None) -> None:
-    begin_write()
     errors: dict[str, list[str]] = {}
     if not (name or "").strip():
         errors["name"] = [_("Please give your name.")]
@@ -197,15 +202,13 @@ def update_profile(user: User, *, name: str, phone: str = "", locale: str | None
     user.phone = (phone or "").strip()
     user.locale = locale or None
     user.timezone = timezone or None
-    db.session.commit()
 
 
+@transactional
 def set_locale(user: User, locale: str) -> None:
-    begin_write()
     if locale not in LOCALES:
         raise ValidationError.single("locale", _("Unknown language."))
     user.locale = locale
-    db.session.commit()
 
 
 def _validate_account(user: User | None, email: str, name: str, role: str, organization, errors) -> None:
@@ -227,13 +230,13 @@ def _validate_account(user: User | None, email: str, name: str, role: str, organ
         errors["organization"] = [_("Staff do not belong to a client organization.")]
 
 
+@transactional
 def create_user(
     *, email: str, name: str, role: str, organization=None, teams=(), password: str | None = None,
     phone: str = "", job_title: str = "", locale: str | None = None, timezone: str | None = None,
     send_invitation: bool = True,
 ) -> User:
     """A new account. Without a password, the person is mailed a link to choose one."""
-    begin_write()
     email = normalize_email(email)
     errors: dict[str, list[str]] = {}
     _validate_account(None, email, name, role, organization, errors)
@@ -256,13 +259,12 @@ def create_user(
     db.session.flush()
     if not password and send_invitation:
         jobs.enqueue_after_commit("app.auth.jobs.send_password_reset", user.id, invitation=True)
-    db.session.commit()
     return user
 
 
+@transactional
 def update_user(user: User, *, email: str, name: str, role: str, organization=None, teams=None,
                 phone: str = "", job_title: str = "", actor: User | None = None) -> None:
-    begin_write()
     email = normalize_email(email)
     errors: dict[str, list[str]] = {}
     _validate_account(user, email, name, role, organization, errors)
@@ -279,15 +281,13 @@ def update_user(user: User, *, email: str, name: str, role: str, organization=No
     user.phone, user.job_title = phone.strip(), job_title.strip()
     if teams is not None:
         user.teams = list(teams) if role in STAFF_ROLES else []
-    db.session.commit()
 
 
+@transactional
 def set_user_active(user: User, active: bool, *, actor: User) -> None:
     """Deactivate or reactivate an account. Accounts are never deleted."""
-    begin_write()
     if user.id == actor.id and not active:
         raise ValidationError.single("active", _("You cannot deactivate your own account."))
     user.active = active
     if not active:
         user.session_version += 1
-    db.session.commit()

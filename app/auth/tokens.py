@@ -16,7 +16,7 @@ from app import timeutil
 from app.auth.models import ApiToken, User
 from app.errors import NotFound, ValidationError
 from app.extensions import db
-from app.transactions import begin_write
+from app.transactions import transactional, unit_of_work
 
 PREFIX_LENGTH = 8
 NAME_MAX = 80
@@ -34,9 +34,9 @@ def tokens_of(user: User) -> list[ApiToken]:
                                    .order_by(ApiToken.revoked_at.is_not(None), ApiToken.id.desc())))
 
 
+@transactional
 def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     """A new token for the user: the row, and the token itself (to show once)."""
-    begin_write()
     name = " ".join((name or "").split())
     if not name:
         raise ValidationError.single("name", _("Give the token a name, e.g. the script that will use it."))
@@ -48,13 +48,12 @@ def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     token = ApiToken(user_id=user.id, name=name, prefix=raw[:PREFIX_LENGTH], token_hash=hash_token(raw),
                      created_at=timeutil.utcnow())
     db.session.add(token)
-    db.session.commit()
     return token, raw
 
 
+@transactional
 def revoke_token(user: User, token_id) -> ApiToken:
     """Revoke one of the user's own tokens (404 for anybody else's). Revoking twice changes nothing."""
-    begin_write()
     try:
         token_id = int(token_id)
     except (TypeError, ValueError):
@@ -64,7 +63,6 @@ def revoke_token(user: User, token_id) -> ApiToken:
         raise NotFound()
     if token.revoked_at is None:
         token.revoked_at = timeutil.utcnow()
-    db.session.commit()
     return token
 
 
@@ -78,8 +76,7 @@ def user_for_token(raw: str | None) -> User | None:
     now = timeutil.utcnow()
     if token.last_used_at is None or now - token.last_used_at >= TOUCH_EVERY:
         token_id, user_id = token.id, token.user_id
-        begin_write()
-        db.session.execute(sa.update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
-        db.session.commit()
+        with unit_of_work():
+            db.session.execute(sa.update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
         return db.session.get(User, user_id)
     return token.user

@@ -61,6 +61,10 @@ def approval_queue(user) -> list[Ticket]:
     return list(db.session.scalars(stmt))
 
 
+def template(template_id) -> ChangeTemplate | None:
+    return db.session.get(ChangeTemplate, template_id)
+
+
 def templates(active_only: bool = True) -> list[ChangeTemplate]:
     stmt = sa.select(ChangeTemplate).order_by(ChangeTemplate.name)
     return list(db.session.scalars(stmt.where(ChangeTemplate.active.is_(True)) if active_only else stmt))

@@ -1,14 +1,15 @@
-"""What a change's status follows beyond its workflow table. The ticket core's transition()
-asks this module which side makes a step (an emergency change starts work before its
-approval; a standard change is approved by its template), checks what a step needs
+"""What a change's status follows beyond its workflow table, answered at the ticket core's
+doors (app/tickets/doors.py): which side makes a step (an emergency change starts work
+before its approval; a standard change is approved by its template), what a step needs
 (a window before the CAB sees it or it is scheduled, an outcome before it closes), and
-lets it record what follows (the approval asked for, the mails enqueued)."""
+what follows it (the approval asked for, the mails enqueued)."""
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app import jobs
 from app.changes.models import ChangeDetail
-from app.tickets.workflow import CAB, EMERGENCY, STAFF, STANDARD, workflow
+from app.tickets import doors
+from app.tickets.workflow import CAB, EMERGENCY, STAFF, STANDARD, Kind, workflow
 
 TYPE_LABELS = {"standard": _l("Standard"), "normal": _l("Normal"), "emergency": _l("Emergency")}
 RISK_LABELS = {"low": _l("Low"), "medium": _l("Medium"), "high": _l("High")}
@@ -27,25 +28,26 @@ def details(ticket) -> ChangeDetail:
                         test_plan="", client_summary="", lessons="")
 
 
-def side(ticket, status: str, who: str) -> str:
-    kind = details(ticket).change_type
-    if who == STAFF and status == "implementing" and kind == "emergency" and ticket.status != "scheduled":
-        return EMERGENCY
-    if who == STAFF and status == "approved" and kind == "standard":
-        return STANDARD
-    return who
+class ChangeRules(doors.KindRules):
+    def side(self, ticket, status: str, who: str) -> str:
+        kind = details(ticket).change_type
+        if who == STAFF and status == "implementing" and kind == "emergency" and ticket.status != "scheduled":
+            return EMERGENCY
+        if who == STAFF and status == "approved" and kind == "standard":
+            return STANDARD
+        return who
+
+    def targets(self, ticket) -> list[str]:
+        flow = workflow(ticket.kind)
+        found = flow.targets(ticket.status, STAFF)
+        for special in (EMERGENCY, STANDARD):
+            found += [t for t in flow.targets(ticket.status, special) if self.side(ticket, t, STAFF) == special]
+        return found
 
 
-def targets(ticket) -> list[str]:
-    """The statuses a status button may move this change to."""
-    flow = workflow(ticket.kind)
-    found = flow.targets(ticket.status, STAFF)
-    for special in (EMERGENCY, STANDARD):
-        found += [t for t in flow.targets(ticket.status, special) if side(ticket, t, STAFF) == special]
-    return found
-
-
-def check(ticket, status: str, errors: dict) -> None:
+def check(ticket, *, actor, status: str, side: str, errors: dict) -> None:
+    if ticket.kind != Kind.CHANGE:
+        return
     change = details(ticket)
     needs_window = status in ("awaiting_approval", "scheduled") or (status == "approved" and change.change_type == "standard")
     if needs_window and (change.planned_start is None or change.planned_end is None):
@@ -57,8 +59,11 @@ def check(ticket, status: str, errors: dict) -> None:
         errors.setdefault("outcome", []).append(_("Record the review's outcome before closing the change."))
 
 
-def after(actor, ticket, status: str, who: str) -> None:
+def after(ticket, *, actor, old: str, new: str, side: str) -> None:
     """In the transition's transaction: the approval it asks for, and the mails that follow it."""
+    if ticket.kind != Kind.CHANGE:
+        return
+    status, who = new, side
     if status == "awaiting_approval" or who == EMERGENCY:
         ticket.approval_status = "pending"
         jobs.enqueue_after_commit("app.changes.jobs.notify_approvers", ticket.id, queue="mail")
@@ -67,3 +72,9 @@ def after(actor, ticket, status: str, who: str) -> None:
         jobs.enqueue_after_commit("app.changes.jobs.tell_affected_contacts", ticket.id, queue="mail")
     elif status == "rejected" and who == CAB:
         ticket.approval_status = "rejected"
+
+
+def init_app(app) -> None:
+    doors.register_kind_rules(Kind.CHANGE, ChangeRules())
+    doors.status_changing.connect(check)
+    doors.status_changed.connect(after)

@@ -25,12 +25,11 @@ from app.changes.risk import suggest_risk
 from app.changes.rules import BEFORE_APPROVAL, RETRO_APPROVAL
 from app.errors import Forbidden, ValidationError
 from app.extensions import db
-from app.problems.services import record
 from app.tickets import relations
 from app.tickets import services as tickets
 from app.tickets.models import Ticket
 from app.tickets.workflow import CAB, Kind
-from app.transactions import begin_write
+from app.transactions import transactional
 
 TEXT_LIMIT = 20_000
 PLANS = ("implementation_plan", "backout_plan", "test_plan")
@@ -95,32 +94,35 @@ def _apply(actor, change: Ticket, values: dict) -> list[str]:
     detail, changed = change.change_detail, []
     for name in ("change_type", "risk", "client_summary"):
         if name in values and values[name] != getattr(detail, name):
-            record(change, actor, name, getattr(detail, name) or None, values[name])
+            tickets.record_detail(change, actor, name, getattr(detail, name) or None, values[name])
             setattr(detail, name, values[name])
             changed.append(name)
     if "risk_answers" in values:
         detail.risk_answers = values["risk_answers"]
     if "planned_start" in values and (values["planned_start"], values["planned_end"]) != (detail.planned_start,
                                                                                           detail.planned_end):
-        record(change, actor, "planned_window", _window_text(detail.planned_start, detail.planned_end),
-               _window_text(values["planned_start"], values["planned_end"]))
+        tickets.record_detail(change, actor, "planned_window", _window_text(detail.planned_start, detail.planned_end),
+                              _window_text(values["planned_start"], values["planned_end"]))
         detail.planned_start, detail.planned_end = values["planned_start"], values["planned_end"]
         changed.append("planned_window")
     for name in PLANS:
         if name in values and values[name] != getattr(detail, name):
-            record(change, actor, name, None, values[name] or None)
+            tickets.record_detail(change, actor, name, None, values[name] or None)
             setattr(detail, name, values[name])
             changed.append(name)
     if "organizations" in values:
         new = sorted({org.id: org for org in values["organizations"]}.values(), key=lambda o: o.name)
         if [o.id for o in new] != [o.id for o in detail.organizations]:
-            record(change, actor, "affected_organizations", ", ".join(o.code for o in detail.organizations) or None,
-                   ", ".join(o.code for o in new) or None)
+            tickets.record_detail(change, actor, "affected_organizations",
+                                  ", ".join(o.code for o in detail.organizations) or None,
+                                  ", ".join(o.code for o in new) or None)
             detail.organizations = new
             changed.append("organizations")
     return changed
 
 
+@transactional
+@transactional
 def create_change(actor, *, organization, title: str, description: str = "", team=None, assignee=None,
                   impact=2, urgency=2, category: str = "", affected_system: str = "", via: str = "web",
                   template: ChangeTemplate | None = None, problem: Ticket | None = None, **fields) -> Ticket:
@@ -151,16 +153,14 @@ def create_change(actor, *, organization, title: str, description: str = "", tea
     change = tickets.create_ticket(actor, kind=Kind.CHANGE, title=title, description=description,
                                    organization=organization, team=team, assignee=assignee, impact=impact,
                                    urgency=urgency, category=category, affected_system=affected_system, via=via)
-    begin_write()
     _apply(actor, change, values)
     change.change_detail.template = template
     if problem is not None:
-        relations.link(actor, problem, change, "fixed_by")  # commits the details with it
-    else:
-        db.session.commit()
+        relations.link(actor, problem, change, "fixed_by")
     return change
 
 
+@transactional
 def raise_from_problem(actor, problem: Ticket) -> Ticket:
     """One click: a normal change in draft that fixes the problem, with its root cause as the description."""
     if problem.kind != Kind.PROBLEM:
@@ -172,10 +172,10 @@ def raise_from_problem(actor, problem: Ticket) -> Ticket:
                          category=problem.category, affected_system=problem.affected_system, problem=problem)
 
 
+@transactional
 def update_change(actor, change: Ticket, **fields) -> list[str]:
     """Describe and plan a change. Once the CAB has it (or it is approved), its plan stays as approved,
     except an emergency change's, which is written while the work goes on."""
-    begin_write()
     _require_change(actor, change)
     unknown = set(fields) - set(FIELDS)
     if unknown:
@@ -194,14 +194,13 @@ def update_change(actor, change: Ticket, **fields) -> list[str]:
     if errors:
         raise ValidationError(errors)
     changed = _apply(actor, change, values)
-    db.session.commit()
     return changed
 
 
+@transactional
 def decide(actor, change: Ticket, decision: str, comment: str = "") -> ChangeApproval:
     """One CAB member's decision. Any rejection rejects; enough approvals for the risk approve.
     An emergency change already at work collects its approval afterwards."""
-    begin_write()
     _require_change(actor, change)
     policy = queries.policy()
     if not can_approve_changes(actor, policy.cab_team):
@@ -225,24 +224,21 @@ def decide(actor, change: Ticket, decision: str, comment: str = "") -> ChangeApp
     if errors:
         raise ValidationError(errors)
     approvals = sum(1 for a in queries.approvals_of(change) if a.decision == "approve") + (decision == "approve")
-    # Nothing flushed before the transition below: it keeps this transaction only while it holds unsaved work.
     approval = ChangeApproval(ticket_id=change.id, approver_id=actor.id, decision=decision, comment=comment)
     db.session.add(approval)
-    record(change, actor, "approval", None, f"{'approved' if decision == 'approve' else 'rejected'}: {comment}")
+    tickets.record_detail(change, actor, "approval", None, f"{'approved' if decision == 'approve' else 'rejected'}: {comment}")
     if decision == "reject" and not retro:
         tickets.transition(actor, change, "rejected", side=CAB)
     elif decision == "approve" and not retro and approvals >= policy.required(detail.risk):
         tickets.transition(actor, change, "approved", side=CAB)
-    else:
-        if retro and (decision == "reject" or approvals >= policy.required(detail.risk)):
-            change.approval_status = "rejected" if decision == "reject" else "approved"
-        db.session.commit()
+    elif retro and (decision == "reject" or approvals >= policy.required(detail.risk)):
+        change.approval_status = "rejected" if decision == "reject" else "approved"
     return approval
 
 
+@transactional
 def record_review(actor, change: Ticket, *, outcome: str, lessons: str = "", caused: list[Ticket] = ()) -> None:
     """The post-implementation review: how it went, the incidents it caused, what we learned."""
-    begin_write()
     _require_change(actor, change)
     errors: dict[str, list[str]] = {}
     if change.status != "review":
@@ -256,20 +252,17 @@ def record_review(actor, change: Ticket, *, outcome: str, lessons: str = "", cau
         errors["caused"] = [_("%(number)s is not an incident.", number=", ".join(wrong))]
     if errors:
         raise ValidationError(errors)
-    # Every read before the first write: the link below keeps this transaction only while it holds unsaved work.
     linked = {ln.source_id for ln in queries.caused_links(change)}
     detail = change.change_detail or queries.details(change)
     if change.change_detail is None:
         change.change_detail = detail
     for name, value in (("outcome", outcome), ("lessons", (lessons or "").strip())):
         if value != getattr(detail, name):
-            record(change, actor, name, getattr(detail, name) or None, value)
+            tickets.record_detail(change, actor, name, getattr(detail, name) or None, value)
             setattr(detail, name, value)
     pending = [t for t in caused if t.id not in linked]
     for incident in pending:
-        relations.link(actor, incident, change, "caused_by")  # the first link commits the review with it
-    if not pending:
-        db.session.commit()
+        relations.link(actor, incident, change, "caused_by")
 
 
 # -- the policy, windows and templates (managers) ------------------------------------------------
@@ -279,9 +272,9 @@ def _require_manager(actor) -> None:
         raise Forbidden()
 
 
+@transactional
 def save_policy(actor, *, approvals_low: int, approvals_medium: int, approvals_high: int, self_approval: bool = False,
                 cab_team=None) -> ChangePolicy:
-    begin_write()
     _require_manager(actor)
     errors = {name: [_("Between 1 and 9 approvals.")] for name, value in (
         ("approvals_low", approvals_low), ("approvals_medium", approvals_medium), ("approvals_high", approvals_high))
@@ -294,14 +287,13 @@ def save_policy(actor, *, approvals_low: int, approvals_medium: int, approvals_h
     db.session.add(policy)
     policy.approvals_low, policy.approvals_medium, policy.approvals_high = approvals_low, approvals_medium, approvals_high
     policy.self_approval, policy.cab_team = bool(self_approval), cab_team
-    db.session.commit()
     return policy
 
 
+@transactional
 def add_window(actor, organization, *, weekday: int, start_time: time, duration_minutes: int,
                timezone: str = "Europe/Kyiv") -> MaintenanceWindow:
     """A weekly maintenance window of an organization."""
-    begin_write()
     _require_manager(actor)
     errors: dict[str, list[str]] = {}
     if weekday not in range(7):
@@ -317,29 +309,26 @@ def add_window(actor, organization, *, weekday: int, start_time: time, duration_
     window = MaintenanceWindow(organization=organization, weekday=weekday, start_time=start_time,
                                duration_minutes=duration_minutes, timezone=timezone, active=True)
     db.session.add(window)
-    db.session.commit()
     return window
 
 
+@transactional
 def retire_window(actor, window: MaintenanceWindow) -> None:
-    begin_write()
     _require_manager(actor)
     window.active = False
-    db.session.commit()
 
 
+@transactional
 def retire_template(actor, template: ChangeTemplate) -> None:
     """No more changes raised from it; those already raised keep it."""
-    begin_write()
     _require_manager(actor)
     template.active = False
-    db.session.commit()
 
 
+@transactional
 def save_template(actor, template: ChangeTemplate | None, *, name: str, title: str, risk: str = "low",
                   description: str = "", implementation_plan: str = "", backout_plan: str = "", test_plan: str = "",
                   client_summary: str = "", active: bool = True) -> ChangeTemplate:
-    begin_write()
     _require_manager(actor)
     errors: dict[str, list[str]] = {}
     name, title = (name or "").strip(), (title or "").strip()
@@ -359,5 +348,4 @@ def save_template(actor, template: ChangeTemplate | None, *, name: str, title: s
     template.name, template.title, template.risk, template.description = name, title[:200], risk, description.strip()
     template.implementation_plan, template.backout_plan = implementation_plan.strip(), backout_plan.strip()
     template.test_plan, template.client_summary, template.active = test_plan.strip(), client_summary.strip()[:500], active
-    db.session.commit()
     return template

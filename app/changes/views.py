@@ -24,15 +24,14 @@ from app.changes.forms import (
 from app.changes.models import RISKS, ChangeTemplate, MaintenanceWindow
 from app.errors import NotFound, ValidationError
 from app.extensions import db
-from app.forms import choices, map_errors
-from app.i18n import timezone_choices
+from app.forms import choices, flash_errors, map_errors
 from app.orgs.models import Organization, Team
 from app.problems import services as problems
 from app.problems.forms import numbers
-from app.problems.pages import flash_errors
 from app.tickets import queries as tickets
 from app.tickets import workspace
 from app.tickets.workflow import STATUS_LABELS
+from app.timeutil import timezone_choices
 
 bp = Blueprint("changes", __name__)
 
@@ -313,3 +312,15 @@ def policy():
             flash(_("Approval policy saved."), "success")
             return redirect(url_for("changes.policy"))
     return render_template("changes/policy.html", form=form)
+
+
+@bp.route("/from-problem/<number>", methods=["POST"])
+def raise_from_problem(number):
+    problem = tickets.get_ticket(current_user, number)
+    try:
+        change = services.raise_from_problem(current_user, problem)
+    except ValidationError as error:
+        flash_errors(error)
+        return _back(problem)
+    flash(_("Change %(number)s raised: plan it and submit it.", number=change.number), "success")
+    return redirect(url_for("changes.edit", number=change.number))

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from app.errors import ValidationError
 from app.extensions import db
 from app.orgs.models import Organization, Team
-from app.transactions import begin_write
+from app.transactions import transactional
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,19}$")
 ORG_FIELDS = ("name", "email", "phone", "address", "website", "notes")
@@ -26,20 +26,19 @@ def _validate_org(org: Organization | None, code: str, name: str) -> dict[str, l
     return errors
 
 
+@transactional
 def create_organization(*, code: str, name: str, **details) -> Organization:
-    begin_write()
     code = (code or "").strip().upper()
     errors = _validate_org(None, code, name or "")
     if errors:
         raise ValidationError(errors)
     org = Organization(code=code, name=name.strip(), **_clean(details))
     db.session.add(org)
-    db.session.commit()
     return org
 
 
+@transactional
 def update_organization(org: Organization, *, code: str, name: str, **details) -> None:
-    begin_write()
     code = (code or "").strip().upper()
     errors = _validate_org(org, code, name or "")
     if errors:
@@ -47,7 +46,6 @@ def update_organization(org: Organization, *, code: str, name: str, **details) -
     org.code, org.name = code, name.strip()
     for field, value in _clean(details).items():
         setattr(org, field, value)
-    db.session.commit()
 
 
 def _clean(details: dict) -> dict:
@@ -57,15 +55,14 @@ def _clean(details: dict) -> dict:
     return {field: (value or "").strip() for field, value in details.items()}
 
 
+@transactional
 def set_organization_active(org: Organization, active: bool) -> None:
     """Deactivating keeps everything; the organization's contacts can no longer log in."""
-    begin_write()
     org.active = active
     for contact in org.contacts:
         if not active and contact.active:
             contact.active = False
             contact.session_version += 1
-    db.session.commit()
 
 
 def _validate_team(team: Team | None, name: str) -> dict[str, list[str]]:
@@ -83,29 +80,26 @@ def _check_members(members) -> dict[str, list[str]]:
     return {}
 
 
+@transactional
 def create_team(*, name: str, description: str = "", email: str = "", members=()) -> Team:
-    begin_write()
     errors = _validate_team(None, name or "") | _check_members(members)
     if errors:
         raise ValidationError(errors)
     team = Team(name=name.strip(), description=(description or "").strip(), email=(email or "").strip(),
                 members=list(members))
     db.session.add(team)
-    db.session.commit()
     return team
 
 
+@transactional
 def update_team(team: Team, *, name: str, description: str = "", email: str = "", members=()) -> None:
-    begin_write()
     errors = _validate_team(team, name or "") | _check_members(members)
     if errors:
         raise ValidationError(errors)
     team.name, team.description, team.email = name.strip(), (description or "").strip(), (email or "").strip()
     team.members = list(members)
-    db.session.commit()
 
 
+@transactional
 def set_team_active(team: Team, active: bool) -> None:
-    begin_write()
     team.active = active
-    db.session.commit()

@@ -15,7 +15,7 @@ from app.tickets import content, relations
 from app.tickets import services as tickets
 from app.tickets.models import Ticket
 from app.tickets.workflow import Kind
-from app.transactions import begin_write
+from app.transactions import transactional
 
 MIN_DESCRIPTION = 20  # characters: enough for "what happened, since when"
 
@@ -34,6 +34,7 @@ def check_new_ticket(title: str, description: str, category: str, locale: str, u
     return errors
 
 
+@transactional
 def open_ticket(actor, *, title: str, description: str, category: str, affected_system: str = "", urgency=2,
                 uploads=(), locale: str = "en", follow_up_of: Ticket | None = None) -> Ticket:
     """A client's incident from the portal; ``follow_up_of`` links it to the old ticket it continues."""
@@ -50,6 +51,7 @@ def open_ticket(actor, *, title: str, description: str, category: str, affected_
     return ticket
 
 
+@transactional
 def add_to_existing(actor, ticket: Ticket | None, *, title: str, description: str, uploads=()) -> None:
     """"Add my message there instead": the new ticket's text becomes a reply on a similar open one
     (``ticket`` as the contact's scoped lookup found it, or None)."""
@@ -59,6 +61,7 @@ def add_to_existing(actor, ticket: Ticket | None, *, title: str, description: st
     tickets.reply(actor, ticket, body, uploads, via="portal")
 
 
+@transactional
 def add_cc(actor, ticket: Ticket, email: str) -> User:
     """CC a colleague of the same organization: they get the ticket's mails and may answer."""
     address = (email or "").strip().lower()
@@ -71,25 +74,25 @@ def add_cc(actor, ticket: Ticket, email: str) -> User:
     return person
 
 
+@transactional
 def remove_cc(actor, ticket: Ticket, person: User) -> None:
     if person not in ticket.watchers:
         raise ValidationError.single("email", _("%(name)s is not in copy.", name=person.name))
     relations.watch(actor, ticket, person, False)
 
 
+@transactional
 def set_visibility(actor, organization, contacts_see_all: bool) -> None:
-    begin_write()
     if actor.role != Role.CLIENT_ADMIN or actor.organization_id != organization.id:
         raise Forbidden()
     organization.contacts_see_all = bool(contacts_see_all)
-    db.session.commit()
 
 
+@transactional
 def save_category(actor, key: str, *, texts: dict, position: int = 100, active: bool = True) -> PortalCategory:
     """An admin's labels and hints of a category (a default one, or a new key)."""
     if not actor.is_authenticated or actor.role != Role.ADMIN:
         raise Forbidden()
-    begin_write()
     key = (key or "").strip().lower()
     errors: dict[str, list[str]] = {}
     if not key or not key.replace("_", "").replace("-", "").isalnum() or len(key) > 40:
@@ -108,5 +111,4 @@ def save_category(actor, key: str, *, texts: dict, position: int = 100, active: 
         row = PortalCategory(key=key)
         db.session.add(row)
     row.texts, row.position, row.active = cleaned, int(position), bool(active)
-    db.session.commit()
     return row

@@ -1,7 +1,4 @@
 """What the ticket page shows of problems: a problem's panel, and the known errors an incident matches."""
-from flask import flash
-
-from app.errors import ValidationError
 from app.problems import queries
 from app.problems.forms import GatherForm, ProblemForm
 
@@ -14,10 +11,3 @@ def context(ticket) -> dict:
                 "gather_form": GatherForm(formdata=None, prefix="gather"),
                 "problem_detail": detail, "problem_incidents": queries.incidents_of(ticket)}
     return {"known_errors": queries.known_errors_for(ticket)}
-
-
-def flash_errors(error: ValidationError) -> None:
-    """A panel form's refusal, said on the ticket page it returns to."""
-    for messages in error.errors.values():
-        for message in messages:
-            flash(str(message), "danger")

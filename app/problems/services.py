@@ -4,7 +4,6 @@ Status moves go through the ticket core (app.tickets.services.transition)."""
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app import timeutil
 from app.auth.permissions import can_work_problems_and_changes
 from app.errors import Forbidden, ValidationError
 from app.extensions import db
@@ -13,7 +12,7 @@ from app.tickets import relations
 from app.tickets import services as tickets
 from app.tickets.models import Link, Ticket
 from app.tickets.workflow import Kind
-from app.transactions import begin_write
+from app.transactions import transactional
 
 LIMIT = 20_000
 
@@ -25,13 +24,6 @@ def _require(actor, ticket, kind: str = Kind.PROBLEM) -> None:
         raise ValidationError.single("ticket", _("%(number)s is not a problem.", number=ticket.number))
 
 
-def record(ticket: Ticket, actor, field: str, old=None, new=None) -> None:
-    """An event in the ticket's history for a change of its details table; the ticket is touched
-    too, so that its version moves with the event."""
-    tickets.record(ticket, actor, field, old, new)
-    ticket.last_activity_at = timeutil.utcnow()
-
-
 def detail_of(ticket: Ticket) -> ProblemDetail:
     """The problem's details, made when first written."""
     if ticket.problem_detail is None:
@@ -39,9 +31,9 @@ def detail_of(ticket: Ticket) -> ProblemDetail:
     return ticket.problem_detail
 
 
+@transactional
 def update_problem(actor, problem: Ticket, *, root_cause: str | None = None, workaround: str | None = None) -> list[str]:
     """Write the root cause and the workaround. Returns the fields that changed."""
-    begin_write()
     _require(actor, problem)
     values = {"root_cause": root_cause, "workaround": workaround}
     errors = {name: [_("At most %(n)d characters.", n=LIMIT)] for name, value in values.items()
@@ -55,27 +47,27 @@ def update_problem(actor, problem: Ticket, *, root_cause: str | None = None, wor
     for name, value in values.items():
         if value is None or value.strip() == (getattr(detail, name) or ""):
             continue
-        record(problem, actor, name, getattr(detail, name) or None, value.strip())
+        tickets.record_detail(problem, actor, name, getattr(detail, name) or None, value.strip())
         setattr(detail, name, value.strip())
         changed.append(name)
-    db.session.commit()
     return changed
 
 
+@transactional
 def mark_known_error(actor, problem: Ticket, workaround: str) -> None:
     """The workaround written and the problem a known error, in one step."""
-    begin_write()
     _require(actor, problem)
     workaround = (workaround or "").strip()
     if not workaround:
         raise ValidationError.single("workaround", _("A known error needs its workaround: write it first."))
     detail = detail_of(problem)
     if workaround != detail.workaround:
-        record(problem, actor, "workaround", detail.workaround or None, workaround)
+        tickets.record_detail(problem, actor, "workaround", detail.workaround or None, workaround)
         detail.workaround = workaround
     tickets.transition(actor, problem, "known_error")
 
 
+@transactional
 def gather_incidents(actor, problem: Ticket, incidents: list[Ticket]) -> list[str]:
     """Link incidents to the problem (INC caused_by PRB). Returns the numbers newly linked;
     an incident linked already is left as it is."""
@@ -94,6 +86,7 @@ def gather_incidents(actor, problem: Ticket, incidents: list[Ticket]) -> list[st
     return done
 
 
+@transactional
 def resolve_with_change(actor, change: Ticket, message: str) -> list[str]:
     """After a successful change: resolve the problems it fixes and their open incidents, and
     tell the incidents' requesters (``message``, a public reply). Returns the numbers resolved."""

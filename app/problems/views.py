@@ -5,11 +5,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.auth import permissions
-from app.changes import services as changes
 from app.errors import ValidationError
+from app.forms import flash_errors
 from app.problems import services
 from app.problems.forms import GatherForm, ProblemForm, numbers
-from app.problems.pages import flash_errors
 from app.tickets import queries as tickets
 
 bp = Blueprint("problems", __name__)
@@ -62,15 +61,3 @@ def gather(number):
         else:
             flash(_("Linked: %(numbers)s.", numbers=", ".join(linked)) if linked else _("Nothing new to link."), "success")
     return _back(problem)
-
-
-@bp.route("/<number>/raise-change", methods=["POST"])
-def raise_change(number):
-    problem = tickets.get_ticket(current_user, number)
-    try:
-        change = changes.raise_from_problem(current_user, problem)
-    except ValidationError as error:
-        flash_errors(error)
-        return _back(problem)
-    flash(_("Change %(number)s raised: plan it and submit it.", number=change.number), "success")
-    return redirect(url_for("changes.edit", number=change.number))

@@ -7,15 +7,15 @@ from app.errors import Forbidden, ValidationError
 from app.extensions import db
 from app.requests.models import RequestItem
 from app.tickets import services as tickets
-from app.transactions import begin_write
+from app.transactions import transactional
 
 
+@transactional
 def save_item(actor, item: RequestItem | None, *, name: str, description: str = "", category: str = "",
               fields: list[dict], needs_approval: bool = False, team=None, organizations=(),
               active: bool = True) -> RequestItem:
     if not is_admin(actor):
         raise Forbidden()
-    begin_write()
     name = (name or "").strip()
     if not name:
         raise ValidationError.single("name", _("Please give a name."))
@@ -28,7 +28,6 @@ def save_item(actor, item: RequestItem | None, *, name: str, description: str = 
     item.name, item.description, item.category = name, (description or "").strip(), (category or "").strip()
     item.fields, item.needs_approval, item.team, item.active = fields, bool(needs_approval), team, bool(active)
     item.organizations = list(organizations)
-    db.session.commit()
     return item
 
 

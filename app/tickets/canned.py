@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from app.errors import ValidationError
 from app.extensions import db
 from app.tickets.models import CannedResponse
-from app.transactions import begin_write
+from app.transactions import transactional
 
 PLACEHOLDERS = ("{ticket}", "{title}", "{requester}", "{organization}", "{agent}")
 
@@ -31,8 +31,8 @@ def render(response: CannedResponse, ticket, agent) -> str:
     return body
 
 
+@transactional
 def save(response: CannedResponse | None, *, title: str, body: str, team=None, active: bool = True) -> CannedResponse:
-    begin_write()
     errors = {}
     if not (title or "").strip():
         errors["title"] = [_("Please give a title.")]
@@ -44,5 +44,4 @@ def save(response: CannedResponse | None, *, title: str, body: str, team=None, a
         response = CannedResponse()
         db.session.add(response)
     response.title, response.body, response.team, response.active = title.strip(), body.strip(), team, active
-    db.session.commit()
     return response

@@ -1,11 +1,11 @@
 """The ticket page of the workspace: everything it shows, gathered in one place
-so that a form that failed can be shown again with its errors."""
+so that a form that failed can be shown again with its errors. The kinds and the
+engines add their own panels with register_panel() from their init_app; the page
+includes each panel's template with the context its function returns."""
 from flask import render_template
 from flask_login import current_user
 
-from app.changes import pages as change_pages
 from app.forms import options_html
-from app.problems import pages as problem_pages
 from app.tickets import canned, queries, services, workspace
 from app.tickets.forms import LinkForm, MergeForm, ReplyForm, TransitionForm, UpdateForm, WorklogForm
 from app.tickets.workflow import (
@@ -17,6 +17,14 @@ from app.tickets.workflow import (
     RESOLUTION_CODES,
     STATUS_LABELS,
 )
+
+_PANELS: list[tuple[str, object]] = []
+
+
+def register_panel(template: str, context) -> None:
+    """A panel on every ticket page: ``context(ticket)`` gives its variables ({} shows it empty)."""
+    if (template, context) not in _PANELS:
+        _PANELS.append((template, context))
 
 
 def _translated(labels: dict) -> dict:
@@ -58,5 +66,12 @@ def ticket_page(ticket, *, reply_form=None, transition_form=None, update_form=No
         kind_labels=KIND_LABELS, level_labels=LEVEL_LABELS,
         link_labels=_translated(LINK_KINDS), resolution_labels=RESOLUTION_CODES,
         event_labels=_translated(EVENT_LABELS),
-        **problem_pages.context(ticket), **change_pages.context(ticket),
+        panel_templates=[template for template, _ in _PANELS], **panel_context(ticket),
     )
+
+
+def panel_context(ticket) -> dict:
+    context = {}
+    for _, function in _PANELS:
+        context.update(function(ticket))
+    return context

@@ -1,7 +1,7 @@
 """What hangs on a ticket beside its conversation and status: links to other
 tickets, merging a duplicate, followers, the time agents spent and the client's
 rating. Part of the ticket core's write path (see services.py): each call
-validates, records its events and commits once."""
+validates, records its events and announces them inside one unit of work."""
 from datetime import date
 
 import sqlalchemy as sa
@@ -10,22 +10,22 @@ from flask_babel import gettext as _
 from app import timeutil
 from app.errors import Forbidden, ValidationError
 from app.extensions import db
-from app.tickets import content, search
+from app.tickets import content, doors, search
 from app.tickets.models import Attachment, Link, Message, Ticket, Worklog
 from app.tickets.services import record, require_staff, require_view, set_status
 from app.tickets.workflow import LINK_KINDS
-from app.transactions import begin_write
+from app.transactions import transactional
 
 
+@transactional
 def link(actor, source: Ticket, target: Ticket, kind: str) -> Link:
-    begin_write()
     require_staff(actor)
     return _link(actor, source, target, kind)
 
 
+@transactional
 def relate(actor, ticket: Ticket, earlier: Ticket) -> Link:
     """A client's new ticket that continues an earlier one of theirs ("the same problem is back")."""
-    begin_write()
     require_view(actor, ticket)
     require_view(actor, earlier)
     return _link(actor, ticket, earlier, "related")
@@ -45,22 +45,22 @@ def _link(actor, source: Ticket, target: Ticket, kind: str) -> Link:
     record(source, actor, "link", None, f"{kind} {target.number}")
     record(target, actor, "linked_from", None, f"{source.number} {kind}")
     source.last_activity_at = target.last_activity_at = timeutil.utcnow()
-    db.session.commit()
+    db.session.flush()
+    doors.tickets_linked.send(relation, actor=actor)
     return relation
 
 
+@transactional
 def unlink(actor, relation: Link) -> None:
-    begin_write()
     require_staff(actor)
     record(relation.source, actor, "link", f"{relation.kind} {relation.target.number}", None)
     record(relation.target, actor, "linked_from", f"{relation.source.number} {relation.kind}", None)
     db.session.delete(relation)
-    db.session.commit()
 
 
+@transactional
 def merge(actor, duplicate: Ticket, target: Ticket) -> None:
     """Move a duplicate's conversation into the target and close it with a pointer."""
-    begin_write()
     require_staff(actor)
     if duplicate.id == target.id:
         raise ValidationError.single("target", _("A ticket cannot be merged into itself."))
@@ -90,12 +90,12 @@ def merge(actor, duplicate: Ticket, target: Ticket) -> None:
     db.session.flush()
     db.session.expire(target, ["messages", "attachments"])
     search.reindex(duplicate.id, target.id)
-    db.session.commit()
+    doors.tickets_merged.send(duplicate, actor=actor, target=target)
 
 
+@transactional
 def watch(actor, ticket: Ticket, user, watching: bool = True) -> None:
     """Add or remove a watcher: staff, or a contact of the ticket's organization."""
-    begin_write()
     require_view(actor, ticket)
     if actor.is_client and user.id != actor.id and user.organization_id != actor.organization_id:
         raise Forbidden()
@@ -107,12 +107,11 @@ def watch(actor, ticket: Ticket, user, watching: bool = True) -> None:
     elif not watching and user in ticket.watchers:
         ticket.watchers.remove(user)
         record(ticket, actor, "watcher", user.name, None)
-    db.session.commit()
 
 
+@transactional
 def log_time(actor, ticket: Ticket, *, minutes, billable: bool = True, note: str = "",
              work_date: date | None = None) -> Worklog:
-    begin_write()
     require_staff(actor)
     try:
         minutes = int(minutes)
@@ -124,13 +123,12 @@ def log_time(actor, ticket: Ticket, *, minutes, billable: bool = True, note: str
                     note=(note or "").strip()[:500], work_date=work_date or timeutil.utcnow().date())
     db.session.add(entry)
     record(ticket, actor, "time", None, str(minutes))
-    db.session.commit()
     return entry
 
 
+@transactional
 def rate(actor, ticket: Ticket, score, comment: str = "") -> None:
     """The client's 1–5 for a resolved or closed ticket, once."""
-    begin_write()
     if not actor.is_client or actor.organization_id != ticket.organization_id:
         raise Forbidden()
     try:
@@ -149,4 +147,3 @@ def rate(actor, ticket: Ticket, score, comment: str = "") -> None:
     ticket.rating, ticket.rating_comment = score, (comment or "").strip()[:2000]
     ticket.rated_at, ticket.rated_by_id = timeutil.utcnow(), actor.id
     record(ticket, actor, "rating", None, f"{score}/5")
-    db.session.commit()

@@ -1,8 +1,9 @@
 """THE write path of tickets. The agent UI, the portal, the mail gateway and the
 API all call these functions, so a ticket behaves the same whichever way it is
 touched. Each call validates, changes, records its events, keeps the search
-index in step and commits once; bad input raises ValidationError and changes
-nothing."""
+index in step and announces what happened at the doors (doors.py), all inside
+one unit of work (app/transactions.py): a service called by another joins its
+caller's transaction. Bad input raises ValidationError and changes nothing."""
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -11,12 +12,9 @@ from flask_babel import gettext as _
 
 from app import timeutil
 from app.auth.permissions import can_view_ticket, can_work_tickets
-from app.changes import rules as change_rules
 from app.errors import Forbidden, ValidationError
 from app.extensions import db
-from app.jobs import enqueue_after_commit
-from app.problems import rules as problem_rules
-from app.tickets import attachments, content, search
+from app.tickets import attachments, content, doors, search
 from app.tickets.models import Attachment, Event, Message, Ticket
 from app.tickets.numbering import next_number
 from app.tickets.workflow import (
@@ -28,11 +26,9 @@ from app.tickets.workflow import (
     priority_for,
     workflow,
 )
-from app.transactions import begin_write
+from app.transactions import transactional
 
 CLIENT_KINDS = (Kind.INCIDENT, Kind.REQUEST)
-# Rules of a kind beyond its workflow table: side(), check(), after(), targets() (see app/changes/rules.py).
-KIND_RULES = {Kind.PROBLEM: problem_rules, Kind.CHANGE: change_rules}
 
 
 class Conflict(Exception):
@@ -63,6 +59,13 @@ def record(ticket: Ticket, actor, field: str, old=None, new=None, version: int |
     db.session.add(Event(ticket_id=ticket.id, actor_id=actor.id if actor else None, field=field,
                          old_value=None if old is None else str(old), new_value=None if new is None else str(new),
                          ticket_version=version or (ticket.version or 0) + 1))
+
+
+def record_detail(ticket: Ticket, actor, field: str, old=None, new=None) -> None:
+    """An event for a change of a kind's details table (a problem's root cause, a change's plan);
+    the ticket is touched too, so that its version moves with the event."""
+    record(ticket, actor, field, old, new)
+    ticket.last_activity_at = timeutil.utcnow()
 
 
 def _check_version(ticket: Ticket, expected_version: int | None) -> None:
@@ -120,11 +123,11 @@ def _check_assignment(organization, team, assignee, errors: dict) -> None:
         errors["assignee"] = [_("Tickets can only be assigned to active staff.")]
 
 
+@transactional
 def create_ticket(actor, *, kind: str, title: str, description: str = "", organization=None, requester=None,
                   impact=2, urgency=2, category: str = "", affected_system: str = "", team=None, assignee=None,
                   via: str = "web", uploads=(), watchers=(), major: bool = False, request_item=None,
                   request_data: dict | None = None) -> Ticket:
-    begin_write()
     errors: dict[str, list[str]] = {}
     title = _check_title(title, errors)
     if kind not in set(Kind):
@@ -163,9 +166,7 @@ def create_ticket(actor, *, kind: str, title: str, description: str = "", organi
     record(ticket, actor, "created", None, ticket.number, version=ticket.version)
     _attach(ticket, None, checked, actor)
     search.reindex(ticket.id)
-    if kind in CLIENT_KINDS:
-        enqueue_after_commit("app.tickets.notify.ticket_received", ticket.id, queue="mail")
-    db.session.commit()
+    doors.ticket_created.send(ticket, actor=actor)
     return ticket
 
 
@@ -184,12 +185,13 @@ def _add_message(actor, ticket: Ticket, body: str, uploads, *, internal: bool, v
     db.session.flush()
     _attach(ticket, message, checked, actor)
     ticket.last_activity_at = message.created_at
+    doors.message_posted.send(message, actor=actor)
     return message
 
 
+@transactional
 def reply(actor, ticket: Ticket, body: str, uploads=(), via: str = "web") -> Message:
     """A public message. A client's answer wakes a ticket that waited for them."""
-    begin_write()
     require_view(actor, ticket)
     if ticket.status == "closed" or ticket.merged_into_id:
         raise ValidationError.single("body", _("This ticket is closed. Reopen it or open a new ticket."))
@@ -200,28 +202,23 @@ def reply(actor, ticket: Ticket, body: str, uploads=(), via: str = "web") -> Mes
         ticket.first_response_at = message.created_at
     if actor.is_staff and ticket.status == "new":
         set_status(actor, ticket, "open")  # someone is on it
-    enqueue_after_commit("app.tickets.notify.message_posted", message.id, queue="mail")
     search.reindex(ticket.id)
-    db.session.commit()
     return message
 
 
+@transactional
 def add_note(actor, ticket: Ticket, body: str, uploads=(), via: str = "web") -> Message:
     """An internal note: never shown to clients."""
-    begin_write()
     require_staff(actor)
     message = _add_message(actor, ticket, body, uploads, internal=True, via=via)
     search.reindex(ticket.id)
-    db.session.commit()
     return message
 
 
-def set_status(actor, ticket: Ticket, status: str) -> None:
-    record(ticket, actor, "status", ticket.status, status)
-    reopened = status == "open" and ticket.status in ("resolved", "closed")
-    if ticket.kind in CLIENT_KINDS and (status in ("pending", "resolved", "closed") or reopened):
-        enqueue_after_commit("app.tickets.notify.status_changed", ticket.id, status, actor.id if actor else None,
-                             queue="mail")
+def set_status(actor, ticket: Ticket, status: str, side: str | None = None) -> None:
+    """Move the status (the caller checked the step) and announce it."""
+    old = ticket.status
+    record(ticket, actor, "status", old, status)
     now = timeutil.utcnow()
     ticket.status = status
     ticket.is_open = workflow(ticket.kind).is_open(status)
@@ -232,6 +229,7 @@ def set_status(actor, ticket: Ticket, status: str) -> None:
         ticket.closed_at = now
     elif ticket.is_open:
         ticket.resolved_at = ticket.closed_at = None
+    doors.status_changed.send(ticket, actor=actor, old=old, new=status, side=side or (_side(actor) if actor else STAFF))
 
 
 def reopen_deadline(ticket: Ticket):
@@ -255,27 +253,25 @@ def reopen_refusal(actor, ticket: Ticket) -> str | None:
 
 def targets(ticket: Ticket) -> list[str]:
     """The statuses staff may move this ticket to with a status button."""
-    rules = KIND_RULES.get(ticket.kind)
-    return rules.targets(ticket) if rules else workflow(ticket.kind).targets(ticket.status, STAFF)
+    return doors.kind_rules(ticket.kind).targets(ticket)
 
 
+@transactional
 def transition(actor, ticket: Ticket, status: str, *, resolution_code: str | None = None,
                resolution: str | None = None, expected_version: int | None = None, side: str | None = None) -> None:
-    """Move a ticket to another status. ``side`` is for a kind's own services (the CAB's decision)."""
-    begin_write()
+    """Move a ticket to another status. ``side`` is for a kind's own services (the CAB's decision).
+    Whether the caller may make this step is known before the version is compared: a refused
+    caller learns nothing of what changed meanwhile."""
     require_view(actor, ticket)
-    _check_version(ticket, expected_version)
     flow = workflow(ticket.kind)
     if status not in flow.statuses:
         raise ValidationError.single("status", _("Unknown status for this kind of ticket."))
-    rules = KIND_RULES.get(ticket.kind)
-    side = side or _side(actor)
-    if rules:
-        side = rules.side(ticket, status, side)
+    side = doors.kind_rules(ticket.kind).side(ticket, status, side or _side(actor))
     step = flow.find(ticket.status, status, side)
     if step is None:
         raise ValidationError.single("status", _("A ticket cannot go from “%(old)s” to “%(new)s”.",
                                                  old=STATUS_LABELS[ticket.status], new=STATUS_LABELS[status]))
+    _check_version(ticket, expected_version)
     errors: dict[str, list[str]] = {}
     if "resolution_code" in step.requires and resolution_code not in RESOLUTION_CODES:
         errors["resolution_code"] = [_("Choose how the ticket was resolved.")]
@@ -284,8 +280,7 @@ def transition(actor, ticket: Ticket, status: str, *, resolution_code: str | Non
     refusal = reopen_refusal(actor, ticket) if status == "open" and ticket.status in ("resolved", "closed") else None
     if refusal:
         errors["status"] = [refusal]
-    if rules:
-        rules.check(ticket, status, errors)
+    doors.status_changing.send(ticket, actor=actor, status=status, side=side, errors=errors)
     if errors:
         raise ValidationError(errors)
     if step.requires:
@@ -294,10 +289,7 @@ def transition(actor, ticket: Ticket, status: str, *, resolution_code: str | Non
             ticket.resolution_code = resolution_code
         record(ticket, actor, "resolution", None, resolution.strip())
         ticket.resolution = resolution.strip()
-    set_status(actor, ticket, status)
-    if rules:
-        rules.after(actor, ticket, status, side)
-    db.session.commit()
+    set_status(actor, ticket, status, side)
 
 
 def _display(value) -> str | None:
@@ -309,12 +301,12 @@ def _display(value) -> str | None:
 UPDATABLE = ("title", "impact", "urgency", "category", "affected_system", "major", "team", "assignee")
 
 
+@transactional
 def update_ticket(actor, ticket: Ticket, *, expected_version: int | None = None, **changes) -> list[str]:
     """Change fields of a ticket (staff). Returns the names of the fields that changed.
 
     With ``expected_version`` (the version the caller read), a ticket changed in
     the meantime raises Conflict instead of being overwritten."""
-    begin_write()
     require_staff(actor)
     unknown = set(changes) - set(UPDATABLE)
     if unknown:
@@ -340,17 +332,18 @@ def update_ticket(actor, ticket: Ticket, *, expected_version: int | None = None,
         record(ticket, actor, name, _display(old), _display(new))
         setattr(ticket, name, new)
         changed.append(name)
+        doors.field_changed.send(ticket, actor=actor, field=name, old=old, new=new)
     if {"impact", "urgency"} & set(changed):
         priority = priority_for(ticket.impact, ticket.urgency, current_app.config.get("PRIORITY_MATRIX"))
         if priority != ticket.priority:
             record(ticket, actor, "priority", f"P{ticket.priority}", f"P{priority}")
-            ticket.priority = priority
+            old, ticket.priority = ticket.priority, priority
             changed.append("priority")
+            doors.field_changed.send(ticket, actor=actor, field="priority", old=old, new=priority)
     if changed:
         ticket.last_activity_at = timeutil.utcnow()
         if "title" in changed:
             search.reindex(ticket.id)
-        db.session.commit()
     return changed
 
 
@@ -358,9 +351,9 @@ def assign(actor, ticket: Ticket, *, team=None, assignee=None, expected_version:
     return update_ticket(actor, ticket, team=team, assignee=assignee, expected_version=expected_version)
 
 
+@transactional
 def record_approval(actor, ticket: Ticket, approve: bool, comment: str = "") -> None:
     """An approver's decision on a request waiting for it (who may decide is the caller's check)."""
-    begin_write()
     if ticket.status != "awaiting_approval":
         raise ValidationError.single("status", _("This request is not waiting for approval."))
     decision = "approved" if approve else "rejected"
@@ -372,17 +365,15 @@ def record_approval(actor, ticket: Ticket, approve: bool, comment: str = "") -> 
     else:
         ticket.resolution_code, ticket.resolution = "cancelled", comment or _("Rejected by the approver.")
         set_status(actor, ticket, "closed")
-    db.session.commit()
 
 
+@transactional
 def close_resolved(older_than_days: int) -> list[str]:
     """Close tickets resolved that long ago with no answer from the client since
     (a client's answer reopens a ticket, so "still resolved" means silence)."""
-    begin_write()
     limit = timeutil.utcnow() - timedelta(days=older_than_days)
     stale = db.session.scalars(sa.select(Ticket).where(Ticket.status == "resolved", Ticket.resolved_at < limit)
                                .order_by(Ticket.id).limit(1000)).all()
     for ticket in stale:
         set_status(None, ticket, "closed")
-    db.session.commit()
     return [t.number for t in stale]

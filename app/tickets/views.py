@@ -2,13 +2,14 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from app.auth import permissions
 from app.auth.models import User
 from app.errors import ValidationError
 from app.extensions import db
-from app.forms import map_errors, options_html, uploads_from
+from app.forms import flash_errors, map_errors, options_html, uploads_from
 from app.orgs.models import Organization, Team
 from app.tickets import attachments, queries, relations, services, workspace
 from app.tickets.forms import (
@@ -116,13 +117,14 @@ def bulk():
         return redirect(request.referrer or url_for("tickets.index"))
     tickets = [queries.get_ticket(current_user, n) for n in numbers]
     problem = queries.find_ticket(current_user, form.problem.data) if form.problem.data else None
-    refused = workspace.bulk_apply(current_user, tickets, form.action.data, team=_get(Team, form.team.data),
-                                  assignee=_get(User, form.assignee.data), status=form.status.data,
-                                  priority=form.priority.data, problem=problem)
-    done = len(tickets) - len(refused)
-    flash(_("%(done)d of %(total)d tickets changed.", done=done, total=len(tickets)), "success" if done else "warning")
-    for number, reason in refused.items():
-        flash(f"{number}: {reason}", "danger")
+    try:
+        workspace.bulk_apply(current_user, tickets, form.action.data, team=_get(Team, form.team.data),
+                             assignee=_get(User, form.assignee.data), status=form.status.data,
+                             priority=form.priority.data, problem=problem)
+    except ValidationError as error:
+        flash_errors(error)
+    else:
+        flash(ngettext("%(num)d ticket changed.", "%(num)d tickets changed.", len(tickets)), "success")
     return redirect(request.referrer or url_for("tickets.index"))
 
 

@@ -18,7 +18,7 @@ from app.orgs.models import Organization, Team
 from app.tickets import queries, relations, services
 from app.tickets.models import SavedFilter, Ticket
 from app.tickets.workflow import Kind, levels_for
-from app.transactions import begin_write
+from app.transactions import transactional
 
 VIEWS = {
     "mine": _l("My tickets"),
@@ -117,8 +117,8 @@ def major_incidents() -> list[Ticket]:
                                    .options(joinedload(Ticket.organization)).order_by(Ticket.id.desc()).limit(5)))
 
 
+@transactional
 def save_filter(user, name: str, query: str) -> SavedFilter:
-    begin_write()
     name = (name or "").strip()
     if not name:
         raise ValidationError.single("name", _("Please name this view."))
@@ -127,22 +127,24 @@ def save_filter(user, name: str, query: str) -> SavedFilter:
         saved = SavedFilter(user_id=user.id, name=name)
         db.session.add(saved)
     saved.query = (query or "")[:1000]
-    db.session.commit()
     return saved
 
 
+@transactional
 def delete_filter(user, filter_id: int) -> None:
-    begin_write()
     db.session.execute(sa.delete(SavedFilter).where(SavedFilter.id == filter_id, SavedFilter.user_id == user.id))
-    db.session.commit()
 
 
+@transactional
 def bulk_apply(actor, tickets, action: str, *, team=None, assignee=None, status: str | None = None,
-               priority: int | None = None, problem: Ticket | None = None) -> dict[str, str]:
-    """Apply one action to many tickets, each in its own transaction.
-    Returns the tickets it could not change, with the reason."""
+               priority: int | None = None, problem: Ticket | None = None) -> None:
+    """Apply one action to many tickets: all of them or none. The first ticket that refuses
+    stops the action; its ValidationError names that ticket (field "tickets")."""
     services.require_staff(actor)
-    refused: dict[str, str] = {}
+    if action == "link" and (problem is None or problem.kind != Kind.PROBLEM):
+        raise ValidationError.single("problem", _("Give the number of a problem."))
+    if action not in ("assign", "status", "priority", "link"):
+        raise ValidationError.single("action", _("Unknown action."))
     for ticket in tickets:
         try:
             if action == "assign":
@@ -153,14 +155,10 @@ def bulk_apply(actor, tickets, action: str, *, team=None, assignee=None, status:
             elif action == "priority":
                 impact, urgency = levels_for(int(priority or 0), current_app.config.get("PRIORITY_MATRIX"))
                 services.update_ticket(actor, ticket, impact=impact, urgency=urgency)
-            elif action == "link":
-                if problem is None or problem.kind != Kind.PROBLEM:
-                    raise ValidationError.single("problem", _("Give the number of a problem."))
-                relations.link(actor, ticket, problem, "caused_by")
             else:
-                raise ValidationError.single("action", _("Unknown action."))
+                relations.link(actor, ticket, problem, "caused_by")
         except (ValidationError, ValueError) as error:
-            db.session.rollback()
             messages = error.errors if isinstance(error, ValidationError) else {"priority": [str(error)]}
-            refused[ticket.number] = " ".join(str(m) for msgs in messages.values() for m in msgs)
-    return refused
+            reason = " ".join(str(m) for msgs in messages.values() for m in msgs)
+            raise ValidationError.single("tickets", _("%(number)s: %(reason)s Nothing was changed.",
+                                                      number=ticket.number, reason=reason)) from error

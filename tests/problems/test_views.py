@@ -32,7 +32,7 @@ def test_a_manager_walks_a_problem_to_a_known_error_and_a_change(login, users, o
     tickets.transition(users["agent"], fresh, "resolved", resolution_code="workaround", resolution="Restarted")
     assert 'id="known-errors"' not in text(login("agent").get(f"/tickets/{fresh.number}"))
 
-    response = manager.submit(f"/problems/{problem.number}/raise-change", page=page)
+    response = manager.submit(f"/changes/from-problem/{problem.number}", page=page)
     change = db.session.scalar(sa.select(Ticket).where(Ticket.kind == "change"))
     assert response.headers["Location"] == f"/changes/{change.number}/edit"
     assert "Root cause: Leak in the textfile collector" in change.description

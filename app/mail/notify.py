@@ -1,7 +1,9 @@
 """Mail about a ticket: to its client side (the requester and the colleagues in copy),
 and to the engineers on it when the client writes.
 
-Jobs of ids, enqueued by the ticket services after their commit; each mail is
+The ticket core announces what happened at its doors (app/tickets/doors.py); the
+receivers here ask for a mail job (an outbox row in the same transaction), which
+runs once the action has committed. Jobs are functions of ids; each mail is
 written in its reader's language, and its subject carries the ticket number
 ("[INC-42] …") so that replies find their way back."""
 from flask import current_app
@@ -9,11 +11,15 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.extensions import db
-from app.jobs import job
+from app.jobs import enqueue_after_commit, job
 from app.mail import outbound
+from app.tickets import doors
 from app.tickets.models import Message, Ticket
 from app.tickets.numbering import subject_tag
-from app.tickets.workflow import STATUS_LABELS
+from app.tickets.workflow import STATUS_LABELS, Kind
+
+CLIENT_KINDS = (Kind.INCIDENT, Kind.REQUEST)  # the kinds a client sees, and hears of
+QUEUE = "mail"
 
 
 def recipients(ticket: Ticket, *, skip=None) -> list:
@@ -93,3 +99,28 @@ def status_changed(ticket_id: int, status: str, actor_id: int | None = None) -> 
     rate_link = outbound.external_url("portal.ticket", number=ticket.number, _anchor="rate")
     _send(ticket, recipients(ticket, skip=actor_id), "status", subjects[status], rate_link=rate_link,
           reopen_days=current_app.config["REOPEN_DAYS"])
+
+
+# -- at the ticket core's doors ---------------------------------------------------
+
+def on_created(ticket, *, actor) -> None:
+    if ticket.kind in CLIENT_KINDS:
+        enqueue_after_commit("app.mail.notify.ticket_received", ticket.id, queue=QUEUE)
+
+
+def on_message(message, *, actor) -> None:
+    if not message.internal:
+        enqueue_after_commit("app.mail.notify.message_posted", message.id, queue=QUEUE)
+
+
+def on_status(ticket, *, actor, old: str, new: str, side: str) -> None:
+    reopened = new == "open" and old in ("resolved", "closed")
+    if ticket.kind in CLIENT_KINDS and (new in ("pending", "resolved", "closed") or reopened):
+        enqueue_after_commit("app.mail.notify.status_changed", ticket.id, new, actor.id if actor else None,
+                             queue=QUEUE)
+
+
+def init_app(app) -> None:
+    doors.ticket_created.connect(on_created)
+    doors.message_posted.connect(on_message)
+    doors.status_changed.connect(on_status)

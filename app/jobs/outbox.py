@@ -1,0 +1,184 @@
+"""The job outbox: no job is lost when Redis is away, none runs twice.
+
+enqueue_after_commit() writes an OutboxJob row in the transaction of the action
+that asks for the job, so the job exists exactly when the action does. Once
+that transaction commits, the row is pushed to RQ under a job id derived from
+the row (``outbox-<id>``). If Redis does not answer then, nothing is lost: the
+relay (in every `flask worker`, and `flask jobs relay` for operators) pushes
+the rows still pending that no queue holds, oldest first, when Redis answers
+again.
+
+A worker runs a row through run(): it first claims the row (pending → running,
+a conditional UPDATE committed on its own), so a row pushed twice runs once,
+and a worker killed in the middle leaves the row "running" instead of running
+it again — a mail is never sent twice. Failed and stuck rows wait on the admin
+page (/admin/jobs) for someone to retry them.
+"""
+import contextlib
+import logging
+import traceback
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from werkzeug.utils import import_string
+
+from app import timeutil
+from app.extensions import db
+from app.jobs.connection import get_queue, get_redis
+from app.jobs.models import OutboxJob, rq_id
+from app.transactions import unit_of_work
+
+log = logging.getLogger(__name__)
+
+RUNNER = "app.jobs.outbox.run"
+_ROWS = "zayavka.outbox.rows"
+_COMMITTED = "zayavka.outbox.committed"
+_NO_JOBS = "zayavka.no_jobs"
+
+
+def enqueue_after_commit(func: str, *args, queue: str = "default", **kwargs) -> None:
+    """Run ``func(*args, **kwargs)`` on a worker once the current transaction commits.
+    Arguments are ids and plain values (they are stored as JSON)."""
+    session = db.session()
+    if session.info.get(_NO_JOBS):
+        return
+    row = OutboxJob(queue=queue, func=func, args=list(args), kwargs=kwargs, state="pending", attempts=0)
+    session.add(row)
+    session.info.setdefault(_ROWS, []).append(row)
+
+
+@contextlib.contextmanager
+def without_jobs():
+    """Writes inside enqueue nothing: demo data sends no mail to its made-up people."""
+    db.session.info[_NO_JOBS] = True
+    try:
+        yield
+    finally:
+        db.session.info.pop(_NO_JOBS, None)
+
+
+def push(outbox_id: int, queue: str) -> None:
+    get_queue(queue).enqueue_call(RUNNER, args=(outbox_id,), job_id=rq_id(outbox_id))
+
+
+def _before_commit(session) -> None:
+    rows = session.info.pop(_ROWS, [])
+    if rows:
+        session.flush()  # the rows get their ids
+        session.info[_COMMITTED] = [(row.id, row.queue) for row in rows]
+
+
+def _after_commit(session) -> None:
+    for outbox_id, queue in session.info.pop(_COMMITTED, []):
+        try:
+            push(outbox_id, queue)
+        except Exception as error:  # the row waits for the relay
+            log.warning("job outbox-%s not pushed (%s): the relay will push it", outbox_id, error)
+
+
+def _after_rollback(session, previous_transaction=None) -> None:
+    session.info.pop(_ROWS, None)
+    session.info.pop(_COMMITTED, None)
+
+
+def init_app(app) -> None:
+    session = db.session
+    if not event.contains(session, "before_commit", _before_commit):
+        event.listen(session, "before_commit", _before_commit)
+        event.listen(session, "after_commit", _after_commit)
+        event.listen(session, "after_soft_rollback", _after_rollback)
+
+
+# -- the worker's side -------------------------------------------------------------
+
+def relay(older_than: float = 10.0, limit: int = 500) -> int:
+    """Push the pending rows older than ``older_than`` seconds that no queue holds, oldest
+    first. Returns how many were pushed. Raises if Redis does not answer."""
+    cutoff = timeutil.utcnow() - timedelta(seconds=older_than)
+    rows = db.session.execute(sa.select(OutboxJob.id, OutboxJob.queue).where(
+        OutboxJob.state == "pending", OutboxJob.created_at <= cutoff).order_by(OutboxJob.id).limit(limit)).all()
+    db.session.rollback()  # end the read: nothing of it is kept
+    if not rows:
+        return 0
+    pipe = get_redis().pipeline()
+    for outbox_id, _ in rows:
+        pipe.exists(f"rq:job:{rq_id(outbox_id)}")
+    known = pipe.execute()
+    pushed = 0
+    for (outbox_id, queue), exists in zip(rows, known, strict=True):
+        if not exists:
+            push(outbox_id, queue)
+            pushed += 1
+    if pushed:
+        log.info("relayed %d outbox jobs", pushed)
+    return pushed
+
+
+def _claim(outbox_id: int):
+    with unit_of_work():
+        claimed = db.session.execute(sa.update(OutboxJob).where(
+            OutboxJob.id == outbox_id, OutboxJob.state == "pending").values(
+            state="running", started_at=timeutil.utcnow(), attempts=OutboxJob.attempts + 1))
+        if claimed.rowcount != 1:
+            return None
+        return db.session.execute(sa.select(OutboxJob.func, OutboxJob.args, OutboxJob.kwargs)
+                                  .where(OutboxJob.id == outbox_id)).one()
+
+
+def _finish(outbox_id: int, state: str, error: str | None = None) -> None:
+    with unit_of_work():
+        db.session.execute(sa.update(OutboxJob).where(OutboxJob.id == outbox_id).values(
+            state=state, error=error, finished_at=timeutil.utcnow()))
+
+
+def run(outbox_id: int):
+    """What RQ runs: claim the row, run its function, record how it ended."""
+    claimed = _claim(outbox_id)
+    if claimed is None:
+        log.info("outbox-%s: already run or running, skipped", outbox_id)
+        return None
+    func, args, kwargs = claimed
+    try:
+        result = import_string(func)(*(args or []), **(kwargs or {}))
+    except Exception:
+        db.session.rollback()
+        _finish(outbox_id, "failed", traceback.format_exc()[-4000:])
+        raise
+    _finish(outbox_id, "done")
+    return result
+
+
+# -- what admins see and do --------------------------------------------------------
+
+STUCK_AFTER = timedelta(minutes=15)
+
+
+def troubled(limit: int = 200) -> list[OutboxJob]:
+    """Rows that need a look: failed ones, ones running for long (their worker died),
+    and ones pending for long (Redis was away and no worker relayed them yet)."""
+    now = timeutil.utcnow()
+    return list(db.session.scalars(sa.select(OutboxJob).where(sa.or_(
+        OutboxJob.state == "failed",
+        sa.and_(OutboxJob.state == "running", OutboxJob.started_at < now - STUCK_AFTER),
+        sa.and_(OutboxJob.state == "pending", OutboxJob.created_at < now - timedelta(minutes=1)),
+    )).order_by(OutboxJob.id).limit(limit)))
+
+
+def retry(outbox_id: int) -> bool:
+    """Run a failed or stuck row again (a stuck one may have done part of its work)."""
+    with unit_of_work():
+        row = db.session.get(OutboxJob, outbox_id)
+        if row is None or row.state not in ("failed", "running"):
+            return False
+        row.state, row.error, row.started_at, row.finished_at = "pending", None, None, None
+        db.session.info.setdefault(_ROWS, []).append(row)
+    return True
+
+
+def purge_done(keep_days: int = 7) -> int:
+    """Periodic: forget rows that ran fine long ago."""
+    with unit_of_work():
+        gone = db.session.execute(sa.delete(OutboxJob).where(
+            OutboxJob.state == "done", OutboxJob.finished_at < timeutil.utcnow() - timedelta(days=keep_days)))
+    return gone.rowcount
