@@ -146,6 +146,7 @@ def configure_blueprints(app: Flask) -> None:
     from app.auth import views as auth_views
     from app.changes import views as change_views
     from app.home import views as home_views
+    from app.jobs import views as job_views
     from app.orgs import team_views
     from app.orgs import views as org_views
     from app.portal import settings_views as portal_settings
@@ -170,6 +171,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(portal_settings.bp, url_prefix="/settings/portal")
     app.register_blueprint(problem_views.bp, url_prefix="/problems")
     app.register_blueprint(change_views.bp, url_prefix="/changes")
+    app.register_blueprint(job_views.bp, url_prefix="/admin/jobs")
 
 
 def configure_cli(app: Flask) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy_utils import create_database
 
 from app import create_app, normalize_database_url
+from app.auth import tokens
 from app.config import TestConfig
 from app.extensions import db as _db
 from app.jobs import EmbeddedRedis, get_redis
@@ -150,6 +151,21 @@ def login(app, users):
         return client
 
     return log_in
+
+
+@pytest.fixture
+def api(app, users):
+    """api("agent") → a test client whose every request carries that user's API token."""
+
+    def client_for(who: str):
+        _row, raw = tokens.create_token(users[who], f"{who} test token")
+        client = app.test_client()
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
+        client.token = raw
+        return client
+
+    return client_for
+
 
 
 class Mailbox:

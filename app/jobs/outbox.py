@@ -20,14 +20,17 @@ import traceback
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy import event
 from werkzeug.utils import import_string
 
 from app import timeutil
+from app.auth.permissions import is_admin
+from app.errors import Forbidden, NotFound, ValidationError
 from app.extensions import db
 from app.jobs.connection import get_queue, get_redis
 from app.jobs.models import OutboxJob, rq_id
-from app.transactions import unit_of_work
+from app.transactions import transactional, unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +105,7 @@ def relay(older_than: float = 10.0, limit: int = 500) -> int:
     if not rows:
         return 0
     pipe = get_redis().pipeline()
-    for outbox_id, _ in rows:
+    for outbox_id, _queue in rows:
         pipe.exists(f"rq:job:{rq_id(outbox_id)}")
     known = pipe.execute()
     pushed = 0
@@ -165,15 +168,23 @@ def troubled(limit: int = 200) -> list[OutboxJob]:
     )).order_by(OutboxJob.id).limit(limit)))
 
 
-def retry(outbox_id: int) -> bool:
-    """Run a failed or stuck row again (a stuck one may have done part of its work)."""
-    with unit_of_work():
-        row = db.session.get(OutboxJob, outbox_id)
-        if row is None or row.state not in ("failed", "running"):
-            return False
-        row.state, row.error, row.started_at, row.finished_at = "pending", None, None, None
-        db.session.info.setdefault(_ROWS, []).append(row)
-    return True
+def is_stuck(row: OutboxJob) -> bool:
+    return row.state == "running" and row.started_at is not None and row.started_at < timeutil.utcnow() - STUCK_AFTER
+
+
+@transactional
+def retry(actor, outbox_id: int) -> OutboxJob:
+    """An admin runs a failed or stuck row again (a stuck one may have done part of its work)."""
+    if not is_admin(actor):
+        raise Forbidden()
+    row = db.session.get(OutboxJob, outbox_id)
+    if row is None:
+        raise NotFound()
+    if row.state != "failed" and not is_stuck(row):
+        raise ValidationError.single("job", _("Only a failed job, or one running for too long, can be retried."))
+    row.state, row.error, row.started_at, row.finished_at = "pending", None, None, None
+    db.session.info.setdefault(_ROWS, []).append(row)
+    return row
 
 
 def purge_done(keep_days: int = 7) -> int:

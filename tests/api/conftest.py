@@ -1,22 +1,7 @@
-"""API fixtures: a test client per role that carries an API token (and no session)."""
+"""API fixtures: tickets to read and write (the token clients, `api`, are in the root conftest)."""
 import pytest
 
-from app.auth import tokens
 from tests.factories import make_ticket
-
-
-@pytest.fixture
-def api(app, users):
-    """api("agent") → a test client whose every request carries that user's API token."""
-
-    def client_for(who: str):
-        _row, raw = tokens.create_token(users[who], f"{who} test token")
-        client = app.test_client()
-        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
-        client.token = raw
-        return client
-
-    return client_for
 
 
 @pytest.fixture

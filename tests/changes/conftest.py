@@ -5,7 +5,6 @@ import pytest
 
 from app.changes import services
 from app.tickets import services as tickets
-from tests.api.conftest import api  # noqa: F401 (the API's token clients, for test_api.py)
 
 SUNDAY_2AM_KYIV = datetime(2030, 6, 1, 23, 0, tzinfo=UTC)  # Sunday 2 June 2030, 02:00 in Kyiv (UTC+3)
 
