@@ -53,6 +53,9 @@ MAX_WINDOW_DAYS = 200 * 366  # the widest span of local dates a calendar will la
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _TIME = re.compile(r"(\d\d):(\d\d)")
 _DATE = re.compile(r"\d{4}-\d\d-\d\d")
+_UTC = timezone.utc
+_INF = float("inf")
+_PLAIN_TZ = (ZoneInfo, timezone)  # tzinfo classes whose utcoffset() is never None
 _PROBE = 6 * 3600  # offset changes are looked for at this step, then located to the second
 
 
@@ -101,9 +104,10 @@ def _fmt(seconds):
 def _epoch(dt, what):
     """An aware datetime as float epoch seconds (TypeError for a naive one or a non-datetime)."""
     try:
-        if dt.tzinfo is None or dt.utcoffset() is None:
+        tz = dt.tzinfo
+        if tz is None or (tz.__class__ not in _PLAIN_TZ and dt.utcoffset() is None):
             raise TypeError(f"{what} must be timezone-aware")
-        return dt.timestamp()
+        return dt.astimezone(_UTC).timestamp()  # twice as fast as dt.timestamp() for ZoneInfo
     except AttributeError:
         raise TypeError(f"{what} must be an aware datetime, not {type(dt).__name__}") from None
 
@@ -193,7 +197,7 @@ class WorkingCalendar:
             if need == 0:
                 return start.astimezone(self.tz)
             raise ValueError(f"minutes must not be negative (got {minutes!r})")
-        if need == float("inf"):
+        if need == _INF:
             raise ValueError("minutes must be finite")
         if not pauses:
             return datetime.fromtimestamp(self._reach(a, need), self.tz)
@@ -242,30 +246,29 @@ class WorkingCalendar:
             self._cover(a, hi + 1)
 
     def _cover(self, a, b):
-        """Make the table cover epoch seconds [a, b], growing the window; return the new state."""
+        """Make the table cover epoch seconds [a, b] and return the new state.
+
+        The window of local dates grows by at least a year or half its width, so relayouts are
+        rare; a window that would grow past 200 years is replaced by a fresh one around [a, b].
+        Running totals are only ever compared within one state, so their origin may change.
+        """
         with self._lock:
             state = self._state
             if state is not None and state[0] <= a and b <= state[1]:
                 return state
-            need_first, need_end = _utc_date(a) - timedelta(days=2), _utc_date(b) + timedelta(days=3)
-            if state is None:
+            need_first, need_end = _utc_date(a, -2), _utc_date(b, 3)
+            first, end = need_first, need_end
+            if state is not None:
+                grow = timedelta(days=max(366, (state[7] - state[6]).days // 2))
+                first = min(need_first, state[6] - grow) if a < state[0] else state[6]
+                end = max(need_end, state[7] + grow) if b > state[1] else state[7]
+            if state is None or (end - first).days > MAX_WINDOW_DAYS:
                 first, end = need_first - timedelta(days=31), need_end + timedelta(days=731)
-            else:
-                first, end = state[6], state[7]
-                grow = timedelta(days=max(366, (end - first).days // 2))  # amortized: few relayouts
-                if a < state[0]:
-                    first = min(need_first, first - grow)
-                if b > state[1]:
-                    end = max(need_end, end + grow)
             first, end = max(first, date(2, 1, 1)), min(end, date(9998, 1, 1))
-            if (end - first).days > MAX_WINDOW_DAYS or _utc_date(a) < first or _utc_date(b) >= end:
-                raise ValueError("the instants asked for span more than 200 years or leave years 2-9997")
-            new = self._layout(first, end)
-            if state is not None:  # keep running totals in the old frame: callers mix them
-                shift = _total_at(state, state[0]) - _total_at(new, state[0])
-                new = new[:4] + ([c + shift for c in new[4]], [c + shift for c in new[5]]) + new[6:]
-            self._state = new
-            return new
+            if (end - first).days > MAX_WINDOW_DAYS or need_first < first or need_end > end:
+                raise ValueError("instants more than 200 years apart, or outside the years 2-9997")
+            self._state = self._layout(first, end)
+            return self._state
 
     def _layout(self, first, end):
         """Working segments of local dates [first, end) as a state tuple (see _cover)."""
@@ -309,15 +312,10 @@ class WorkingCalendar:
         return lo, hi, starts, ends, cum, cumend, first, end
 
 
-def _total_at(state, t):
-    _, _, starts, ends, cum, _, _, _ = state
-    i = bisect_right(starts, t) - 1
-    return cum[i] + min(t, ends[i]) - starts[i]
-
-
-def _utc_date(t):
+def _utc_date(t, days):
+    """The UTC date of epoch second t, moved by ``days`` (ValueError out of range)."""
     try:
-        return datetime.fromtimestamp(t, timezone.utc).date()
+        return datetime.fromtimestamp(t, timezone.utc).date() + timedelta(days=days)
     except (OverflowError, OSError, ValueError):
         raise ValueError("instant out of the supported range") from None
 
