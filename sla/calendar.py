@@ -25,7 +25,9 @@ The rules:
 4. A holiday removes all working time whose local date is the holiday, including the part after
    midnight of a night shift that began the evening before.
 5. Datetimes with any UTC offset are accepted (naive ones are refused); results are aware
-   datetimes in the calendar's zone.
+   datetimes in the calendar's zone. Compare or subtract them as instants (``astimezone(utc)``
+   or ``timestamp()``): Python compares two datetimes of one zone by their wall clocks, which
+   is wrong across a DST fold.
 
 Pauses (``(from, to)`` pairs of aware datetimes) stop the clock: they may overlap, come in any
 order and begin before the start.
@@ -199,7 +201,16 @@ class WorkingCalendar:
             raise ValueError(f"minutes must not be negative (got {minutes!r})")
         if need == _INF:
             raise ValueError("minutes must be finite")
-        if not pauses:
+        if not pauses:  # the common case, inlined from _reach: two bisections
+            state = self._state
+            if state is not None and state[0] <= a:
+                _, hi, starts, ends, cum, cumend, _, _ = state
+                i = bisect_right(starts, a) - 1
+                e = ends[i]
+                target = cum[i] + (a if a < e else e) - starts[i] + need
+                k = bisect_left(cumend, target)
+                if k < len(starts) and starts[k] + (target - cum[k]) <= hi:
+                    return datetime.fromtimestamp(starts[k] + (target - cum[k]), self.tz)
             return datetime.fromtimestamp(self._reach(a, need), self.tz)
         cur = a
         for p0, p1 in _merge(pauses, a, None):
