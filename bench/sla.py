@@ -62,21 +62,21 @@ def bench_calendar(calls: int = 200_000, repeat: int = 3, seed: int = 1) -> dict
     pauses = [[(s + timedelta(hours=h), s + timedelta(hours=h + 2)) for h in (30, 2, 1)] for s in starts[:calls // 10]]
     add, elapsed = calendar.add, calendar.elapsed
 
-    for start, m, end in zip(starts, minutes, ends):  # warm-up: lays out the whole window once
+    for start, m, end in zip(starts, minutes, ends, strict=True):  # warm-up: lays out the whole window once
         add(start, m)
         add(start, 100_000)
         elapsed(start, end)
 
     def run_add():
-        for start, m in zip(starts, minutes):
+        for start, m in zip(starts, minutes, strict=True):
             add(start, m)
 
     def run_elapsed():
-        for start, end in zip(starts, ends):
+        for start, end in zip(starts, ends, strict=True):
             elapsed(start, end)
 
     def run_paused():
-        for start, m, p in zip(starts, minutes, pauses):
+        for start, m, p in zip(starts, minutes, pauses, strict=False):
             add(start, m, p)
 
     def run_fixed(m):

@@ -42,7 +42,7 @@ resolution) and results are rounded to the microsecond.
 import re
 import threading
 from bisect import bisect_left, bisect_right
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 __all__ = ["WorkingCalendar", "DAYS"]
@@ -55,7 +55,6 @@ MAX_WINDOW_DAYS = 200 * 366  # the widest span of local dates a calendar will la
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _TIME = re.compile(r"(\d\d):(\d\d)")
 _DATE = re.compile(r"\d{4}-\d\d-\d\d")
-_UTC = timezone.utc
 _INF = float("inf")
 _PLAIN_TZ = (ZoneInfo, timezone)  # tzinfo classes whose utcoffset() is never None
 _PROBE = 6 * 3600  # offset changes are looked for at this step, then located to the second
@@ -84,7 +83,7 @@ def _parse_intervals(raw, what):
             raise ValueError(f"{what}: interval {pair[0]}-{pair[1]} is reversed or empty")
         out.append((start, end))
     out.sort()
-    for (_, end), (start, _) in zip(out, out[1:]):
+    for (_, end), (start, _) in zip(out, out[1:], strict=False):
         if start < end:
             raise ValueError(f"{what}: intervals overlap at {_fmt(start)}")
     return tuple(out)
@@ -109,7 +108,7 @@ def _epoch(dt, what):
         tz = dt.tzinfo
         if tz is None or (tz.__class__ not in _PLAIN_TZ and dt.utcoffset() is None):
             raise TypeError(f"{what} must be timezone-aware")
-        return dt.astimezone(_UTC).timestamp()  # twice as fast as dt.timestamp() for ZoneInfo
+        return dt.astimezone(UTC).timestamp()  # twice as fast as dt.timestamp() for ZoneInfo
     except AttributeError:
         raise TypeError(f"{what} must be an aware datetime, not {type(dt).__name__}") from None
 
@@ -164,7 +163,7 @@ class WorkingCalendar:
         def pairs(intervals):
             return [[_fmt(s), _fmt(e)] for s, e in intervals]
         return {"timezone": self.timezone,
-                "weekly": {day: pairs(iv) for day, iv in zip(DAYS, self.weekly)},
+                "weekly": {day: pairs(iv) for day, iv in zip(DAYS, self.weekly, strict=True)},
                 "holidays": [d.isoformat() for d in sorted(self.holidays)],
                 "exceptions": {d.isoformat(): pairs(iv) for d, iv in sorted(self.exceptions.items())}}
 
@@ -316,7 +315,7 @@ class WorkingCalendar:
                 starts.append(u0)
                 ends.append(u1)
         cum, cumend, total = [], [], 0
-        for u0, u1 in zip(starts, ends):
+        for u0, u1 in zip(starts, ends, strict=True):
             cum.append(total)
             total += u1 - u0
             cumend.append(total)
@@ -326,7 +325,7 @@ class WorkingCalendar:
 def _utc_date(t, days):
     """The UTC date of epoch second t, moved by ``days`` (ValueError out of range)."""
     try:
-        return datetime.fromtimestamp(t, timezone.utc).date() + timedelta(days=days)
+        return datetime.fromtimestamp(t, UTC).date() + timedelta(days=days)
     except (OverflowError, OSError, ValueError):
         raise ValueError("instant out of the supported range") from None
 

@@ -1,7 +1,7 @@
 """sla/calendar.py: vectors, DST and holiday edges, bad input, and hypothesis properties (pure, no app)."""
 import ast
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from sla.calendar import DAYS, WorkingCalendar
 
 KYIV = ZoneInfo("Europe/Kyiv")
-UTC = timezone.utc
 IST = timezone(timedelta(hours=5, minutes=30))
 WEEKDAYS = DAYS[:5]
 HOLIDAYS = [f"{year}-{md}" for year in (2025, 2026, 2027)
