@@ -39,6 +39,7 @@ per pause): no stepping through minutes, and a long duration costs what a short 
 Segment bounds and totals are integers; instants enter as float epoch seconds (microsecond
 resolution) and results are rounded to the microsecond.
 """
+import numbers
 import re
 import threading
 from bisect import bisect_left, bisect_right
@@ -96,6 +97,13 @@ def _parse_date(text, what):
         return date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"{what}: bad date {text!r}") from None
+
+
+def _seconds(minutes):
+    """Minutes of another numeric type (Decimal, Fraction, numpy) as float seconds."""
+    if isinstance(minutes, (str, bytes, complex)) or not isinstance(minutes, numbers.Number):
+        raise TypeError(f"minutes must be a number, not {type(minutes).__name__}")
+    return float(minutes) * 60
 
 
 def _fmt(seconds):
@@ -194,6 +202,8 @@ class WorkingCalendar:
         """The earliest instant by which ``minutes`` business minutes have accrued since start."""
         a = _epoch(start, "start")
         need = minutes * 60
+        if need.__class__ is not int and need.__class__ is not float:
+            need = _seconds(minutes)
         if not need > 0:
             if need == 0:
                 return start.astimezone(self.tz)
@@ -208,7 +218,7 @@ class WorkingCalendar:
                 e = ends[i]
                 target = cum[i] + (a if a < e else e) - starts[i] + need
                 k = bisect_left(cumend, target)
-                if k < len(starts) and starts[k] + (target - cum[k]) <= hi:
+                if k < len(starts) and starts[k] + (target - cum[k]) <= hi:  # (so a <= hi too)
                     return datetime.fromtimestamp(starts[k] + (target - cum[k]), self.tz)
             return datetime.fromtimestamp(self._reach(a, need), self.tz)
         cur = a
@@ -241,7 +251,7 @@ class WorkingCalendar:
             state = self._state
             if state is None or a < state[0] or a > state[1]:
                 state = self._cover(a, a)
-            lo, hi, starts, ends, cum, cumend, _, _ = state
+            _, hi, starts, ends, cum, cumend, _, _ = state
             i = bisect_right(starts, a) - 1
             e = ends[i]
             target = cum[i] + (a if a < e else e) - starts[i] + need

@@ -2,6 +2,8 @@
 import ast
 import sys
 from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -71,6 +73,16 @@ def test_an_exact_fit_ends_at_closing_time_not_at_the_next_opening():
     assert instant(OFFICE.add(kyiv(2026, 5, 13, 9), 540)) == instant(kyiv(2026, 5, 13, 18))
     assert instant(OFFICE.add(kyiv(2026, 5, 13, 17), 60)) == instant(kyiv(2026, 5, 13, 18))
     assert instant(OFFICE.add(kyiv(2026, 5, 13, 17), 60.5)) == instant(kyiv(2026, 5, 14, 9, 0, 30))
+
+
+def test_minutes_of_any_numeric_type():
+    start = kyiv(2026, 5, 13, 9)
+    expected = instant(kyiv(2026, 5, 13, 9, 1, 30))
+    for minutes in (1.5, Fraction(3, 2), Decimal("1.5")):
+        assert instant(OFFICE.add(start, minutes)) == expected
+    assert instant(OFFICE.add(start, Fraction(1, 3))) == instant(kyiv(2026, 5, 13, 9, 0, 20))
+    with pytest.raises(TypeError, match="minutes must be a number"):
+        OFFICE.add(start, "60")
 
 
 def test_zero_minutes_is_the_start_even_outside_hours():
