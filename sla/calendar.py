@@ -34,8 +34,9 @@ order and begin before the start.
 
 How: each calendar keeps its working time as sorted, disjoint UTC segments in integer epoch
 seconds with the running total of working seconds before each one, over a window of local dates
-that grows lazily in both directions. ``elapsed`` is two binary searches, ``add`` one (plus two
-per pause): no stepping through minutes, and a long duration costs what a short one does.
+that grows lazily in both directions. ``elapsed`` is two binary searches (one to place each
+end), ``add`` two (one to place the start, one to find the total it must reach), plus two per
+pause: no stepping through minutes, and a long duration costs what a short one does.
 Segment bounds and totals are integers; instants enter as float epoch seconds (microsecond
 resolution) and results are rounded to the microsecond.
 """
@@ -129,7 +130,7 @@ class WorkingCalendar:
             raise ValueError(f"unknown time zone {timezone!r}")
         try:
             self.tz = ZoneInfo(timezone)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe" is a directory
             raise ValueError(f"unknown time zone {timezone!r}") from None
         self.timezone = timezone
         if not isinstance(weekly, dict):
@@ -151,7 +152,10 @@ class WorkingCalendar:
         if not any(self.weekly) and not any(self.exceptions.values()):
             raise ValueError("the calendar has no working time at all")
         self._lock = threading.Lock()
-        self._state = None  # (lo, hi, starts, ends, cum, cumend, first_day, end_day)
+        # (lo, hi, starts, ends, cum, cumend, first_day, end_day): every instant in epoch seconds
+        # [lo, hi] has a local date in [first_day, end_day); starts/ends are the working segments
+        # (the first a zero-length sentinel), cum/cumend the working seconds before/after each.
+        self._state = None
 
     @classmethod
     def from_dict(cls, data):

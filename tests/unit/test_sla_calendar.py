@@ -217,6 +217,7 @@ MON = {"mon": [["09:00", "18:00"]]}
     ({"timezone": "Europe/Kyiv", "weekly": {"mon": "09:00-18:00"}}, "list of \\[start, end\\] pairs"),
     ({"timezone": "Mars/Olympus_Mons", "weekly": MON}, "unknown time zone"),
     ({"timezone": "../etc/passwd", "weekly": MON}, "unknown time zone"),
+    ({"timezone": "Europe", "weekly": MON}, "unknown time zone"),
     ({"timezone": None, "weekly": MON}, "unknown time zone"),
     ({"timezone": "Europe/Kyiv", "weekly": {}}, "no working time"),
     ({"timezone": "Europe/Kyiv", "weekly": {d: [] for d in DAYS}, "exceptions": {"2026-03-07": []}}, "no working time"),
