@@ -64,6 +64,19 @@ def test_first_response_inside_working_hours():
     assert instant(OFFICE.add(kyiv(2026, 5, 13, 9, 30), 60)) == instant(kyiv(2026, 5, 13, 10, 30))
 
 
+def test_a_ticket_in_berlin_read_in_utc():
+    # the shape of Zammad's SLA unit test: a ticket at 09:30 UTC (10:30 in Berlin), targets in
+    # business minutes on a 09:00-17:00 and an 08:00-18:00 Berlin calendar, answers read in UTC
+    early = cal({d: [["09:00", "17:00"]] for d in WEEKDAYS}).to_dict() | {"timezone": "Europe/Berlin"}
+    berlin = WorkingCalendar.from_dict(early)
+    created = utc(2013, 3, 21, 9, 30)  # a Thursday
+    assert [instant(berlin.add(created, m)) for m in (60, 180, 240)] == [
+        utc(2013, 3, 21, 10, 30), utc(2013, 3, 21, 12, 30), utc(2013, 3, 21, 13, 30)]
+    wide = WorkingCalendar.from_dict(early | {"weekly": {d: [["08:00", "18:00"]] for d in WEEKDAYS}})
+    assert wide.elapsed(created, utc(2013, 3, 21, 14)) == 270
+    assert instant(wide.add(created, 600)) == utc(2013, 3, 22, 9, 30)  # 7.5 h on Thu, 2.5 h on Fri
+
+
 def test_friday_evening_rolls_over_the_weekend():
     assert instant(OFFICE.add(kyiv(2026, 5, 15, 17), 120)) == instant(kyiv(2026, 5, 18, 10))  # Friday -> Monday
     assert OFFICE.elapsed(kyiv(2026, 5, 15, 17), kyiv(2026, 5, 18, 10)) == 120
