@@ -1,0 +1,1 @@
+"""SLA: working calendars, policies, clocks and escalation (sla/calendar.py is pure)."""
