@@ -41,6 +41,7 @@ SETTINGS = [
     Setting("ATTACHMENT_TYPES", "png,gif,jpg,pdf,txt,log,csv,zip", "Accepted attachment kinds, recognized by content.", list),
     Setting("AUTO_CLOSE_DAYS", 7, "Resolved tickets close by themselves after this many days without a client answer.", int),
     Setting("REOPEN_DAYS", 14, "Days after resolution during which a client may reopen a ticket.", int),
+    Setting("OUTBOX_KEEP_DAYS", 7, "Days a background job that ran fine stays in the job outbox.", int),
     Setting("TRUST_PROXY", False, "Trust X-Forwarded-* headers from one reverse proxy (set behind nginx).", bool),
     Setting("LOG_LEVEL", "INFO", "Logging level of the web app and the workers."),
 ]

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.auth.models import User
+from app.jobs.models import OutboxJob
 from app.orgs.models import Organization, Team
 from app.tickets.models import Link, Ticket
 from tests.factories import make_ticket
@@ -64,7 +65,8 @@ def org_b_ticket(users, org_b):
     window, change, template = org_b_change(users, org_b)
     return {"number": ticket.number, "attachment_id": ticket.attachments[0].id, "key": "network", "step": "reopen",
             "link_id": tickets.db.session.scalar(sa.select(Link.id)), "item_id": item.id, "filter_id": saved.id,
-            "response_id": answer.id, "window_id": window.id, "change": change.number, "template_id": template.id}
+            "response_id": answer.id, "window_id": window.id, "change": change.number, "template_id": template.id,
+            "outbox_id": tickets.db.session.scalar(sa.select(OutboxJob.id))}  # B's acknowledgement mail
 
 
 def org_b_change(users, org_b):

@@ -44,7 +44,7 @@ def job(func):
 
 @job
 def purge_outbox() -> int:
-    return outbox.purge_done(current_app.config.get("OUTBOX_KEEP_DAYS", 7))
+    return outbox.purge_done(current_app.config["OUTBOX_KEEP_DAYS"])
 
 
 def enqueue_due_periodic() -> list[str]:
