@@ -1,11 +1,13 @@
 """Form pieces shared by every package."""
-from flask import flash
+from flask import flash, redirect
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
-from wtforms import SearchField, ValidationError
+from wtforms import SearchField
+from wtforms import ValidationError as FieldError
 from wtforms.fields.choices import SelectChoice
 
+from app.errors import ValidationError
 from app.mail.addresses import normalize_address
 from app.tickets.attachments import Upload
 
@@ -17,6 +19,35 @@ class SearchForm(FlaskForm):
         csrf = False
 
     q = SearchField(_l("Search"))
+
+
+def submitted(form, action, message, to):
+    """How a view handles a form: validate it, call the service (``action()``), then either put
+    the service's ValidationError onto the form or flash ``message`` and redirect to ``to``
+    (either may be a function of the service's result). Returns the redirect, or None: show the
+    form (again, with its errors)."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        result = action()
+    except ValidationError as error:
+        map_errors(form, error.errors)
+        return None
+    flash(message(result) if callable(message) else message, "success")
+    return redirect(to(result) if callable(to) else to)
+
+
+def acted(action, message, to):
+    """How a button (a panel's form on another page) is handled: call the service, flash its
+    refusal or ``message``, and go back to ``to`` either way (``message`` may be a function of
+    the result)."""
+    try:
+        result = action()
+    except ValidationError as error:
+        flash_errors(error)
+    else:
+        flash(message(result) if callable(message) else message, "success")
+    return redirect(to)
 
 
 def flash_errors(error) -> None:
@@ -44,7 +75,7 @@ class EmailAddress:
             try:
                 normalize_address(field.data)
             except ValueError:
-                raise ValidationError(_l("Please give a valid e-mail address.")) from None
+                raise FieldError(_l("Please give a valid e-mail address.")) from None
 
 
 def choices(pairs) -> list[SelectChoice]:

@@ -122,19 +122,19 @@ def _apply(actor, change: Ticket, values: dict) -> list[str]:
 
 
 @transactional
-@transactional
 def create_change(actor, *, organization, title: str, description: str = "", team=None, assignee=None,
                   impact=2, urgency=2, category: str = "", affected_system: str = "", via: str = "web",
                   template: ChangeTemplate | None = None, problem: Ticket | None = None, **fields) -> Ticket:
     """A change in draft. Normal unless told otherwise; a template makes it a standard one with
-    the template's plans. It affects its own organization unless others are named."""
+    the template's plans and risk (one that leaves them is a normal change: the CAB decides).
+    It affects its own organization unless others are named."""
     _require_staff(actor)
     unknown = set(fields) - set(FIELDS)
     if unknown:
         raise ValidationError({name: [_("This field cannot be changed.")] for name in sorted(unknown)})
     if template is not None:
-        fields.setdefault("change_type", "standard")
-        fields.setdefault("risk", template.risk)
+        fields["change_type"] = "standard"
+        fields["risk"] = fields.get("risk") or template.risk
         for name in (*PLANS, "client_summary"):
             fields.setdefault(name, getattr(template, name))
         title, description = title or template.title, description or template.description
@@ -155,6 +155,7 @@ def create_change(actor, *, organization, title: str, description: str = "", tea
                                    urgency=urgency, category=category, affected_system=affected_system, via=via)
     _apply(actor, change, values)
     change.change_detail.template = template
+    _leave_template_if_changed(actor, change)
     if problem is not None:
         relations.link(actor, problem, change, "fixed_by")
     return change
@@ -172,18 +173,43 @@ def raise_from_problem(actor, problem: Ticket) -> Ticket:
                          category=problem.category, affected_system=problem.affected_system, problem=problem)
 
 
+# What the CAB approves: none of it changes once a change is under approval or approved.
+APPROVED_FIELDS = ("change_type", "risk", "planned_window", *PLANS, "organizations")
+
+
+def _open_for_edits(change: Ticket, detail) -> bool:
+    """Before approval anything goes; an emergency change's plan is written while the work goes
+    on, until its (retrospective) approval is given."""
+    if change.status in BEFORE_APPROVAL:
+        return True
+    return (detail is not None and detail.change_type == "emergency" and change.is_open
+            and change.status != "awaiting_approval" and change.approval_status != "approved")
+
+
+def _leave_template_if_changed(actor, change: Ticket) -> None:
+    """A standard change is approved by its template: once its plans or risk leave the template's,
+    it is a normal change and goes to the CAB."""
+    detail = change.change_detail
+    template = detail.template if detail is not None else None
+    if template is None or detail.change_type != "standard":
+        return
+    if detail.risk != template.risk or any((getattr(detail, n) or "") != (getattr(template, n) or "") for n in PLANS):
+        tickets.record_detail(change, actor, "change_type", "standard", "normal")
+        detail.change_type = "normal"
+
+
 @transactional
 def update_change(actor, change: Ticket, **fields) -> list[str]:
-    """Describe and plan a change. Once the CAB has it (or it is approved), its plan stays as approved,
-    except an emergency change's, which is written while the work goes on."""
+    """Describe and plan a change. What the CAB approves (type, risk, window, plans, organizations)
+    stays as approved once the CAB has it; an emergency change's plan is written while the work
+    goes on, until its approval. A standard change that leaves its template becomes normal."""
     _require_change(actor, change)
     unknown = set(fields) - set(FIELDS)
     if unknown:
         raise ValidationError({name: [_("This field cannot be changed.")] for name in sorted(unknown)})
     detail = change.change_detail
-    emergency = (fields.get("change_type") or (detail.change_type if detail else "normal")) == "emergency"
-    if change.status not in BEFORE_APPROVAL and not (emergency and change.is_open and change.status != "awaiting_approval"):
-        raise ValidationError.single("status", _("A change under approval or approved keeps its plan."))
+    if detail is not None and detail.change_type == "standard" and fields.get("change_type") in ("standard", "normal"):
+        fields.pop("change_type")  # the form's default: a standard change keeps its type until it leaves its template
     errors: dict[str, list[str]] = {}
     if "planned_start" in fields and "planned_end" not in fields:
         fields["planned_end"] = detail.planned_end if detail else None
@@ -193,7 +219,14 @@ def update_change(actor, change: Ticket, **fields) -> list[str]:
     values = _checked(dict(fields), errors, template)
     if errors:
         raise ValidationError(errors)
+    editable = _open_for_edits(change, detail)
     changed = _apply(actor, change, values)
+    locked = [name for name in changed if name in APPROVED_FIELDS and not editable]
+    if locked:  # raising rolls the whole unit of work back, events included
+        raise ValidationError({("planned_start" if n == "planned_window" else n): [
+            _("A change under approval or approved keeps what was approved; raise a new change instead.")]
+            for n in locked})
+    _leave_template_if_changed(actor, change)
     return changed
 
 

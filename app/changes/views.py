@@ -24,7 +24,7 @@ from app.changes.forms import (
 from app.changes.models import RISKS, ChangeTemplate, MaintenanceWindow
 from app.errors import NotFound, ValidationError
 from app.extensions import db
-from app.forms import choices, flash_errors, map_errors
+from app.forms import acted, choices, flash_errors, submitted
 from app.orgs.models import Organization, Team
 from app.problems import services as problems
 from app.problems.forms import numbers
@@ -81,22 +81,13 @@ def create():
     if template is not None and request.method == "GET":
         form.title.data, form.implementation_plan.data = template.title, template.implementation_plan
         form.backout_plan.data, form.client_summary.data = template.backout_plan, template.client_summary
-    if form.validate_on_submit():
-        values = _values(form)
-        if template is not None:
-            values.pop("change_type")
-            values["risk"] = values["risk"] or template.risk
-        try:
-            change = services.create_change(
-                current_user, organization=db.session.get(Organization, form.organization.data), title=form.title.data,
-                description=form.description.data or "", team=db.session.get(Team, form.team.data) if form.team.data else None,
-                template=template, **values)
-        except ValidationError as error:
-            map_errors(form, error.errors)
-        else:
-            flash(_("Change %(number)s created.", number=change.number), "success")
-            return redirect(url_for("tickets.detail", number=change.number))
-    return render_template("changes/form.html", form=form, template=template, change=None, questions=QUESTIONS)
+    done = submitted(form, lambda: services.create_change(
+        current_user, organization=db.session.get(Organization, form.organization.data), title=form.title.data,
+        description=form.description.data or "", team=db.session.get(Team, form.team.data) if form.team.data else None,
+        template=template, **_values(form)),
+        lambda change: _("Change %(number)s created.", number=change.number),
+        lambda change: url_for("tickets.detail", number=change.number))
+    return done or render_template("changes/form.html", form=form, template=template, change=None, questions=QUESTIONS)
 
 
 @bp.route("/<number>/edit", methods=["GET", "POST"])
@@ -112,18 +103,9 @@ def edit(number):
                      planned_end=pages.to_local(detail.planned_end), implementation_plan=detail.implementation_plan,
                      backout_plan=detail.backout_plan, test_plan=detail.test_plan, client_summary=detail.client_summary,
                      organizations=[o.id for o in detail.organizations], **(detail.risk_answers or {}))
-    if form.validate_on_submit():
-        values = _values(form)
-        if detail.change_type == "standard":
-            values.pop("change_type")
-        try:
-            services.update_change(current_user, change, **values)
-        except ValidationError as error:
-            map_errors(form, error.errors)
-        else:
-            flash(_("Change saved."), "success")
-            return _back(change)
-    return render_template("changes/form.html", form=form, template=detail.template, change=change,
+    done = submitted(form, lambda: services.update_change(current_user, change, **_values(form)), _("Change saved."),
+                     url_for("tickets.detail", number=change.number))
+    return done or render_template("changes/form.html", form=form, template=detail.template, change=change,
                            questions=QUESTIONS)
 
 
@@ -131,48 +113,38 @@ def edit(number):
 def decide(number):
     change = tickets.get_ticket(current_user, number)
     form = DecisionForm(prefix="decision")
-    if form.validate_on_submit():
-        try:
-            services.decide(current_user, change, "approve" if form.approve.data else "reject", form.comment.data or "")
-        except ValidationError as error:
-            flash_errors(error)
-        else:
-            flash(_("%(number)s: your approval is recorded.", number=change.number) if form.approve.data
-                  else _("%(number)s: your rejection is recorded.", number=change.number), "success")
-    return redirect(request.form.get("next") == "queue" and url_for("changes.approvals")
-                    or url_for("tickets.detail", number=change.number))
+    back = request.form.get("next") == "queue" and url_for("changes.approvals") or url_for("tickets.detail",
+                                                                                          number=change.number)
+    if not form.validate_on_submit():
+        return redirect(back)
+    return acted(lambda: services.decide(current_user, change, "approve" if form.approve.data else "reject",
+                                         form.comment.data or ""),
+                 _("%(number)s: your approval is recorded.", number=change.number) if form.approve.data
+                 else _("%(number)s: your rejection is recorded.", number=change.number), back)
 
 
 @bp.route("/<number>/review", methods=["POST"])
 def review(number):
     change = tickets.get_ticket(current_user, number)
     form = ReviewForm(prefix="review")
-    if form.validate_on_submit():
-        try:
-            found = [tickets.find_ticket(current_user, n) for n in numbers(form.caused.data)]
-            if any(t is None for t in found):
-                raise ValidationError.single("caused", _("There is no ticket %(number)s.", number=form.caused.data))
-            services.record_review(current_user, change, outcome=form.outcome.data or "", lessons=form.lessons.data or "",
-                                   caused=found)
-        except ValidationError as error:
-            flash_errors(error)
-        else:
-            flash(_("Review saved."), "success")
-    return _back(change)
+    if not form.validate_on_submit():
+        return _back(change)
+    return acted(lambda: services.record_review(current_user, change, outcome=form.outcome.data or "",
+                                                lessons=form.lessons.data or "",
+                                                caused=tickets.find_tickets(current_user, numbers(form.caused.data),
+                                                                            field_name="caused")),
+                 _("Review saved."), url_for("tickets.detail", number=change.number))
 
 
 @bp.route("/<number>/resolve-problems", methods=["POST"])
 def resolve_problems(number):
     change = tickets.get_ticket(current_user, number)
     form = ResolveProblemsForm(prefix="resolve")
-    if form.validate_on_submit():
-        try:
-            done = problems.resolve_with_change(current_user, change, form.message.data or "")
-        except ValidationError as error:
-            flash_errors(error)
-        else:
-            flash(_("Resolved: %(numbers)s.", numbers=", ".join(done)), "success")
-    return _back(change)
+    if not form.validate_on_submit():
+        return _back(change)
+    return acted(lambda: problems.resolve_with_change(current_user, change, form.message.data or ""),
+                 lambda done: _("Resolved: %(numbers)s.", numbers=", ".join(done)),
+                 url_for("tickets.detail", number=change.number))
 
 
 @bp.route("/approvals")
@@ -230,17 +202,11 @@ def _window_form() -> WindowForm:
 def windows():
     permissions.require(permissions.can_manage_change_policy(current_user))
     form = _window_form()
-    if form.validate_on_submit():
-        try:
-            services.add_window(current_user, db.session.get(Organization, form.organization.data),
-                                weekday=form.weekday.data, start_time=form.start_time.data,
-                                duration_minutes=form.hours.data * 60, timezone=form.timezone.data)
-        except ValidationError as error:
-            map_errors(form, error.errors)
-        else:
-            flash(_("Maintenance window added."), "success")
-            return redirect(url_for("changes.windows"))
-    return render_template("changes/windows.html", form=form, windows=queries.windows(),
+    done = submitted(form, lambda: services.add_window(
+        current_user, db.session.get(Organization, form.organization.data), weekday=form.weekday.data,
+        start_time=form.start_time.data, duration_minutes=form.hours.data * 60, timezone=form.timezone.data),
+        _("Maintenance window added."), url_for("changes.windows"))
+    return done or render_template("changes/windows.html", form=form, windows=queries.windows(),
                            weekdays=dict(WEEKDAYS))
 
 
@@ -260,18 +226,12 @@ def templates():
     can_manage = permissions.can_manage_change_policy(current_user)
     editing = _editable_template() if can_manage else None
     form = TemplateForm(prefix="template", obj=editing)
-    if form.validate_on_submit():
-        try:
-            permissions.require(can_manage)
-            services.save_template(current_user, editing, name=form.name.data, title=form.title.data,
-                                   risk=form.risk.data, implementation_plan=form.implementation_plan.data or "",
-                                   backout_plan=form.backout_plan.data or "", client_summary=form.client_summary.data or "")
-        except ValidationError as error:
-            map_errors(form, error.errors)
-        else:
-            flash(_("Template saved.") if editing else _("Template added."), "success")
-            return redirect(url_for("changes.templates"))
-    return render_template("changes/templates.html", form=form, templates=queries.templates(), editing=editing,
+    done = submitted(form, lambda: services.save_template(
+        current_user, editing, name=form.name.data, title=form.title.data, risk=form.risk.data,
+        implementation_plan=form.implementation_plan.data or "", backout_plan=form.backout_plan.data or "",
+        client_summary=form.client_summary.data or ""),
+        _("Template saved.") if editing else _("Template added."), url_for("changes.templates"))
+    return done or render_template("changes/templates.html", form=form, templates=queries.templates(), editing=editing,
                            can_manage=can_manage, **pages.labels())
 
 
@@ -300,18 +260,12 @@ def policy():
     current = queries.policy()
     form = PolicyForm(obj=current)
     form.cab_team.choices = workspace.team_choices()
-    if form.validate_on_submit():
-        try:
-            services.save_policy(current_user, approvals_low=form.approvals_low.data,
-                                 approvals_medium=form.approvals_medium.data, approvals_high=form.approvals_high.data,
-                                 self_approval=form.self_approval.data,
-                                 cab_team=db.session.get(Team, form.cab_team.data) if form.cab_team.data else None)
-        except ValidationError as error:
-            map_errors(form, error.errors)
-        else:
-            flash(_("Approval policy saved."), "success")
-            return redirect(url_for("changes.policy"))
-    return render_template("changes/policy.html", form=form)
+    done = submitted(form, lambda: services.save_policy(
+        current_user, approvals_low=form.approvals_low.data, approvals_medium=form.approvals_medium.data,
+        approvals_high=form.approvals_high.data, self_approval=form.self_approval.data,
+        cab_team=db.session.get(Team, form.cab_team.data) if form.cab_team.data else None),
+        _("Approval policy saved."), url_for("changes.policy"))
+    return done or render_template("changes/policy.html", form=form)
 
 
 @bp.route("/from-problem/<number>", methods=["POST"])

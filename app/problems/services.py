@@ -68,6 +68,14 @@ def mark_known_error(actor, problem: Ticket, workaround: str) -> None:
 
 
 @transactional
+def save_problem(actor, problem: Ticket, *, root_cause: str, workaround: str, known_error: bool = False) -> None:
+    """The problem panel's form: root cause and workaround, and (ticked) the known error."""
+    update_problem(actor, problem, root_cause=root_cause, workaround=workaround)
+    if known_error:
+        mark_known_error(actor, problem, workaround)
+
+
+@transactional
 def gather_incidents(actor, problem: Ticket, incidents: list[Ticket]) -> list[str]:
     """Link incidents to the problem (INC caused_by PRB). Returns the numbers newly linked;
     an incident linked already is left as it is."""

@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import defer, joinedload, selectinload
 
 from app.auth.permissions import can_see_internal, scope_tickets
-from app.errors import NotFound
+from app.errors import NotFound, ValidationError
 from app.extensions import db
 from app.tickets import search
 from app.tickets.models import Attachment, Event, Link, Message, Ticket, Worklog, ticket_watchers
@@ -43,6 +44,18 @@ def get_ticket(user, number: str) -> Ticket:
 def find_ticket(user, number: str) -> Ticket | None:
     """Like get_ticket, but None instead of 404: for a number typed into a form."""
     return db.session.scalar(tickets_visible_to(user).where(Ticket.number == (number or "").strip().upper()))
+
+
+def find_tickets(user, numbers, *, field_name: str) -> list[Ticket]:
+    """The tickets with these numbers that the user may see; a number that names none is a
+    ValidationError on ``field_name`` (a missing ticket and another organization's read alike)."""
+    found = []
+    for number in numbers:
+        ticket = find_ticket(user, number)
+        if ticket is None:
+            raise ValidationError.single(field_name, _("There is no ticket %(number)s.", number=number))
+        found.append(ticket)
+    return found
 
 
 def messages_for(user, ticket: Ticket) -> list[Message]:

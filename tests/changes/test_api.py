@@ -71,3 +71,62 @@ def test_a_problem_through_the_api(api, users, org_a):
     assert api("agent").post(f"/api/v1/tickets/{number}/transition", json={"status": "known_error"}).json["problem"][
         "known_error"] is True
     assert api("client_user").get(f"/api/v1/tickets/{number}").status_code == 404
+
+
+def _change_state(api, number):
+    body = api("manager").get(f"/api/v1/tickets/{number}").json
+    return body["status"], body["change"], body.get("version")
+
+
+def test_an_approved_change_cannot_turn_emergency_and_swap_its_plan(api, users, org_a, org_b, cab):
+    """The CAB approved a plan: nobody changes it afterwards, by any field."""
+    change = make_change(users["agent"], org_a, risk="low")
+    agent = api("agent")
+    for status in ("submitted", "assessment", "awaiting_approval"):
+        agent.post(f"/api/v1/tickets/{change.number}/transition", json={"status": status})
+    assert api("manager").post(f"/api/v1/tickets/{change.number}/approvals",
+                               json={"decision": "approve", "comment": "Yes"}).status_code == 201
+    before = _change_state(api, change.number)
+    assert before[0] == "approved"
+    for attack in ({"change_type": "emergency", "implementation_plan": "rm -rf /var/lib/postgresql"},
+                   {"change_type": "emergency"},
+                   {"implementation_plan": "Something else entirely"},
+                   {"planned_start": "2030-06-03T23:00:00+00:00", "planned_end": "2030-06-04T01:00:00+00:00"},
+                   {"risk": "high"},
+                   {"organizations": ["ACME", "GLOBEX"]}):
+        response = agent.patch(f"/api/v1/tickets/{change.number}/change", json=attack)
+        assert response.status_code == 422, (attack, response.json)
+        assert "keeps what was approved" in str(response.json["error"]["fields"])
+        assert _change_state(api, change.number) == before
+    summary = agent.patch(f"/api/v1/tickets/{change.number}/change", json={"client_summary": "Ten minutes, no downtime."})
+    assert summary.status_code == 200  # what clients read may still be worded better
+
+
+def test_a_standard_change_that_leaves_its_template_goes_to_the_cab(api, users, org_a, cab):
+    manager, agent = api("manager"), api("agent")
+    template = manager.post("/api/v1/changes/templates", json={
+        "name": "Restart nginx", "title": "Restart nginx on a web server", "risk": "low",
+        "implementation_plan": "systemctl restart nginx", "backout_plan": "None needed"})
+    if template.status_code == 404:  # no template API: made through the service, as a manager does on the web
+        from app.changes import services
+
+        template_id = services.save_template(users["manager"], None, name="Restart nginx", title="Restart nginx",
+                                             implementation_plan="systemctl restart nginx",
+                                             backout_plan="None needed").id
+    else:
+        template_id = template.json["id"]
+    window = {k: v.isoformat() for k, v in plan().items() if k.startswith("planned_")}
+    created = agent.post("/api/v1/tickets", json={"kind": "change", "title": "", "organization": "ACME",
+                                                  "change": {"template": template_id, **window}})
+    assert created.status_code == 201, created.json
+    number = created.json["number"]
+    assert created.json["change"]["change_type"] == "standard"
+    edited = agent.patch(f"/api/v1/tickets/{number}/change", json={
+        "risk": "high", "implementation_plan": "Reinstall the whole cluster", "organizations": ["ACME", "GLOBEX"]})
+    assert edited.status_code == 200
+    assert edited.json["change"]["change_type"] == "normal"  # no longer what the template approves
+    agent.post(f"/api/v1/tickets/{number}/transition", json={"status": "submitted"})
+    approved = agent.post(f"/api/v1/tickets/{number}/transition", json={"status": "approved"})
+    assert approved.status_code == 422  # only the CAB approves it now
+    assert _change_state(api, number)[0] == "submitted"
+    assert agent.patch(f"/api/v1/tickets/{number}/change", json={"change_type": "standard"}).status_code == 422

@@ -168,7 +168,7 @@ def test_a_standard_change_is_approved_by_its_template(users, org_a, db):
 
 def test_an_approved_change_keeps_its_plan(users, change, cab, db):
     services.decide(users["manager"], change, "approve", "Yes.")
-    refused(db, change, lambda: services.update_change(users["agent"], change, risk="low"), "status")
+    refused(db, change, lambda: services.update_change(users["agent"], change, risk="low"), "risk")
 
 
 def test_the_review_records_the_outcome_and_the_incidents_caused(users, change, cab, db):
