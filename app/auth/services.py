@@ -13,6 +13,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import jobs, timeutil
+from app.auth import tokens
 from app.auth.models import LoginThrottle, User
 from app.auth.roles import CLIENT_ROLES, STAFF_ROLES, Role
 from app.config import LOCALES
@@ -82,8 +83,8 @@ _DUMMY_HASH = generate_password_hash("not a password", method="scrypt")
 
 
 def authenticate(email: str, password: str) -> User:
-    """The user with this e-mail and password, or LoginRefused with the same
-    message whether the e-mail is unknown or the password wrong."""
+    """The active user with this e-mail and password, or LoginRefused with the same
+    message whether the e-mail is unknown, the password wrong or the account deactivated."""
     begin_write()
     email = normalize_email(email)
     now = timeutil.utcnow()
@@ -98,11 +99,11 @@ def authenticate(email: str, password: str) -> User:
     else:
         check_password_hash(_DUMMY_HASH, password)
         matches = False
-    if not matches:
+    if not matches or not user.active:
+        # A deactivated account answers like a wrong password: the message must
+        # not confirm that the password someone tried is the right one.
         _record_failure(throttle, email, now)
         raise LoginRefused(_("Invalid e-mail or password."))
-    if not user.active:
-        raise LoginRefused(_("This account has been deactivated. Please contact your administrator."))
 
     if throttle is not None:
         db.session.delete(throttle)
@@ -289,5 +290,13 @@ def set_user_active(user: User, active: bool, *, actor: User) -> None:
         raise ValidationError.single("active", _("You cannot deactivate your own account."))
     user.active = active
     if not active:
-        user.session_version += 1
+        end_access(user)
     db.session.commit()
+
+
+def end_access(user: User) -> None:
+    """Everything that lets the user in stops working, for good: sessions,
+    remember-me cookies, reset links and API tokens (reactivating the account
+    later revives none of them). Part of the caller's transaction."""
+    user.session_version += 1
+    tokens.revoke_all(user)

@@ -4,6 +4,7 @@ import re
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from app.auth.services import end_access
 from app.errors import ValidationError
 from app.extensions import db
 from app.orgs.models import Organization, Team
@@ -64,7 +65,7 @@ def set_organization_active(org: Organization, active: bool) -> None:
     for contact in org.contacts:
         if not active and contact.active:
             contact.active = False
-            contact.session_version += 1
+            end_access(contact)
     db.session.commit()
 
 
