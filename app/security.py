@@ -1,5 +1,7 @@
-"""Security headers on every response."""
+"""Security headers on every response, and the template filter that shows stored HTML."""
 from flask import Flask
+
+from app.tickets import content
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -15,6 +17,8 @@ CONTENT_SECURITY_POLICY = "; ".join([
 
 
 def init_app(app: Flask) -> None:
+    app.add_template_filter(content.safe_html, "message_html")
+
     @app.after_request
     def set_security_headers(response):
         headers = response.headers

@@ -4,6 +4,7 @@ import re
 
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from markupsafe import escape
 from werkzeug.datastructures import MultiDict
 from wtforms import DateField, DecimalField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -54,7 +55,8 @@ def order_form_class(item):
 
     for spec in item.fields:
         check = [InputRequired()] if spec["required"] else [Optional()]
-        options = {"label": spec["label"], "description": spec.get("help", "")}
+        # The form macro prints a description as HTML: the admin's help text is text.
+        options = {"label": spec["label"], "description": escape(spec.get("help", ""))}
         if spec["type"] == "text":
             field = StringField(validators=[*check, Length(max=500)], **options)
         elif spec["type"] == "textarea":
