@@ -1,15 +1,43 @@
-"""Form pieces shared by every package."""
+"""Form pieces shared by every package; every form is built on ``Form``."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
-from wtforms import SearchField, ValidationError
+from wtforms import PasswordField, SearchField, StringField, TextAreaField, ValidationError
+from wtforms.csrf.core import CSRFTokenField
 from wtforms.fields.choices import SelectChoice
 
 from app.mail.addresses import normalize_address
+from app.text import clean_line
 from app.tickets.attachments import Upload
 
+# Text fields that are not one line of words: their value is kept exactly as typed.
+_NOT_ONE_LINE = (TextAreaField, PasswordField, CSRFTokenField)
 
-class SearchForm(FlaskForm):
+
+def one_line(value):
+    """WTForms filter of every one-line text field: surrounding whitespace goes;
+    line breaks and other control characters are refused with a form error."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return clean_line(value)
+    except ValueError:
+        raise ValueError(_l("Please write this on one line, without control characters.")) from None
+
+
+class Form(FlaskForm):
+    """The base of every form: one_line() is the first filter of each one-line text
+    field (StringField and its kin: e-mail, search, hidden), declared or built at run time."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            field_class = unbound_field.field_class
+            if issubclass(field_class, StringField) and not issubclass(field_class, _NOT_ONE_LINE):
+                options = {**options, "filters": (one_line, *unbound_field.kwargs.get("filters", ()))}
+            return super().bind_field(form, unbound_field, options)
+
+
+class SearchForm(Form):
     """The search box above a list: a GET form, so it carries no CSRF token."""
 
     class Meta:

@@ -20,6 +20,7 @@ from app.config import LOCALES
 from app.errors import ValidationError
 from app.extensions import db
 from app.mail.addresses import normalize_address
+from app.text import has_control_chars
 from app.transactions import begin_write
 
 RESET_SALT = "password-reset"
@@ -35,6 +36,13 @@ def normalize_email(email: str) -> str:
 
 def hash_password(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def line_problems(**fields: str | None) -> dict[str, list[str]]:
+    """An error for each one-line field (a name, a title) that holds a line break or another
+    control character: the forms refuse them, and so do the services, for the CLI and jobs."""
+    return {name: [_("Please write this on one line, without control characters.")]
+            for name, value in fields.items() if value and has_control_chars(value.strip())}
 
 
 def password_problems(password: str, field: str = "password") -> dict[str, list[str]]:
@@ -188,7 +196,7 @@ def _check_profile(locale, timezone, errors) -> None:
 
 def update_profile(user: User, *, name: str, phone: str = "", locale: str | None = None, timezone: str | None = None) -> None:
     begin_write()
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = line_problems(name=name, phone=phone)
     if not (name or "").strip():
         errors["name"] = [_("Please give your name.")]
     _check_profile(locale, timezone, errors)
@@ -209,7 +217,8 @@ def set_locale(user: User, locale: str) -> None:
     db.session.commit()
 
 
-def _validate_account(user: User | None, email: str, name: str, role: str, organization, errors) -> None:
+def _validate_account(user: User | None, email: str, name: str, role: str, organization, errors, *,
+                      phone: str = "", job_title: str = "") -> None:
     try:
         normalize_address(email)
     except ValueError:
@@ -220,6 +229,7 @@ def _validate_account(user: User | None, email: str, name: str, role: str, organ
             errors["email"] = [_("A user with this e-mail address already exists.")]
     if not (name or "").strip():
         errors["name"] = [_("Please give a name.")]
+    errors.update(line_problems(name=name, phone=phone, job_title=job_title))
     if role not in set(Role):
         errors["role"] = [_("Unknown role.")]
     elif role in CLIENT_ROLES and organization is None:
@@ -237,7 +247,7 @@ def create_user(
     begin_write()
     email = normalize_email(email)
     errors: dict[str, list[str]] = {}
-    _validate_account(None, email, name, role, organization, errors)
+    _validate_account(None, email, name, role, organization, errors, phone=phone, job_title=job_title)
     if password:
         errors.update(password_problems(password))
     _check_profile(locale, timezone, errors)
@@ -266,7 +276,7 @@ def update_user(user: User, *, email: str, name: str, role: str, organization=No
     begin_write()
     email = normalize_email(email)
     errors: dict[str, list[str]] = {}
-    _validate_account(user, email, name, role, organization, errors)
+    _validate_account(user, email, name, role, organization, errors, phone=phone, job_title=job_title)
     if actor is not None and actor.id == user.id and role != user.role:
         errors["role"] = [_("You cannot change your own role.")]
     if teams and role not in STAFF_ROLES:

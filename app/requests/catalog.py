@@ -3,7 +3,6 @@ the WTForms form built from them for ordering."""
 import re
 
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from markupsafe import escape
 from werkzeug.datastructures import MultiDict
 from wtforms import DateField, DecimalField, SelectField, StringField, SubmitField, TextAreaField
@@ -11,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.errors import ValidationError
+from app.forms import Form
 from app.requests.models import FIELD_TYPES
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -50,7 +50,7 @@ def format_fields(fields: list[dict]) -> str:
 def order_form_class(item):
     """A form class with one typed field per definition of the catalog item."""
 
-    class OrderForm(FlaskForm):
+    class OrderForm(Form):
         submit = SubmitField(_("Order"))
 
     for spec in item.fields:
