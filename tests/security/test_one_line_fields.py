@@ -31,7 +31,8 @@ def test_clean_line_keeps_ordinary_text():
 
 def test_a_client_cannot_put_a_line_break_in_their_name(app, login, users, db, mailbox):
     client = login("client_user")
-    response = client.submit("/profile", {"name": "Mallory\r\nBcc: everyone@example.test", "phone": "", "locale": "", "timezone": ""})
+    response = client.submit("/profile", {"name": "Mallory\r\nBcc: everyone@example.test", "phone": "",
+                                          "locale": "", "timezone": ""})
     assert response.status_code == 200 and ONE_LINE in text(response)
     assert db.session.get(User, users["client_user"].id).name == users["client_user"].name
     # Surrounding whitespace is only trimmed.
