@@ -1,6 +1,9 @@
 """Form pieces shared by every package; every form is built on ``Form``."""
+from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
 from markupsafe import Markup, escape
 from wtforms import PasswordField, SearchField, StringField, TextAreaField, ValidationError
 from wtforms.csrf.core import CSRFTokenField
@@ -85,6 +88,28 @@ def options_html(options, selected=None, blank_label=None) -> Markup:
     return Markup("".join(parts))
 
 
-def uploads_from(field) -> list[Upload]:
-    """The files of a MultipleFileField as Upload values for the ticket services (their content is checked there)."""
-    return [Upload(f.filename, f.read()) for f in field.data or [] if f and f.filename]
+class AttachmentsField(MultipleFileField):
+    """The files of a message. Validating it reads them, each no further than one
+    byte past ATTACHMENT_MAX_BYTES, and refuses more than ATTACHMENT_MAX_FILES; the
+    whole request is already bounded by MAX_CONTENT_LENGTH (a 413 before any of this)."""
+
+    uploads: list[Upload] = []
+
+    def pre_validate(self, form) -> None:
+        self.uploads = []
+        files = [f for f in self.data or [] if f and f.filename]
+        most, limit = current_app.config["ATTACHMENT_MAX_FILES"], current_app.config["ATTACHMENT_MAX_BYTES"]
+        if len(files) > most:
+            raise ValidationError(_("At most %(n)d files at a time.", n=most))
+        for storage in files:
+            data = storage.read(limit + 1)
+            if len(data) > limit:
+                raise ValidationError(_("%(name)s is larger than %(mb)d MB.", name=storage.filename,
+                                        mb=limit // (1024 * 1024)))
+            self.uploads.append(Upload(storage.filename, data))
+
+
+def uploads_from(field: AttachmentsField) -> list[Upload]:
+    """The files of a validated AttachmentsField as Upload values for the ticket services
+    (their content is checked there)."""
+    return list(field.uploads)

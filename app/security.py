@@ -1,4 +1,7 @@
-"""Security headers on every response, and the template filter that shows stored HTML."""
+"""Security settings derived from the configuration, headers on every response,
+and the template filter that shows stored HTML."""
+from datetime import timedelta
+
 from flask import Flask
 
 from app.tickets import content
@@ -16,7 +19,16 @@ CONTENT_SECURITY_POLICY = "; ".join([
 ])
 
 
+def configure(config) -> None:
+    """Limits that follow from the settings (create_app has loaded them already)."""
+    if not config.get("MAX_CONTENT_LENGTH"):
+        config["MAX_CONTENT_LENGTH"] = config["ATTACHMENT_MAX_BYTES"] * config["ATTACHMENT_MAX_FILES"] + 1024 * 1024
+    config["WTF_CSRF_TIME_LIMIT"] = config["CSRF_TIME_LIMIT"] or None
+    config["REMEMBER_COOKIE_DURATION"] = timedelta(days=config["SESSION_DAYS"])
+
+
 def init_app(app: Flask) -> None:
+    configure(app.config)
     app.add_template_filter(content.safe_html, "message_html")
 
     @app.after_request

@@ -1,10 +1,9 @@
 """Forms of the client portal. Shape only: the rules live in app/portal/services.py."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.forms import EmailAddress, Form, choices
+from app.forms import AttachmentsField, EmailAddress, Form, choices
 
 URGENCY = [("1", _l("It stops our business")), ("2", _l("It hampers our work")), ("3", _l("It can wait"))]
 
@@ -20,7 +19,7 @@ class NewTicketForm(Form):
                                 description=_l("What happened, since when, what you already tried. "
                                                "Paste command output as it is."))
     urgency = SelectField(_l("How urgent is it?"), choices=choices(URGENCY), default="2")
-    attachments = MultipleFileField(_l("Files"))
+    attachments = AttachmentsField(_l("Files"))
     follow_up = HiddenField()
     add_to = HiddenField()  # "add my message there instead": the number of a similar open ticket
     submit = SubmitField(_l("Send the ticket"))
@@ -28,7 +27,7 @@ class NewTicketForm(Form):
 
 class ReplyForm(Form):
     body = TextAreaField(_l("Your message"), validators=[Length(max=100_000)])
-    attachments = MultipleFileField(_l("Files"))
+    attachments = AttachmentsField(_l("Files"))
     submit = SubmitField(_l("Send"))
 
 

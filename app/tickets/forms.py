@@ -1,10 +1,9 @@
 """Forms of the agent workspace. Shape only: the rules live in services."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.forms import Form, choices
+from app.forms import AttachmentsField, Form, choices
 from app.tickets.workflow import LEVEL_LABELS, LINK_KINDS, RESOLUTION_CODES
 
 LEVELS = [(str(k), v) for k, v in LEVEL_LABELS.items()]
@@ -29,14 +28,14 @@ class NewTicketForm(Form):
     team = SelectField(_l("Team"), coerce=_int_or_none, validators=[Optional()])
     assignee = SelectField(_l("Assignee"), coerce=_int_or_none, validators=[Optional()])
     major = BooleanField(_l("Major incident"))
-    attachments = MultipleFileField(_l("Attachments"))
+    attachments = AttachmentsField(_l("Attachments"))
     submit = SubmitField(_l("Create ticket"))
 
 
 class ReplyForm(Form):
     body = TextAreaField(_l("Message"), validators=[Length(max=100_000)])
     internal = BooleanField(_l("Internal note (not shown to the client)"))
-    attachments = MultipleFileField(_l("Attachments"))
+    attachments = AttachmentsField(_l("Attachments"))
     submit = SubmitField(_l("Send"))
 
 
