@@ -13,7 +13,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import jobs, timeutil
-from app.auth import tokens
+from app.auth import sessions, tokens
 from app.auth.models import LoginThrottle, User
 from app.auth.roles import CLIENT_ROLES, STAFF_ROLES, Role
 from app.config import LOCALES
@@ -91,8 +91,9 @@ _DUMMY_HASH = generate_password_hash("not a password", method="scrypt")
 
 
 def authenticate(email: str, password: str) -> User:
-    """The active user with this e-mail and password, or LoginRefused with the same
-    message whether the e-mail is unknown, the password wrong or the account deactivated."""
+    """The active user with this e-mail and password, with a new login started for them
+    (user.login_token), or LoginRefused with the same message whether the e-mail is
+    unknown, the password wrong or the account deactivated."""
     begin_write()
     email = normalize_email(email)
     now = timeutil.utcnow()
@@ -116,6 +117,7 @@ def authenticate(email: str, password: str) -> User:
     if throttle is not None:
         db.session.delete(throttle)
     user.last_login_at = now
+    sessions.start(user)
     db.session.commit()
     return user
 
@@ -135,7 +137,8 @@ def change_password(user: User, current: str, new: str) -> None:
         errors["current_password"] = [_("The current password is not correct.")]
     if errors:
         raise ValidationError(errors)
-    _set_password(user, new)
+    _set_password(user, new)  # every login of the user ends …
+    sessions.start(user)  # … and the one who changed it gets a new one
     db.session.commit()
 
 
