@@ -220,16 +220,23 @@ def set_locale(user: User, locale: str) -> None:
     db.session.commit()
 
 
+def _may_know(actor: User | None, other: User) -> bool:
+    """Whether ``actor`` may learn that ``other`` has an account: staff (and the CLI) know
+    everyone; a client admin only their own organization's people."""
+    return actor is None or actor.is_staff or actor.organization_id == other.organization_id
+
+
 def _validate_account(user: User | None, email: str, name: str, role: str, organization, errors, *,
-                      phone: str = "", job_title: str = "") -> None:
+                      phone: str = "", job_title: str = "", actor: User | None = None) -> None:
     try:
         normalize_address(email)
     except ValueError:
         errors["email"] = [_("Please give a valid e-mail address.")]
     else:
-        clash = db.session.scalar(sa.select(User.id).where(User.email == email))
-        if clash is not None and (user is None or clash != user.id):
-            errors["email"] = [_("A user with this e-mail address already exists.")]
+        clash = db.session.scalar(sa.select(User).where(User.email == email))
+        if clash is not None and (user is None or clash.id != user.id):
+            errors["email"] = [_("A user with this e-mail address already exists.") if _may_know(actor, clash) else
+                               _("This e-mail address cannot be used here. If it is right, please ask our support.")]
     if not (name or "").strip():
         errors["name"] = [_("Please give a name.")]
     errors.update(line_problems(name=name, phone=phone, job_title=job_title))
@@ -274,12 +281,31 @@ def create_user(
     return user
 
 
+def invite_contact(actor: User, organization, *, email: str, name: str, role: str, phone: str = "",
+                   job_title: str = "", locale: str | None = None) -> User | None:
+    """A new contact of ``organization``, mailed a link to choose a password.
+
+    When a client admin invites an address that already has an account outside their
+    organization, the answer must not tell them so (that would let anyone probe which
+    addresses are clients of the provider, and of whom): nothing is written, nobody is
+    mailed, the caller gets None and shows the same confirmation as for a real
+    invitation. The attempt is logged for the provider's support."""
+    clash = db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
+    if clash is not None and not _may_know(actor, clash):
+        current_app.logger.warning("%s invited %s, which belongs to another organization: nothing done",
+                                   actor.email, clash.email)
+        db.session.rollback()
+        return None
+    return create_user(email=email, name=name, role=role, organization=organization, phone=phone,
+                       job_title=job_title, locale=locale)
+
+
 def update_user(user: User, *, email: str, name: str, role: str, organization=None, teams=None,
                 phone: str = "", job_title: str = "", actor: User | None = None) -> None:
     begin_write()
     email = normalize_email(email)
     errors: dict[str, list[str]] = {}
-    _validate_account(user, email, name, role, organization, errors, phone=phone, job_title=job_title)
+    _validate_account(user, email, name, role, organization, errors, phone=phone, job_title=job_title, actor=actor)
     if actor is not None and actor.id == user.id and role != user.role:
         errors["role"] = [_("You cannot change your own role.")]
     if teams and role not in STAFF_ROLES:
