@@ -36,6 +36,12 @@ SETTINGS = [
     Setting("LOGIN_LOCK_MINUTES", 15, "How long a lock-out lasts.", int),
     Setting("SESSION_DAYS", 30, "Longest a login lasts, with or without “Keep me logged in” (the remember-me cookie's lifetime). Logging out ends it at once.", int),
     Setting("CSRF_TIME_LIMIT", 8 * 3600, "Seconds a form stays valid after the page was loaded; logging in or out ends it at once.", int),
+    Setting("RATE_LIMITS", True, "Apply the rate limits below (kept in Redis). Each is a count per period, e.g. `30 per minute`; empty: none.", bool),
+    Setting("RATE_LIMIT_LOGIN", "30 per minute", "Login attempts from one IP address (failed logins per e-mail are slowed down as well, see `LOGIN_SLOW_AFTER`)."),
+    Setting("RATE_LIMIT_PASSWORD_RESET", "10 per hour", "Requests for a reset link, and new passwords set, from one IP address."),
+    Setting("RATE_LIMIT_PORTAL_TICKETS", "30 per hour", "New tickets one client contact may open in the portal."),
+    Setting("RATE_LIMIT_API", "600 per minute", "API calls with one token."),
+    Setting("RATE_LIMIT_API_FAILURES", "60 per minute", "API calls without a working token from one IP address."),
     Setting("PAGE_SIZE", 25, "Rows per page in lists.", int),
     Setting("TICKET_PAGE_SIZE", 50, "Rows per page in the agent workspace.", int),
     Setting("ATTACHMENT_DIR", "", "Where attachment files are kept. Empty: `instance/attachments`."),
@@ -80,4 +86,5 @@ class TestConfig:
     MAIL_SERVER = "127.0.0.1"
     MAIL_PORT = 0  # a test that sends mail starts an SMTP sink and sets the port
     SECRET_KEY = "test-secret-key"
+    RATE_LIMITS = False  # the tests of the limits turn them on
     BASE_URL = "http://zayavka.test"

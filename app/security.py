@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from flask import Flask
 
+from app import limits
 from app.tickets import content
 
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -29,6 +30,7 @@ def configure(config) -> None:
 
 def init_app(app: Flask) -> None:
     configure(app.config)
+    limits.init_app(app)
     app.add_template_filter(content.safe_html, "message_html")
 
     @app.after_request

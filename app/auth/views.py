@@ -19,6 +19,7 @@ from app.auth.forms import (
 from app.config import LOCALES
 from app.errors import ValidationError
 from app.forms import map_errors
+from app.limits import limited
 
 bp = Blueprint("auth", __name__)
 
@@ -33,6 +34,7 @@ def safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limited("RATE_LIMIT_LOGIN")
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
@@ -60,6 +62,7 @@ def logout():
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
+@limited("RATE_LIMIT_PASSWORD_RESET")
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
@@ -70,6 +73,7 @@ def forgot_password():
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limited("RATE_LIMIT_PASSWORD_RESET")
 def reset_password(token):
     form = ResetPasswordForm()
     try:

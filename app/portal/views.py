@@ -15,6 +15,7 @@ from app.changes.queries import planned_work
 from app.errors import NotFound, ValidationError
 from app.extensions import db
 from app.forms import SearchForm, choices, map_errors, uploads_from
+from app.limits import by_user, limited
 from app.portal import hints, queries, services
 from app.portal.forms import CcForm, InviteForm, NewTicketForm, RatingForm, ReplyForm, VisibilityForm
 from app.requests import catalog
@@ -69,6 +70,7 @@ def ticket_list():
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@limited("RATE_LIMIT_PORTAL_TICKETS", key=by_user)
 def new_ticket():
     form = NewTicketForm()
     categories = hints.categories(_locale())
