@@ -73,6 +73,18 @@ class User(UserMixin, TimestampMixin, db.Model):
     def get_id(self) -> str | None:
         return self.login_token
 
+    # The same person is the same row: UserMixin would compare get_id(), a login's token now.
+    __hash__ = object.__hash__
+
+    def __eq__(self, other):
+        if not isinstance(other, User):
+            return NotImplemented
+        return self is other or (self.id is not None and self.id == other.id)
+
+    def __ne__(self, other):
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
 

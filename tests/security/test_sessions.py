@@ -109,3 +109,8 @@ def test_logging_in_clears_away_ended_logins(app, users, db):
         log_in(app, users["agent"].email).submit("/logout", page="/")
     log_in(app, users["agent"].email)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(LoginSession)) == 1
+
+
+def test_two_people_are_never_equal_whatever_their_logins(users):
+    assert users["agent"] != users["manager"] and users["agent"] not in [users["manager"], users["admin"]]
+    assert users["agent"] == users["agent"]
