@@ -52,7 +52,6 @@ def configure_settings(app: Flask, config) -> None:
         REMEMBER_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_SECURE=secure,
         BOOTSTRAP_SERVE_LOCAL=True,
-        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
     )
     app.config.setdefault("PASSWORD_HASH_METHOD", "scrypt")
     if app.config["TRUST_PROXY"]:

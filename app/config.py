@@ -34,10 +34,20 @@ SETTINGS = [
     Setting("LOGIN_SLOW_AFTER", 3, "Failed logins for one e-mail after which each new try must wait (1 s, 2 s, 4 s … up to 60 s).", int),
     Setting("LOGIN_LOCK_AFTER", 10, "Failed logins after which the e-mail is locked out.", int),
     Setting("LOGIN_LOCK_MINUTES", 15, "How long a lock-out lasts.", int),
+    Setting("SESSION_DAYS", 30, "Longest a login lasts, with or without “Keep me logged in” (the remember-me cookie's lifetime). Logging out ends it at once.", int),
+    Setting("CSRF_TIME_LIMIT", 8 * 3600, "Seconds a form stays valid after the page was loaded; logging in or out ends it at once.", int),
+    Setting("RATE_LIMITS", True, "Apply the rate limits below (kept in Redis). Each is a count per period, e.g. `30 per minute`; empty: none.", bool),
+    Setting("RATE_LIMIT_LOGIN", "30 per minute", "Login attempts from one IP address (failed logins per e-mail are slowed down as well, see `LOGIN_SLOW_AFTER`)."),
+    Setting("RATE_LIMIT_PASSWORD_RESET", "10 per hour", "Requests for a reset link, and new passwords set, from one IP address."),
+    Setting("RATE_LIMIT_PORTAL_TICKETS", "30 per hour", "New tickets one client contact may open in the portal."),
+    Setting("RATE_LIMIT_API", "600 per minute", "API calls with one token."),
+    Setting("RATE_LIMIT_API_FAILURES", "60 per minute", "API calls without a working token from one IP address."),
     Setting("PAGE_SIZE", 25, "Rows per page in lists.", int),
     Setting("TICKET_PAGE_SIZE", 50, "Rows per page in the agent workspace.", int),
     Setting("ATTACHMENT_DIR", "", "Where attachment files are kept. Empty: `instance/attachments`."),
     Setting("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024, "Largest attachment accepted, in bytes.", int),
+    Setting("ATTACHMENT_MAX_FILES", 10, "Most files accepted in one form or API upload.", int),
+    Setting("MAX_CONTENT_LENGTH", 0, "Largest request body, in bytes; larger ones get a 413 before they are read. 0: `ATTACHMENT_MAX_BYTES` × `ATTACHMENT_MAX_FILES` + 1 MB.", int),
     Setting("ATTACHMENT_TYPES", "png,gif,jpg,pdf,txt,log,csv,zip", "Accepted attachment kinds, recognized by content.", list),
     Setting("AUTO_CLOSE_DAYS", 7, "Resolved tickets close by themselves after this many days without a client answer.", int),
     Setting("REOPEN_DAYS", 14, "Days after resolution during which a client may reopen a ticket.", int),
@@ -77,4 +87,5 @@ class TestConfig:
     MAIL_SERVER = "127.0.0.1"
     MAIL_PORT = 0  # a test that sends mail starts an SMTP sink and sets the port
     SECRET_KEY = "test-secret-key"
+    RATE_LIMITS = False  # the tests of the limits turn them on
     BASE_URL = "http://zayavka.test"

@@ -1,18 +1,48 @@
-"""Form pieces shared by every package."""
-from flask import flash, redirect
+"""Form pieces shared by every package; every form is built on ``Form``."""
+from flask import current_app, flash, redirect
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
 from markupsafe import Markup, escape
-from wtforms import SearchField
+from wtforms import PasswordField, SearchField, StringField, TextAreaField
 from wtforms import ValidationError as FieldError
+from wtforms.csrf.core import CSRFTokenField
 from wtforms.fields.choices import SelectChoice
 
 from app.errors import ValidationError
 from app.mail.addresses import normalize_address
+from app.text import clean_line
 from app.tickets.attachments import Upload
 
+# Text fields that are not one line of words: their value is kept exactly as typed.
+_NOT_ONE_LINE = (TextAreaField, PasswordField, CSRFTokenField)
 
-class SearchForm(FlaskForm):
+
+def one_line(value):
+    """WTForms filter of every one-line text field: surrounding whitespace goes;
+    line breaks and other control characters are refused with a form error."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return clean_line(value)
+    except ValueError:
+        raise ValueError(_l("Please write this on one line, without control characters.")) from None
+
+
+class Form(FlaskForm):
+    """The base of every form: one_line() is the first filter of each one-line text
+    field (StringField and its kin: e-mail, search, hidden), declared or built at run time."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            field_class = unbound_field.field_class
+            if issubclass(field_class, StringField) and not issubclass(field_class, _NOT_ONE_LINE):
+                options = {**options, "filters": (one_line, *unbound_field.kwargs.get("filters", ()))}
+            return super().bind_field(form, unbound_field, options)
+
+
+class SearchForm(Form):
     """The search box above a list: a GET form, so it carries no CSRF token."""
 
     class Meta:
@@ -96,6 +126,28 @@ def options_html(options, selected=None, blank_label=None) -> Markup:
     return Markup("".join(parts))
 
 
-def uploads_from(field) -> list[Upload]:
-    """The files of a MultipleFileField as Upload values for the ticket services (their content is checked there)."""
-    return [Upload(f.filename, f.read()) for f in field.data or [] if f and f.filename]
+class AttachmentsField(MultipleFileField):
+    """The files of a message. Validating it reads them, each no further than one
+    byte past ATTACHMENT_MAX_BYTES, and refuses more than ATTACHMENT_MAX_FILES; the
+    whole request is already bounded by MAX_CONTENT_LENGTH (a 413 before any of this)."""
+
+    uploads: list[Upload] = []
+
+    def pre_validate(self, form) -> None:
+        self.uploads = []
+        files = [f for f in self.data or [] if f and f.filename]
+        most, limit = current_app.config["ATTACHMENT_MAX_FILES"], current_app.config["ATTACHMENT_MAX_BYTES"]
+        if len(files) > most:
+            raise FieldError(_("At most %(n)d files at a time.", n=most))
+        for storage in files:
+            data = storage.read(limit + 1)
+            if len(data) > limit:
+                raise FieldError(_("%(name)s is larger than %(mb)d MB.", name=storage.filename,
+                                        mb=limit // (1024 * 1024)))
+            self.uploads.append(Upload(storage.filename, data))
+
+
+def uploads_from(field: AttachmentsField) -> list[Upload]:
+    """The files of a validated AttachmentsField as Upload values for the ticket services
+    (their content is checked there)."""
+    return list(field.uploads)

@@ -1,5 +1,11 @@
-"""Security headers on every response."""
+"""Security settings derived from the configuration, headers on every response,
+and the template filter that shows stored HTML."""
+from datetime import timedelta
+
 from flask import Flask
+
+from app import limits
+from app.tickets import content
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -14,7 +20,19 @@ CONTENT_SECURITY_POLICY = "; ".join([
 ])
 
 
+def configure(config) -> None:
+    """Limits that follow from the settings (create_app has loaded them already)."""
+    if not config.get("MAX_CONTENT_LENGTH"):
+        config["MAX_CONTENT_LENGTH"] = config["ATTACHMENT_MAX_BYTES"] * config["ATTACHMENT_MAX_FILES"] + 1024 * 1024
+    config["WTF_CSRF_TIME_LIMIT"] = config["CSRF_TIME_LIMIT"] or None
+    config["REMEMBER_COOKIE_DURATION"] = timedelta(days=config["SESSION_DAYS"])
+
+
 def init_app(app: Flask) -> None:
+    configure(app.config)
+    limits.init_app(app)
+    app.add_template_filter(content.safe_html, "message_html")
+
     @app.after_request
     def set_security_headers(response):
         headers = response.headers

@@ -9,6 +9,7 @@ from flask_login import AnonymousUserMixin
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 
+from app import limits
 from app.auth import tokens
 from app.errors import Forbidden
 
@@ -39,6 +40,10 @@ def authenticate() -> None:
         return
     raw = bearer_token()
     user = tokens.user_for_token(raw)
+    if user is not None:
+        limits.check("RATE_LIMIT_API", limits.by_token(raw))
+    else:  # guessing tokens is limited per IP address
+        limits.check("RATE_LIMIT_API_FAILURES", limits.by_ip())
     if user is None:
         message = _("This API token is not valid, or it has been revoked.") if raw else \
             _("Send an API token: Authorization: Bearer <token>. Create one on your profile page.")

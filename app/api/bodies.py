@@ -12,8 +12,6 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.tickets.attachments import Upload
 
-MAX_FILES = 10
-
 
 def json_body() -> dict:
     data = request.get_json(silent=True)
@@ -36,8 +34,8 @@ def _too_large(name: str, limit: int) -> RequestEntityTooLarge:
 
 def load_upload(schema: type[Schema], field: str = "file") -> tuple[dict, list[Upload]]:
     """The text fields of a multipart body, loaded by ``schema``, and its files (``field``, repeated)."""
-    limit = current_app.config["ATTACHMENT_MAX_BYTES"]
-    request.max_content_length = limit * MAX_FILES + 1024 * 1024  # the whole body, before it is read
+    limit, max_files = current_app.config["ATTACHMENT_MAX_BYTES"], current_app.config["ATTACHMENT_MAX_FILES"]
+    request.max_content_length = limit * max_files + 1024 * 1024  # the whole body, before it is read
     if request.mimetype != "multipart/form-data":
         raise SchemaError({field: [_("Send the files as multipart/form-data, in the field \"%(field)s\".",
                                      field=field)]})
@@ -50,8 +48,8 @@ def load_upload(schema: type[Schema], field: str = "file") -> tuple[dict, list[U
     files = request.files.getlist(field)
     if not files:
         errors[field] = [_("Attach at least one file.")]
-    elif len(files) > MAX_FILES:
-        errors[field] = [_("At most %(n)d files at a time.", n=MAX_FILES)]
+    elif len(files) > max_files:
+        errors[field] = [_("At most %(n)d files at a time.", n=max_files)]
     if errors:
         raise SchemaError(errors)
     uploads = []

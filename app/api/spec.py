@@ -63,6 +63,8 @@ def _operation(endpoint: str, meta: dict, path_parameters: list[dict]) -> dict:
     codes = set(meta["errors"]) | (set() if meta["public"] else {401})
     if meta["body"] is not None or meta["form"] is not None or meta["query"] is not None:
         codes.add(422)
+    if meta["body"] is not None or meta["form"] is not None:
+        codes.add(413)  # a body over the size limit is refused before it is read
     for code in sorted(codes):
         schema = errors.ConflictOut if code == 409 else errors.ErrorOut
         operation["responses"][str(code)] = {"description": str(ERROR_TITLES[code]),

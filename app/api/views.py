@@ -5,7 +5,7 @@ Each view: scoped load (404) → permission (403) → schema → one service cal
 """
 from datetime import UTC, datetime, time, timedelta
 
-from flask import Blueprint, current_app, jsonify, send_file, url_for
+from flask import Blueprint, current_app, jsonify, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -141,8 +141,7 @@ def upload_attachments(number):
 def download_attachment(number, attachment_id):
     user = api_user()
     found = queries.get_attachment(user, queries.get_ticket(user, number), attachment_id)
-    return send_file(attachments.path_for(found.sha256), mimetype=found.content_type, as_attachment=True,
-                     download_name=found.filename)
+    return attachments.send(found)
 
 
 # -- staff work: links and time --------------------------------------------------------------

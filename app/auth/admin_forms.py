@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     SelectField,
@@ -10,14 +9,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.auth.roles import ROLE_LABELS, Role
-from app.forms import EmailAddress, choices
+from app.forms import EmailAddress, Form, choices
 
 
 def _optional_int(value):
     return int(value) if value not in (None, "", "None") else None
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     email = EmailField(_l("E-mail"), validators=[DataRequired(), EmailAddress(), Length(max=254)])
     role = SelectField(_l("Role"), choices=choices((r.value, ROLE_LABELS[r]) for r in Role))
@@ -29,7 +28,7 @@ class UserForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class UserFilterForm(FlaskForm):
+class UserFilterForm(Form):
     class Meta:
         csrf = False
 

@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -11,31 +10,31 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
-from app.forms import EmailAddress, choices
+from app.forms import EmailAddress, Form, choices
 from app.i18n import LANGUAGE_NAMES
 from app.timeutil import timezone_choices
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     remember = BooleanField(_l("Keep me logged in"))
     submit = SubmitField(_l("Log in"))
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), EmailAddress(), Length(max=254)])
     submit = SubmitField(_l("Send me a link"))
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = PasswordField(_l("New password"), validators=[DataRequired()])
     confirm = PasswordField(_l("Repeat the new password"), validators=[
         DataRequired(), EqualTo("password", message=_l("The passwords do not match."))])
     submit = SubmitField(_l("Set password"))
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
     locale = SelectField(_l("Language"))
@@ -48,7 +47,7 @@ class ProfileForm(FlaskForm):
         self.timezone.choices = choices([("", _l("Default")), *((z, z) for z in timezone_choices())])
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     new_password = PasswordField(_l("New password"), validators=[DataRequired()])
     confirm = PasswordField(_l("Repeat the new password"), validators=[
@@ -56,12 +55,12 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField(_l("Change password"))
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     locale = HiddenField(validators=[DataRequired()])
     next = HiddenField()
 
 
-class TokenForm(FlaskForm):
+class TokenForm(Form):
     """A new API token: only its name is chosen (rendered with prefix="token")."""
 
     name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=80)],

@@ -1,19 +1,12 @@
 """Flask-Login wiring: how a session cookie becomes the current user."""
 from flask_babel import lazy_gettext as _l
 
-from app.auth.models import User
-from app.extensions import db
+from app.auth import sessions
 
 
 def load_user(user_id: str):
-    try:
-        pk, version = (int(part) for part in user_id.split(":"))
-    except ValueError:
-        return None
-    user = db.session.get(User, pk)
-    if user is None or not user.active or user.session_version != version:
-        return None
-    return user
+    """The user of the login whose token the session or remember-me cookie carries."""
+    return sessions.user_for(user_id)
 
 
 def init_app(app, login_manager) -> None:

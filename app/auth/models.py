@@ -66,11 +66,45 @@ class User(UserMixin, TimestampMixin, db.Model):
     def role_label(self) -> str:
         return str(ROLE_LABELS[Role(self.role)])
 
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+    # The token of the login this object was loaded for (app.auth.sessions): it is what
+    # the session and remember-me cookies carry, so ending that login ends both.
+    login_token = None
+
+    def get_id(self) -> str | None:
+        return self.login_token
+
+    # The same person is the same row: UserMixin would compare get_id(), a login's token now.
+    __hash__ = object.__hash__
+
+    def __eq__(self, other):
+        if not isinstance(other, User):
+            return NotImplemented
+        return self is other or (self.id is not None and self.id == other.id)
+
+    def __ne__(self, other):
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
+
+
+class LoginSession(db.Model):
+    """One login, on one browser. Its token is in that browser's session cookie (and
+    remember-me cookie); only its SHA-256 is kept. Logging out ends it; a new password,
+    a new role or deactivation end every one of the user's (their session_version moves on)."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    session_version: Mapped[int]  # the user's when they logged in
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user = relationship("User")
 
 
 class LoginThrottle(db.Model):

@@ -13,12 +13,14 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import jobs, timeutil
+from app.auth import sessions, tokens
 from app.auth.models import LoginThrottle, User
 from app.auth.roles import CLIENT_ROLES, STAFF_ROLES, Role
 from app.config import LOCALES
 from app.errors import ValidationError
 from app.extensions import db
 from app.mail.addresses import normalize_address
+from app.text import has_control_chars
 from app.timeutil import timezone_choices
 from app.transactions import transactional, unit_of_work
 
@@ -35,6 +37,13 @@ def normalize_email(email: str) -> str:
 
 def hash_password(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def line_problems(**fields: str | None) -> dict[str, list[str]]:
+    """An error for each one-line field (a name, a title) that holds a line break or another
+    control character: the forms refuse them, and so do the services, for the CLI and jobs."""
+    return {name: [_("Please write this on one line, without control characters.")]
+            for name, value in fields.items() if value and has_control_chars(value.strip())}
 
 
 def password_problems(password: str, field: str = "password") -> dict[str, list[str]]:
@@ -88,8 +97,9 @@ _DUMMY_HASH = generate_password_hash("not a password", method="scrypt")
 
 
 def authenticate(email: str, password: str) -> User:
-    """The user with this e-mail and password, or LoginRefused with the same
-    message whether the e-mail is unknown or the password wrong."""
+    """The active user with this e-mail and password, with a new login started for them
+    (user.login_token), or LoginRefused with the same message whether the e-mail is
+    unknown, the password wrong or the account deactivated."""
     email = normalize_email(email)
     now = timeutil.utcnow()
     throttle = db.session.get(LoginThrottle, email)
@@ -103,21 +113,22 @@ def authenticate(email: str, password: str) -> User:
     else:
         check_password_hash(_DUMMY_HASH, password)
         matches = False
-    if not matches:
+    if not matches or not user.active:
+        # A deactivated account answers like a wrong password: the message must
+        # not confirm that the password someone tried is the right one.
         _record_failure(email, now)
         raise LoginRefused(_("Invalid e-mail or password."))
-    if not user.active:
-        raise LoginRefused(_("This account has been deactivated. Please contact your administrator."))
-    _logged_in(user, now)
-    return user
+    return _logged_in(user, now)
 
 
 @transactional
-def _logged_in(user: User, now) -> None:
+def _logged_in(user: User, now) -> User:
     throttle = db.session.get(LoginThrottle, user.email)
     if throttle is not None:
         db.session.delete(throttle)
     user.last_login_at = now
+    sessions.start(user)
+    return user
 
 
 # -- passwords ------------------------------------------------------------------
@@ -135,7 +146,8 @@ def change_password(user: User, current: str, new: str) -> None:
         errors["current_password"] = [_("The current password is not correct.")]
     if errors:
         raise ValidationError(errors)
-    _set_password(user, new)
+    _set_password(user, new)  # every login of the user ends …
+    sessions.start(user)  # … and the one who changed it gets a new one
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -192,7 +204,7 @@ def _check_profile(locale, timezone, errors) -> None:
 
 @transactional
 def update_profile(user: User, *, name: str, phone: str = "", locale: str | None = None, timezone: str | None = None) -> None:
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = line_problems(name=name, phone=phone)
     if not (name or "").strip():
         errors["name"] = [_("Please give your name.")]
     _check_profile(locale, timezone, errors)
@@ -211,17 +223,26 @@ def set_locale(user: User, locale: str) -> None:
     user.locale = locale
 
 
-def _validate_account(user: User | None, email: str, name: str, role: str, organization, errors) -> None:
+def _may_know(actor: User | None, other: User) -> bool:
+    """Whether ``actor`` may learn that ``other`` has an account: staff (and the CLI) know
+    everyone; a client admin only their own organization's people."""
+    return actor is None or actor.is_staff or actor.organization_id == other.organization_id
+
+
+def _validate_account(user: User | None, email: str, name: str, role: str, organization, errors, *,
+                      phone: str = "", job_title: str = "", actor: User | None = None) -> None:
     try:
         normalize_address(email)
     except ValueError:
         errors["email"] = [_("Please give a valid e-mail address.")]
     else:
-        clash = db.session.scalar(sa.select(User.id).where(User.email == email))
-        if clash is not None and (user is None or clash != user.id):
-            errors["email"] = [_("A user with this e-mail address already exists.")]
+        clash = db.session.scalar(sa.select(User).where(User.email == email))
+        if clash is not None and (user is None or clash.id != user.id):
+            errors["email"] = [_("A user with this e-mail address already exists.") if _may_know(actor, clash) else
+                               _("This e-mail address cannot be used here. If it is right, please ask our support.")]
     if not (name or "").strip():
         errors["name"] = [_("Please give a name.")]
+    errors.update(line_problems(name=name, phone=phone, job_title=job_title))
     if role not in set(Role):
         errors["role"] = [_("Unknown role.")]
     elif role in CLIENT_ROLES and organization is None:
@@ -239,7 +260,7 @@ def create_user(
     """A new account. Without a password, the person is mailed a link to choose one."""
     email = normalize_email(email)
     errors: dict[str, list[str]] = {}
-    _validate_account(None, email, name, role, organization, errors)
+    _validate_account(None, email, name, role, organization, errors, phone=phone, job_title=job_title)
     if password:
         errors.update(password_problems(password))
     _check_profile(locale, timezone, errors)
@@ -263,11 +284,30 @@ def create_user(
 
 
 @transactional
+def invite_contact(actor: User, organization, *, email: str, name: str, role: str, phone: str = "",
+                   job_title: str = "", locale: str | None = None) -> User | None:
+    """A new contact of ``organization``, mailed a link to choose a password.
+
+    When a client admin invites an address that already has an account outside their
+    organization, the answer must not tell them so (that would let anyone probe which
+    addresses are clients of the provider, and of whom): nothing is written, nobody is
+    mailed, the caller gets None and shows the same confirmation as for a real
+    invitation. The attempt is logged for the provider's support."""
+    clash = db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
+    if clash is not None and not _may_know(actor, clash):
+        current_app.logger.warning("%s invited %s, which belongs to another organization: nothing done",
+                                   actor.email, clash.email)
+        return None
+    return create_user(email=email, name=name, role=role, organization=organization, phone=phone,
+                       job_title=job_title, locale=locale)
+
+
+@transactional
 def update_user(user: User, *, email: str, name: str, role: str, organization=None, teams=None,
                 phone: str = "", job_title: str = "", actor: User | None = None) -> None:
     email = normalize_email(email)
     errors: dict[str, list[str]] = {}
-    _validate_account(user, email, name, role, organization, errors)
+    _validate_account(user, email, name, role, organization, errors, phone=phone, job_title=job_title, actor=actor)
     if actor is not None and actor.id == user.id and role != user.role:
         errors["role"] = [_("You cannot change your own role.")]
     if teams and role not in STAFF_ROLES:
@@ -290,4 +330,12 @@ def set_user_active(user: User, active: bool, *, actor: User) -> None:
         raise ValidationError.single("active", _("You cannot deactivate your own account."))
     user.active = active
     if not active:
-        user.session_version += 1
+        end_access(user)
+
+
+def end_access(user: User) -> None:
+    """Everything that lets the user in stops working, for good: sessions,
+    remember-me cookies, reset links and API tokens (reactivating the account
+    later revives none of them). Part of the caller's transaction."""
+    user.session_version += 1
+    tokens.revoke_all(user)

@@ -66,6 +66,13 @@ def revoke_token(user: User, token_id) -> ApiToken:
     return token
 
 
+def revoke_all(user: User) -> None:
+    """Revoke every working token of the user, inside the caller's transaction
+    (deactivating an account: reactivating it must not bring them back)."""
+    db.session.execute(sa.update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                       .values(revoked_at=timeutil.utcnow()))
+
+
 def user_for_token(raw: str | None) -> User | None:
     """The active user a working token belongs to, or None: unknown, revoked, or its user deactivated."""
     if not raw:

@@ -1,11 +1,12 @@
 """Logging in and out, passwords, the user's own profile and language."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, make_response, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_login.config import COOKIE_NAME
 
-from app.auth import services, tokens
+from app.auth import services, sessions, tokens
 from app.auth.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -18,6 +19,7 @@ from app.auth.forms import (
 from app.config import LOCALES
 from app.errors import ValidationError
 from app.forms import map_errors
+from app.limits import limited
 
 bp = Blueprint("auth", __name__)
 
@@ -32,6 +34,7 @@ def safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limited("RATE_LIMIT_LOGIN")
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
@@ -42,20 +45,24 @@ def login():
         except services.LoginRefused as refused:
             form.form_errors.append(str(refused))
         else:
+            session.clear()  # nothing of the anonymous session survives, its CSRF token included
             login_user(user, remember=form.remember.data)
-            session.pop("locale", None)
             return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    logout_user()
+    if current_user.is_authenticated:
+        sessions.end(current_user.login_token)
+    session.clear()  # a fresh session: no CSRF token of the logged-in one lives on
+    logout_user()  # after clear(): it marks the remember-me cookie for deletion
     flash(_("You have been logged out."), "info")
     return redirect(url_for("auth.login"))
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
+@limited("RATE_LIMIT_PASSWORD_RESET")
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
@@ -66,6 +73,7 @@ def forgot_password():
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limited("RATE_LIMIT_PASSWORD_RESET")
 def reset_password(token):
     form = ResetPasswordForm()
     try:
@@ -122,7 +130,8 @@ def change_password():
         except ValidationError as error:
             map_errors(form, error.errors)
         else:
-            login_user(current_user._get_current_object())  # keep this session: new version in the cookie
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) in request.cookies
+            login_user(current_user._get_current_object(), remember=remembered)  # this browser's new login
             flash(_("Your password has been changed. Other sessions have been logged out."), "success")
             return redirect(url_for("auth.profile"))
     return profile_page(password_form=form, status=400)

@@ -1,6 +1,5 @@
 """Forms of changes, the CAB, the calendar's maintenance windows and the policy. Shape only."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -15,7 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.changes.rules import OUTCOME_LABELS, RISK_LABELS, TYPE_LABELS
-from app.forms import choices
+from app.forms import Form, choices
 
 QUESTIONS = {
     "downtime": _l("Will users notice downtime?"),
@@ -32,7 +31,7 @@ def _int_or_none(value):
     return int(value) if value not in (None, "", "None") else None
 
 
-class ChangeForm(FlaskForm):
+class ChangeForm(Form):
     organization = SelectField(_l("Organization"), coerce=_int_or_none, validators=[DataRequired()])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=100_000)])
@@ -57,13 +56,13 @@ class ChangeForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     comment = StringField(_l("Comment"), validators=[Optional(), Length(max=1000)])
     approve = SubmitField(_l("Approve"))
     reject = SubmitField(_l("Reject"))
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     outcome = SelectField(_l("Outcome"), choices=choices([("", "—"), *OUTCOME_LABELS.items()]), validators=[Optional()])
     lessons = TextAreaField(_l("Lessons"), validators=[Optional(), Length(max=20_000)])
     caused = StringField(_l("Incidents it caused"), validators=[Optional(), Length(max=500)],
@@ -71,12 +70,12 @@ class ReviewForm(FlaskForm):
     submit = SubmitField(_l("Save the review"))
 
 
-class ResolveProblemsForm(FlaskForm):
+class ResolveProblemsForm(Form):
     message = TextAreaField(_l("Message to the requesters"), validators=[Optional(), Length(max=20_000)])
     submit = SubmitField(_l("Resolve them"))
 
 
-class WindowForm(FlaskForm):
+class WindowForm(Form):
     organization = SelectField(_l("Organization"), coerce=_int_or_none, validators=[DataRequired()])
     weekday = SelectField(_l("Day"), coerce=int, choices=choices(WEEKDAYS), default=6)
     start_time = TimeField(_l("From"), validators=[DataRequired()])
@@ -85,7 +84,7 @@ class WindowForm(FlaskForm):
     submit = SubmitField(_l("Add the window"))
 
 
-class PolicyForm(FlaskForm):
+class PolicyForm(Form):
     approvals_low = IntegerField(_l("Approvals for a low risk"), validators=[DataRequired(), NumberRange(min=1, max=9)])
     approvals_medium = IntegerField(_l("Approvals for a medium risk"), validators=[DataRequired(), NumberRange(min=1, max=9)])
     approvals_high = IntegerField(_l("Approvals for a high risk"), validators=[DataRequired(), NumberRange(min=1, max=9)])
@@ -95,7 +94,7 @@ class PolicyForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class TemplateForm(FlaskForm):
+class TemplateForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     title = StringField(_l("Title of the change"), validators=[DataRequired(), Length(max=200)])
     risk = SelectField(_l("Risk"), choices=choices(RISK_LABELS.items()), default="low")

@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     SelectField,
@@ -11,10 +10,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.auth.roles import ROLE_LABELS
-from app.forms import EmailAddress, choices
+from app.forms import EmailAddress, Form, choices
 
 
-class OrganizationForm(FlaskForm):
+class OrganizationForm(Form):
     code = StringField(_l("Short code"), validators=[DataRequired(), Length(max=20)],
                        description=_l("Used in reports and ticket lists, e.g. ACME."))
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
@@ -26,7 +25,7 @@ class OrganizationForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class ContactForm(FlaskForm):
+class ContactForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     email = EmailField(_l("E-mail"), validators=[DataRequired(), EmailAddress(), Length(max=254)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
@@ -38,7 +37,7 @@ class ContactForm(FlaskForm):
         self.role.choices = choices((r.value, ROLE_LABELS[r]) for r in roles)
 
 
-class TeamForm(FlaskForm):
+class TeamForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
     email = EmailField(_l("Queue e-mail"), validators=[Optional(), EmailAddress(), Length(max=254)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])

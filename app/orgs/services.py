@@ -4,6 +4,7 @@ import re
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from app.auth.services import end_access, line_problems
 from app.errors import ValidationError
 from app.extensions import db
 from app.orgs.models import Organization, Team
@@ -11,10 +12,12 @@ from app.transactions import transactional
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,19}$")
 ORG_FIELDS = ("name", "email", "phone", "address", "website", "notes")
+ONE_LINE_FIELDS = ("email", "phone", "website")  # address and notes are free text
 
 
-def _validate_org(org: Organization | None, code: str, name: str) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
+def _validate_org(org: Organization | None, code: str, name: str, details: dict) -> dict[str, list[str]]:
+    one_line = {field: value for field, value in details.items() if field in ONE_LINE_FIELDS}
+    errors: dict[str, list[str]] = line_problems(name=name, **one_line)
     if not CODE_PATTERN.match(code):
         errors["code"] = [_("2–20 letters, digits, '-' or '_', starting with a letter or digit.")]
     else:
@@ -29,7 +32,7 @@ def _validate_org(org: Organization | None, code: str, name: str) -> dict[str, l
 @transactional
 def create_organization(*, code: str, name: str, **details) -> Organization:
     code = (code or "").strip().upper()
-    errors = _validate_org(None, code, name or "")
+    errors = _validate_org(None, code, name or "", details)
     if errors:
         raise ValidationError(errors)
     org = Organization(code=code, name=name.strip(), **_clean(details))
@@ -40,7 +43,7 @@ def create_organization(*, code: str, name: str, **details) -> Organization:
 @transactional
 def update_organization(org: Organization, *, code: str, name: str, **details) -> None:
     code = (code or "").strip().upper()
-    errors = _validate_org(org, code, name or "")
+    errors = _validate_org(org, code, name or "", details)
     if errors:
         raise ValidationError(errors)
     org.code, org.name = code, name.strip()
@@ -62,10 +65,13 @@ def set_organization_active(org: Organization, active: bool) -> None:
     for contact in org.contacts:
         if not active and contact.active:
             contact.active = False
-            contact.session_version += 1
+            end_access(contact)
 
 
 def _validate_team(team: Team | None, name: str) -> dict[str, list[str]]:
+    problems = line_problems(name=name)
+    if problems:
+        return problems
     if not name.strip():
         return {"name": [_("Please give a name.")]}
     clash = db.session.scalar(sa.select(Team.id).where(sa.func.lower(Team.name) == name.strip().lower()))

@@ -106,11 +106,12 @@ def create_contact(org_id):
     form = _contact_form(org)
     if form.validate_on_submit():
         try:
-            contact = accounts.create_user(organization=org, **_contact_fields(form))
+            accounts.invite_contact(current_user, org, **_contact_fields(form))
         except ValidationError as error:
             map_errors(form, error.errors)
-        else:
-            flash(_("%(name)s has been added and invited by e-mail to choose a password.", name=contact.name), "success")
+        else:  # the same words when the address was someone else's (see invite_contact)
+            flash(_("%(name)s has been added and invited by e-mail to choose a password.", name=form.name.data),
+                  "success")
             return redirect(url_for("orgs.detail", org_id=org.id))
     return render_template("orgs/contact_form.html", form=form, org=org, contact=None)
 

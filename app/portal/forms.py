@@ -1,16 +1,14 @@
 """Forms of the client portal. Shape only: the rules live in app/portal/services.py."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.forms import EmailAddress, choices
+from app.forms import AttachmentsField, EmailAddress, Form, choices
 
 URGENCY = [("1", _l("It stops our business")), ("2", _l("It hampers our work")), ("3", _l("It can wait"))]
 
 
-class NewTicketForm(FlaskForm):
+class NewTicketForm(Form):
     affected_system = StringField(_l("Which server or service?"), validators=[Optional(), Length(max=200)],
                                   description=_l("Its name as you know it, e.g. web-01 or shop.example.com."))
     title = StringField(_l("Title"), validators=[Length(max=200)],
@@ -21,31 +19,31 @@ class NewTicketForm(FlaskForm):
                                 description=_l("What happened, since when, what you already tried. "
                                                "Paste command output as it is."))
     urgency = SelectField(_l("How urgent is it?"), choices=choices(URGENCY), default="2")
-    attachments = MultipleFileField(_l("Files"))
+    attachments = AttachmentsField(_l("Files"))
     follow_up = HiddenField()
     add_to = HiddenField()  # "add my message there instead": the number of a similar open ticket
     submit = SubmitField(_l("Send the ticket"))
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(Form):
     body = TextAreaField(_l("Your message"), validators=[Length(max=100_000)])
-    attachments = MultipleFileField(_l("Files"))
+    attachments = AttachmentsField(_l("Files"))
     submit = SubmitField(_l("Send"))
 
 
-class RatingForm(FlaskForm):
+class RatingForm(Form):
     rating = RadioField(_l("Your rating"), choices=choices([(str(n), str(n)) for n in range(5, 0, -1)]),
                         validators=[DataRequired(_l("Choose from 1 to 5 stars."))])
     comment = TextAreaField(_l("Anything to add? (optional)"), validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("Rate"))
 
 
-class CcForm(FlaskForm):
+class CcForm(Form):
     email = StringField(_l("Colleague's e-mail"), validators=[DataRequired(), EmailAddress(), Length(max=254)])
     submit = SubmitField(_l("Put in copy"))
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     email = StringField(_l("E-mail"), validators=[DataRequired(), EmailAddress(), Length(max=254)])
     job_title = StringField(_l("Job title"), validators=[Optional(), Length(max=120)])
@@ -53,7 +51,7 @@ class InviteForm(FlaskForm):
     submit = SubmitField(_l("Send the invitation"))
 
 
-class VisibilityForm(FlaskForm):
+class VisibilityForm(Form):
     contacts_see_all = RadioField(_l("Who sees which tickets"), choices=choices([
         ("all", _l("Everyone sees all of the organization's tickets")),
         ("own", _l("Each contact sees their own tickets and those they are in copy of")),
@@ -61,7 +59,7 @@ class VisibilityForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(Form):
     key = StringField(_l("Key"), validators=[DataRequired(), Length(max=40)])
     label_en = StringField(_l("Label (English)"), validators=[Optional(), Length(max=120)])
     hint_en = TextAreaField(_l("Hint (English)"), validators=[Optional(), Length(max=2000)])

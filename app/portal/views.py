@@ -15,6 +15,7 @@ from app.changes.queries import planned_work
 from app.errors import NotFound, ValidationError
 from app.extensions import db
 from app.forms import SearchForm, choices, map_errors, uploads_from
+from app.limits import by_user, limited
 from app.portal import hints, queries, services
 from app.portal.forms import CcForm, InviteForm, NewTicketForm, RatingForm, ReplyForm, VisibilityForm
 from app.requests import catalog
@@ -69,6 +70,7 @@ def ticket_list():
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@limited("RATE_LIMIT_PORTAL_TICKETS", key=by_user)
 def new_ticket():
     form = NewTicketForm()
     categories = hints.categories(_locale())
@@ -246,13 +248,13 @@ def colleagues():
     form = InviteForm()
     if form.validate_on_submit():
         try:
-            person = accounts.create_user(email=form.email.data, name=form.name.data, organization=org,
-                                          role=Role.CLIENT_ADMIN if form.admin.data else Role.CLIENT_USER,
-                                          job_title=form.job_title.data or "", locale=_locale())
+            accounts.invite_contact(current_user, org, email=form.email.data, name=form.name.data,
+                                    role=Role.CLIENT_ADMIN if form.admin.data else Role.CLIENT_USER,
+                                    job_title=form.job_title.data or "", locale=_locale())
         except ValidationError as error:
             map_errors(form, error.errors)
-        else:
-            flash(_("%(name)s has been invited by e-mail to choose a password.", name=person.name), "success")
+        else:  # the same words when the address was someone else's (see invite_contact)
+            flash(_("%(name)s has been invited by e-mail to choose a password.", name=form.name.data), "success")
             return redirect(url_for("portal.colleagues"))
     visibility = VisibilityForm(formdata=None, contacts_see_all="all" if org.contacts_see_all else "own")
     return render_template("portal/colleagues.html", people=queries.colleagues(current_user), form=form,

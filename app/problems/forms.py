@@ -1,11 +1,12 @@
 """Forms of the problem panel on the ticket page. Shape only: the rules live in services."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.forms import Form
 
-class ProblemForm(FlaskForm):
+
+class ProblemForm(Form):
     root_cause = TextAreaField(_l("Root cause"), validators=[Optional(), Length(max=20_000)])
     workaround = TextAreaField(_l("Workaround"), validators=[Optional(), Length(max=20_000)],
                                description=_l("Offered to agents on new incidents of the same category or system."))
@@ -13,7 +14,7 @@ class ProblemForm(FlaskForm):
     known_error = SubmitField(_l("Save and mark as known error"))
 
 
-class GatherForm(FlaskForm):
+class GatherForm(Form):
     incidents = StringField(_l("Incidents"), validators=[DataRequired(), Length(max=500)],
                             description=_l("Ticket numbers, separated by commas or spaces."))
     submit = SubmitField(_l("Link to this problem"))

@@ -3,13 +3,14 @@ the WTForms form built from them for ordering."""
 import re
 
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
+from markupsafe import escape
 from werkzeug.datastructures import MultiDict
 from wtforms import DateField, DecimalField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.errors import ValidationError
+from app.forms import Form
 from app.requests.models import FIELD_TYPES
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -49,12 +50,13 @@ def format_fields(fields: list[dict]) -> str:
 def order_form_class(item):
     """A form class with one typed field per definition of the catalog item."""
 
-    class OrderForm(FlaskForm):
+    class OrderForm(Form):
         submit = SubmitField(_("Order"))
 
     for spec in item.fields:
         check = [InputRequired()] if spec["required"] else [Optional()]
-        options = {"label": spec["label"], "description": spec.get("help", "")}
+        # The form macro prints a description as HTML: the admin's help text is text.
+        options = {"label": spec["label"], "description": escape(spec.get("help", ""))}
         if spec["type"] == "text":
             field = StringField(validators=[*check, Length(max=500)], **options)
         elif spec["type"] == "textarea":

@@ -1,7 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
+
+from app.forms import Form
 
 FIELDS_HELP = _l("One field per line: name | label | type | required or optional | choices, comma-separated | help. "
                  "Types: text, textarea, number, choice, date.")
@@ -11,7 +12,7 @@ def _int_or_none(value):
     return int(value) if value not in (None, "", "None") else None
 
 
-class ItemForm(FlaskForm):
+class ItemForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     category = StringField(_l("Category"), validators=[Optional(), Length(max=60)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
@@ -24,7 +25,7 @@ class ItemForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class OrderForFields(FlaskForm):
+class OrderForFields(Form):
     """Who orders, when an agent orders for a client (posted with the order form, which carries the CSRF token)."""
 
     class Meta:
@@ -35,7 +36,7 @@ class OrderForFields(FlaskForm):
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=10_000)])
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     comment = StringField(_l("Comment"), validators=[Optional(), Length(max=1000)])
     approve = SubmitField(_l("Approve"))
     reject = SubmitField(_l("Reject"))

@@ -13,6 +13,10 @@ from flask_babel import gettext as _
 BINARY_TYPES = {"png": "image/png", "gif": "image/gif", "jpg": "image/jpeg", "pdf": "application/pdf",
                 "zip": "application/zip"}
 TEXT_TYPES = {"txt": "text/plain", "log": "text/plain", "csv": "text/csv"}
+# The extensions a file of each media type may keep; the first is added to any other name.
+EXTENSIONS = {"image/png": ("png",), "image/gif": ("gif",), "image/jpeg": ("jpg", "jpeg"),
+              "application/pdf": ("pdf",), "application/zip": ("zip",),
+              "text/plain": ("txt", "log"), "text/csv": ("csv",)}
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,19 @@ def clean_filename(name: str) -> str:
     name = os.path.basename((name or "").replace("\\", "/")).strip()
     name = "".join(ch for ch in name if ch.isprintable() and ch not in '<>:"|?*')
     return name[:255] or "attachment"
+
+
+def stored_name(filename: str, media_type: str) -> str:
+    """The name a file is kept and downloaded under: what the user called it, with
+    an extension that matches what it was recognized as. Text sent as ``x.html``,
+    ``evil.svg`` or ``a.exe`` becomes ``x.html.txt`` …: no program opens it as
+    anything but text."""
+    name = clean_filename(filename)
+    allowed = EXTENSIONS.get(media_type, ("bin",))
+    stem, dot, extension = name.rpartition(".")
+    if dot and stem and extension.lower() in allowed:
+        return name
+    return f"{name[:250]}.{allowed[0]}"
 
 
 def _looks_like_text(data: bytes) -> bool:
@@ -86,9 +103,10 @@ def store(data: bytes) -> str:
 
 
 def send(item):
-    """The file as a response: inline only for images, never sniffed by the browser into something else."""
+    """The file as a response: inline only for images, never sniffed by the browser into something else,
+    named after what it is (rows stored before stored_name() existed are renamed on the way out)."""
     response = send_file(path_for(item.sha256), mimetype=item.content_type, as_attachment=not item.is_image,
-                         download_name=item.filename, conditional=True, max_age=0)
+                         download_name=stored_name(item.filename, item.content_type), conditional=True, max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

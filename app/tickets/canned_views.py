@@ -4,7 +4,6 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -12,7 +11,7 @@ from app.auth import permissions
 from app.auth.permissions import require
 from app.errors import NotFound, ValidationError
 from app.extensions import db
-from app.forms import map_errors
+from app.forms import Form, map_errors
 from app.orgs.models import Team
 from app.tickets import canned, workspace
 from app.tickets.models import CannedResponse
@@ -20,7 +19,7 @@ from app.tickets.models import CannedResponse
 bp = Blueprint("canned", __name__)
 
 
-class CannedForm(FlaskForm):
+class CannedForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])
     team = SelectField(_l("Team"), coerce=lambda v: int(v) if v not in (None, "", "None") else None,
                        validators=[Optional()], description=_l("Empty: every agent sees it."))

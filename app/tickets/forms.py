@@ -1,11 +1,9 @@
 """Forms of the agent workspace. Shape only: the rules live in services."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.forms import choices
+from app.forms import AttachmentsField, Form, choices
 from app.tickets.workflow import LEVEL_LABELS, LINK_KINDS, RESOLUTION_CODES
 
 LEVELS = [(str(k), v) for k, v in LEVEL_LABELS.items()]
@@ -15,7 +13,7 @@ def _int_or_none(value):
     return int(value) if value not in (None, "", "None") else None
 
 
-class NewTicketForm(FlaskForm):
+class NewTicketForm(Form):
     kind = SelectField(_l("Kind"))
     organization = SelectField(_l("Organization"), coerce=_int_or_none, validators=[DataRequired()])
     requester = SelectField(_l("Requester"), coerce=_int_or_none, validators=[Optional()])
@@ -30,18 +28,18 @@ class NewTicketForm(FlaskForm):
     team = SelectField(_l("Team"), coerce=_int_or_none, validators=[Optional()])
     assignee = SelectField(_l("Assignee"), coerce=_int_or_none, validators=[Optional()])
     major = BooleanField(_l("Major incident"))
-    attachments = MultipleFileField(_l("Attachments"))
+    attachments = AttachmentsField(_l("Attachments"))
     submit = SubmitField(_l("Create ticket"))
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(Form):
     body = TextAreaField(_l("Message"), validators=[Length(max=100_000)])
     internal = BooleanField(_l("Internal note (not shown to the client)"))
-    attachments = MultipleFileField(_l("Attachments"))
+    attachments = AttachmentsField(_l("Attachments"))
     submit = SubmitField(_l("Send"))
 
 
-class TransitionForm(FlaskForm):
+class TransitionForm(Form):
     status = HiddenField(validators=[DataRequired()])
     resolution_code = SelectField(_l("Resolution"), choices=choices([("", "—"), *RESOLUTION_CODES.items()]),
                                   validators=[Optional()])
@@ -50,7 +48,7 @@ class TransitionForm(FlaskForm):
     submit = SubmitField(_l("Change status"))
 
 
-class UpdateForm(FlaskForm):
+class UpdateForm(Form):
     impact = SelectField(_l("Impact"), choices=choices(LEVELS))
     urgency = SelectField(_l("Urgency"), choices=choices(LEVELS))
     category = StringField(_l("Category"), validators=[Optional(), Length(max=60)])
@@ -62,19 +60,19 @@ class UpdateForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class LinkForm(FlaskForm):
+class LinkForm(Form):
     kind = SelectField(_l("Link"), choices=choices(LINK_KINDS.items()))
     target = StringField(_l("Ticket number"), validators=[DataRequired(), Length(max=24)])
     submit = SubmitField(_l("Link"))
 
 
-class MergeForm(FlaskForm):
+class MergeForm(Form):
     target = StringField(_l("Merge into ticket"), validators=[DataRequired(), Length(max=24)],
                          description=_l("This ticket's conversation moves there, and this ticket is closed."))
     submit = SubmitField(_l("Merge"))
 
 
-class WorklogForm(FlaskForm):
+class WorklogForm(Form):
     minutes = IntegerField(_l("Minutes"), validators=[DataRequired(), NumberRange(min=1, max=1440)])
     billable = BooleanField(_l("Billable"), default=True)
     note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
@@ -82,7 +80,7 @@ class WorklogForm(FlaskForm):
     submit = SubmitField(_l("Log time"))
 
 
-class BulkForm(FlaskForm):
+class BulkForm(Form):
     numbers = HiddenField()  # filled from the checked rows; also sent as repeated "ticket" fields
     action = SelectField(_l("Action"), choices=choices([
         ("assign", _l("Assign")), ("status", _l("Change status")), ("priority", _l("Change priority")),
@@ -96,7 +94,7 @@ class BulkForm(FlaskForm):
     submit = SubmitField(_l("Apply to selected"))
 
 
-class SavedFilterForm(FlaskForm):
+class SavedFilterForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
     query = HiddenField()
     submit = SubmitField(_l("Save this view"))

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.tickets import attachments
 from app.timeutil import TimestampMixin, UTCDateTime, utcnow
 
 
@@ -145,6 +146,13 @@ class Attachment(db.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+
+@sa.event.listens_for(Attachment, "before_insert")
+def _name_after_content(_mapper, _connection, attachment: Attachment) -> None:
+    """However a file arrives (portal, agent, API, mail), it is kept under a name whose
+    extension says what its content was recognized as (text is .txt, .log or .csv)."""
+    attachment.filename = attachments.stored_name(attachment.filename, attachment.content_type)
 
 
 class Event(db.Model):

@@ -14,6 +14,7 @@ from app import timeutil
 from app.auth.permissions import can_view_ticket, can_work_tickets
 from app.errors import Forbidden, ValidationError
 from app.extensions import db
+from app.text import has_control_chars
 from app.tickets import attachments, content, doors, search
 from app.tickets.models import Attachment, Event, Message, Ticket
 from app.tickets.numbering import next_number
@@ -92,14 +93,17 @@ def check_uploads(uploads, errors: dict) -> list[tuple[attachments.Upload, str]]
 def _attach(ticket: Ticket, message: Message | None, checked, actor) -> None:
     for upload, media_type in checked:
         digest = attachments.store(upload.data)
-        db.session.add(Attachment(ticket=ticket, message=message, filename=attachments.clean_filename(upload.filename),
+        db.session.add(Attachment(ticket=ticket, message=message, filename=attachments.stored_name(upload.filename,
+                                                                                                  media_type),
                                   content_type=media_type, size=len(upload.data), sha256=digest,
                                   uploaded_by_id=actor.id if actor else None))
 
 
 def _check_title(title: str, errors: dict) -> str:
     title = " ".join((title or "").split())
-    if len(title) < 3:
+    if has_control_chars(title):
+        errors["title"] = [_("Please write this on one line, without control characters.")]
+    elif len(title) < 3:
         errors["title"] = [_("Please give a short title that says what is wrong.")]
     elif len(title) > 200:
         errors["title"] = [_("The title must be at most 200 characters.")]

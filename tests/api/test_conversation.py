@@ -77,7 +77,8 @@ def test_files_are_uploaded_listed_and_downloaded(api, ticket, users, db):
     assert [a["id"] for a in client.get(url).json["items"]] == [a["id"] for a in uploaded]
     download = client.get(f"{url}/{uploaded[0]['id']}")
     assert download.status_code == 200 and download.data == PNG and download.mimetype == "image/png"
-    assert download.headers["Content-Disposition"].startswith("attachment; filename=df.png")
+    assert download.headers["Content-Disposition"].endswith("filename=df.png")
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
 
 
 def test_an_executable_renamed_png_is_a_422_and_nothing_is_saved(api, ticket, db):

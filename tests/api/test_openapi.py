@@ -150,6 +150,9 @@ def derived_failures(operation: dict, calls: list[Call]) -> list[Call]:
             failures.append(Call(first.who, json={"bogus": 1}, expect=422, check_request=False))
         else:
             failures.append(Call(first.who, query={"bogus": "1"}, expect=422))
+    if "413" in operation["responses"] and first.json is not None:  # a form upload's 413 is a realistic call
+        failures.append(Call(first.who, json={"padding": "x" * (1024 * 1024)}, params=first.params, expect=413,
+                             check_request=False))
     return failures
 
 
