@@ -1,0 +1,146 @@
+"""The CMDB impact analysis on a generated estate (pure: networkx only, no database).
+
+    python bench/cmdb_impact.py [--cis 100000] [--seed 1] [--runs 30]
+
+Builds a seeded random estate of about --cis CIs and three relations per CI, then times
+downstream() for a single server and for the big core switch, upstream() for 10 incident CIs and
+spofs() for a service, each on --runs different picks, and prints p50/p95 beside the targets.
+
+The estate (fractions of --cis): 10 % physical servers, each with two PSUs (group "power",
+min_up 1) on the A and B UPS feeds of its room, two disks in RAID1 or four in RAID5 (group "raid",
+min_up N−1), an uplink to an access switch (or, for the first 5,000, straight to core-1), a backup
+target ("degraded") and the monitoring ("none"); a quarter of them are hypervisors in farms of 4–6
+(every VM of a farm depends on all its hypervisors, group "farm", min_up N−1). 30 % VMs, each also
+on a storage array. 6 % clusters of 2–4 VMs (min_up 1 or min_up_pct 50), 2 % services on 1–3
+clusters. Access switches are dual-homed to core-1 and core-2 (min_up 1); storage hangs off core-1.
+"""
+import argparse
+import os
+import platform
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import networkx as nx
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from cmdb.impact import downstream, spofs, upstream  # noqa: E402
+
+CORE_DIRECT = 5_000
+TARGETS_MS = {"downstream(single server)": 5, "downstream(core switch)": 100,
+              "upstream(10 incident CIs)": 200, "spofs(a service)": None}
+
+
+def generate(cis, seed):
+    """The estate: (graph, servers, vms, services)."""
+    rng = random.Random(seed)
+    g = nx.DiGraph()
+    rooms = max(2, cis // 5_000)
+    access = [f"acc-{i}" for i in range(max(2, cis // 500))]
+    storage = [f"stor-{i}" for i in range(max(1, cis // 5_000))]
+    backups = [f"bak-{i}" for i in range(max(1, cis // 10_000))]
+    g.add_node("core-1")
+    g.add_node("core-2")
+    for switch in access:
+        g.add_node(switch, redundancy={"uplinks": {"min_up": 1}})
+        g.add_edge(switch, "core-1", group="uplinks")
+        g.add_edge(switch, "core-2", group="uplinks")
+    for array in storage:
+        g.add_edge(array, "core-1")
+
+    servers = [f"srv-{i}" for i in range(cis // 10)]
+    for i, server in enumerate(servers):
+        room = rng.randrange(rooms)
+        disks = rng.choice((2, 4))
+        g.add_node(server, redundancy={"power": {"min_up": 1}, "raid": {"min_up": disks - 1 if disks > 2 else 1}})
+        for feed in "ab":
+            g.add_edge(server, f"{server}-psu-{feed}", group="power")
+            g.add_edge(f"{server}-psu-{feed}", f"ups-{room}-{feed}")
+        for d in range(disks):
+            g.add_edge(server, f"{server}-disk-{d}", group="raid")
+        g.add_edge(server, "core-1" if i < CORE_DIRECT else rng.choice(access))
+        g.add_edge(server, rng.choice(backups), impact="degraded")
+        g.add_edge(server, "monitoring", impact="none")
+
+    hypervisors = rng.sample(servers, len(servers) // 4)
+    farms = []
+    while hypervisors:
+        size = rng.randint(4, 6)
+        farms.append(hypervisors[:size])
+        hypervisors = hypervisors[size:]
+
+    vms = [f"vm-{i}" for i in range(cis * 3 // 10)]
+    for vm in vms:
+        farm = rng.choice(farms)
+        g.add_node(vm, redundancy={"farm": {"min_up": max(1, len(farm) - 1)}})
+        for hypervisor in farm:
+            g.add_edge(vm, hypervisor, group="farm")
+        g.add_edge(vm, rng.choice(storage))
+        g.add_edge(vm, "monitoring", impact="none")
+
+    clusters = [f"cl-{i}" for i in range(cis * 6 // 100)]
+    for cluster in clusters:
+        spec = rng.choice(({"min_up": 1}, {"min_up_pct": 50}))
+        g.add_node(cluster, redundancy={"nodes": spec})
+        for vm in rng.sample(vms, rng.randint(2, 4)):
+            g.add_edge(cluster, vm, group="nodes")
+
+    services = [f"svc-{i}" for i in range(cis * 2 // 100)]
+    for service in services:
+        for cluster in rng.sample(clusters, rng.randint(1, 3)):
+            g.add_edge(service, cluster)
+    return g, servers, vms, services
+
+
+def timed(function, picks):
+    times = []
+    for pick in picks:
+        start = time.perf_counter()
+        function(pick)
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def p95(times):
+    return statistics.quantiles(times, n=20, method="inclusive")[-1] if len(times) > 1 else times[0]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cis", type=int, default=100_000, help="about how many CIs (default 100000)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=30, help="picks timed per measure (default 30)")
+    args = parser.parse_args()
+
+    start = time.perf_counter()
+    g, servers, vms, services = generate(args.cis, args.seed)
+    print(f"estate      {g.number_of_nodes():,} CIs, {g.number_of_edges():,} relations, "
+          f"core-1 has {g.in_degree('core-1'):,} direct dependents "
+          f"(generated in {time.perf_counter() - start:.1f} s, seed {args.seed})")
+    print(f"machine     {os.cpu_count()} cores, Python {platform.python_version()}, networkx {nx.__version__}")
+    core = downstream(g, ["core-1"])
+    print(f"core-1      takes {len(core.down):,} CIs down and degrades {len(core.degraded):,}")
+
+    rng = random.Random(args.seed + 1)
+    measures = {
+        "downstream(single server)": (lambda s: downstream(g, [s]), rng.sample(servers, args.runs)),
+        "downstream(core switch)": (lambda s: downstream(g, [s]), ["core-1"] * args.runs),
+        "upstream(10 incident CIs)": (lambda cis: upstream(g, cis),
+                                      [rng.sample(services, 5) + rng.sample(vms, 5) for _ in range(args.runs)]),
+        "spofs(a service)": (lambda s: spofs(g, s), rng.sample(services, args.runs)),
+    }
+    print(f"\n{'measure':28} {'p50 ms':>8} {'p95 ms':>8} {'target p95':>11}")
+    for name, (function, picks) in measures.items():
+        times = timed(function, picks)
+        target = TARGETS_MS[name]
+        verdict = "" if target is None else f"≤ {target}" + ("  ok" if p95(times) <= target else "  MISSED")
+        print(f"{name:28} {statistics.median(times):8.2f} {p95(times):8.2f} {verdict:>11}")
+
+
+if __name__ == "__main__":
+    main()
