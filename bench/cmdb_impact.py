@@ -40,22 +40,26 @@ def generate(cis, seed):
     """The estate: (graph, servers, vms, services)."""
     rng = random.Random(seed)
     g = nx.DiGraph()
-    rooms = max(2, cis // 5_000)
-    access = [f"acc-{i}" for i in range(max(2, cis // 500))]
-    storage = [f"stor-{i}" for i in range(max(1, cis // 5_000))]
-    backups = [f"bak-{i}" for i in range(max(1, cis // 10_000))]
-    g.add_node("core-1")
-    g.add_node("core-2")
-    for switch in access:
-        g.add_node(switch, redundancy={"uplinks": {"min_up": 1}})
-        g.add_edge(switch, "core-1", group="uplinks")
-        g.add_edge(switch, "core-2", group="uplinks")
-    for array in storage:
-        g.add_edge(array, "core-1")
+    pods = max(1, cis // 10_000)
 
-    servers = [f"srv-{i}" for i in range(cis // 10)]
+    def dual_homed(node, cores):
+        g.add_node(node, redundancy={"uplinks": {"min_up": 1}})
+        for core in cores:
+            g.add_edge(node, core, group="uplinks")
+
+    access, storage, backup = [], [], []
+    for pod in range(pods):
+        cores = (f"core-{2 * pod + 1}", f"core-{2 * pod + 2}")
+        access.append([f"acc-{pod}-{i}" for i in range(max(1, cis // 500 // pods))])
+        storage.append([f"stor-{pod}-{i}" for i in range(2)])
+        backup.append(f"bak-{pod}")
+        for node in (*access[pod], *storage[pod], backup[pod]):
+            dual_homed(node, cores)
+
+    servers, pod_of, legacy = [f"srv-{i}" for i in range(cis // 10)], {}, min(CORE_DIRECT, cis // 20)
     for i, server in enumerate(servers):
-        room = rng.randrange(rooms)
+        pod = pod_of[server] = 0 if i < legacy else rng.randrange(pods)
+        room = f"{pod}-{rng.randrange(2)}"
         disks = rng.choice((2, 4))
         g.add_node(server, redundancy={"power": {"min_up": 1}, "raid": {"min_up": disks - 1 if disks > 2 else 1}})
         for feed in "ab":
@@ -63,37 +67,47 @@ def generate(cis, seed):
             g.add_edge(f"{server}-psu-{feed}", f"ups-{room}-{feed}")
         for d in range(disks):
             g.add_edge(server, f"{server}-disk-{d}", group="raid")
-        g.add_edge(server, "core-1" if i < CORE_DIRECT else rng.choice(access))
-        g.add_edge(server, rng.choice(backups), impact="degraded")
+        # the legacy hall is cabled straight to core-1; the rest sit behind their pod's access switches
+        g.add_edge(server, "core-1" if i < legacy else rng.choice(access[pod]))
+        g.add_edge(server, backup[pod], impact="degraded")
         g.add_edge(server, "monitoring", impact="none")
 
-    hypervisors = rng.sample(servers, len(servers) // 4)
     farms = []
-    while hypervisors:
-        size = rng.randint(4, 6)
-        farms.append(hypervisors[:size])
-        hypervisors = hypervisors[size:]
+    for pod in range(pods):
+        hypervisors = [s for s in servers[legacy:] if pod_of[s] == pod]
+        hypervisors = rng.sample(hypervisors, len(servers) // 4 // pods)
+        while len(hypervisors) >= 4:
+            size = rng.randint(4, 6)
+            farms.append((pod, hypervisors[:size]))
+            hypervisors = hypervisors[size:]
 
-    vms = [f"vm-{i}" for i in range(cis * 3 // 10)]
+    vms, vms_of_pod = [f"vm-{i}" for i in range(cis * 3 // 10)], [[] for _ in range(pods)]
     for vm in vms:
-        farm = rng.choice(farms)
-        g.add_node(vm, redundancy={"farm": {"min_up": max(1, len(farm) - 1)}})
+        pod, farm = rng.choice(farms)
+        vms_of_pod[pod].append(vm)
+        g.add_node(vm, redundancy={"farm": {"min_up": len(farm) - 1}})
         for hypervisor in farm:
             g.add_edge(vm, hypervisor, group="farm")
-        g.add_edge(vm, rng.choice(storage))
+        g.add_edge(vm, rng.choice(storage[pod]))
         g.add_edge(vm, "monitoring", impact="none")
 
-    clusters = [f"cl-{i}" for i in range(cis * 6 // 100)]
+    servers_of_pod = [[s for s in servers if pod_of[s] == pod] for pod in range(pods)]
+    clusters, clusters_of_pod = [f"cl-{i}" for i in range(cis * 6 // 100)], [[] for _ in range(pods)]
     for cluster in clusters:
+        pod = rng.randrange(pods)
+        clusters_of_pod[pod].append(cluster)
         spec = rng.choice(({"min_up": 1}, {"min_up_pct": 50}))
         g.add_node(cluster, redundancy={"nodes": spec})
-        for vm in rng.sample(vms, rng.randint(2, 4)):
-            g.add_edge(cluster, vm, group="nodes")
+        # four clusters in five are of VMs, the fifth a pair of bare-metal servers
+        members = rng.sample(vms_of_pod[pod], rng.randint(2, 4)) if rng.random() < 0.8 else rng.sample(servers_of_pod[pod], 2)
+        for member in members:
+            g.add_edge(cluster, member, group="nodes")
 
     services = [f"svc-{i}" for i in range(cis * 2 // 100)]
     for service in services:
-        for cluster in rng.sample(clusters, rng.randint(1, 3)):
-            g.add_edge(service, cluster)
+        home = clusters_of_pod[rng.randrange(pods)]
+        for _ in range(rng.randint(1, 3)):
+            g.add_edge(service, rng.choice(home if rng.random() < 0.7 else clusters))
     return g, servers, vms, services
 
 

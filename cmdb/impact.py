@@ -79,7 +79,7 @@ def must_fail(members_count, spec):
 def _broken(n, d, spec):
     """Is a group of n members with d down broken? No spec: every member must be up."""
     if spec and "min_up_pct" in spec:
-        return (n - d) * 100 < spec["min_up_pct"] * n
+        return (n - d) * 100 < min(spec["min_up_pct"], 100) * n
     min_up = min(spec["min_up"], n) if spec else n
     return n - d < min_up
 
@@ -87,13 +87,16 @@ def _broken(n, d, spec):
 # ---------------------------------------------------------------- propagation
 
 def _edges(graph, node):
-    """(dependency, edge attributes) for each out-edge of ``node``, parallel edges included."""
+    """(dependency, edge attributes) for each out-edge of ``node``, parallel edges included.
+
+    Here and in ``_Propagation`` we read networkx's own adjacency dicts (``_succ``, ``_pred``):
+    its public views go through ``collections.abc`` on every item, and cost twice the time."""
     if graph.is_multigraph():
-        for dependency, keyed in graph.succ[node].items():
+        for dependency, keyed in graph._succ[node].items():
             for attrs in keyed.values():
                 yield dependency, attrs
     else:
-        yield from graph.succ[node].items()
+        yield from graph._succ[node].items()
 
 
 def _cap(attrs):
@@ -104,9 +107,57 @@ def _cap(attrs):
         raise ValueError(f"unknown impact {impact!r} on a relation") from None
 
 
+class _Tally:
+    """What a node's dependencies pass to it so far: the worst ungrouped edge (``base``, which
+    starts at the node's input state) and, per group, [members, down, worst member state, that
+    member]. Updated edge by edge as dependencies rise, so a node is never re-read whole (only its
+    group's members are counted, once, on the group's first trouble)."""
+    __slots__ = ("graph", "node", "base", "blame", "groups")
+
+    def __init__(self, graph, node, input_state):
+        self.graph, self.node = graph, node
+        self.base, self.blame, self.groups = input_state, None, {}
+
+    def rise(self, dependency, attrs, old, new):
+        """The dependency of this edge went from state ``old`` to ``new``."""
+        cap = _cap(attrs)
+        before, after = min(old, cap), min(new, cap)
+        if after == before:
+            return
+        key = attrs.get("group")
+        if key is None:
+            if after > self.base:
+                self.base, self.blame = after, dependency
+            return
+        tally = self.groups.get(key)
+        if tally is None:   # the group's first trouble: count its members, once
+            members = sum(1 for d, a in _edges(self.graph, self.node) if a.get("group") == key and d != self.node)
+            tally = self.groups[key] = [members, 0, OK, None]
+        if after == DOWN:
+            tally[1] += 1
+        if after > tally[2]:
+            tally[2], tally[3] = after, dependency
+
+    def state(self):
+        """(state, dependency to blame or None for the node's own input)."""
+        best, blame = self.base, self.blame
+        specs = (self.graph._node[self.node].get("redundancy") or {}) if self.groups else {}
+        for key, (n, down, worst, member) in self.groups.items():
+            if worst > best:
+                group_state = DOWN if down and _broken(n, down, specs.get(key)) else DEGRADED
+                if group_state > best:
+                    best, blame = group_state, member
+        return best, blame
+
+
 class _Propagation:
-    """One least-fixpoint run. ``within`` (a set) restricts the walk to those nodes; it must hold
-    every dependency of its members for their states to be exact (descendant-closed sets do)."""
+    """One least-fixpoint run: a worklist of CIs whose state rose, walked up the reverse edges.
+
+    Each CI's dependents are told of its rise from the state they last heard to its state now,
+    so a CI that rose twice before its turn is told once; rises to "down" go first, which lets
+    many CIs go straight to down. ``within`` (a set) restricts the walk to those nodes; it must
+    hold every dependency of its members for their states to be exact (a set closed under
+    dependencies does)."""
 
     def __init__(self, graph, inputs, excluded=frozenset(), within=None):
         self.graph, self.inputs, self.excluded, self.within = graph, inputs, excluded, within
@@ -114,60 +165,32 @@ class _Propagation:
         self._run()
 
     def _run(self):
-        queue, queued = deque(), set()
-        for node, state in self.inputs.items():
-            if node not in self.excluded:
-                self.state[node] = max(state, self.state.get(node, OK))
-        for node in list(self.state):
-            self._push_dependents(node, queue, queued)
-        while queue:
-            node = queue.popleft()
-            queued.discard(node)
-            new, reason = self._evaluate(node)
-            if new > self.state.get(node, OK):
-                self.state[node], self.reason[node] = new, reason
-                self._push_dependents(node, queue, queued)
-
-    def _push_dependents(self, node, queue, queued):
-        if node not in self.graph:
-            return
-        for dependent in self.graph.pred[node]:
-            if (dependent not in queued and dependent not in self.excluded and dependent != node
-                    and (self.within is None or dependent in self.within)):
-                queued.add(dependent)
-                queue.append(dependent)
-
-    def _evaluate(self, node):
-        """The node's state from its dependencies' current states, and the dependency to blame."""
-        state = self.state
-        best, reason = self.inputs.get(node, OK), None
-        groups = {}  # key -> [members, down, worst member state, worst member]
-        for dependency, attrs in _edges(self.graph, node):
-            if dependency == node:
+        graph, inputs, state, reason = self.graph, self.inputs, self.state, self.reason
+        excluded, within, multi = self.excluded, self.within, graph.is_multigraph()
+        tallies, told = {}, {}
+        queues = {DOWN: deque(), DEGRADED: deque()}
+        for node, rise in inputs.items():
+            if node not in excluded:
+                state[node] = rise
+                queues[rise].append(node)
+        while queues[DOWN] or queues[DEGRADED]:
+            node = (queues[DOWN] or queues[DEGRADED]).popleft()
+            old, new = told.get(node, OK), state[node]
+            if new == old or node not in graph._pred:
                 continue
-            passed = min(state.get(dependency, OK), _cap(attrs))
-            key = attrs.get("group")
-            if key is None:
-                if passed > best:
-                    best, reason = passed, dependency
-                continue
-            tally = groups.get(key)
-            if tally is None:
-                tally = groups[key] = [0, 0, OK, None]
-            tally[0] += 1
-            if passed == DOWN:
-                tally[1] += 1
-            if passed > tally[2]:
-                tally[2], tally[3] = passed, dependency
-        if groups:
-            specs = self.graph.nodes[node].get("redundancy") or {}
-            for key, (n, down, worst, member) in groups.items():
-                if worst == OK:
+            told[node] = new
+            for dependent, edge in graph._pred[node].items():
+                if dependent == node or dependent in excluded or (within is not None and dependent not in within):
                     continue
-                group_state = DOWN if _broken(n, down, specs.get(key)) else DEGRADED
-                if group_state > best:
-                    best, reason = group_state, member
-        return best, reason
+                tally = tallies.get(dependent)
+                if tally is None:
+                    tally = tallies[dependent] = _Tally(graph, dependent, inputs.get(dependent, OK))
+                for attrs in (edge.values() if multi else (edge,)):
+                    tally.rise(node, attrs, old, new)
+                now, blame = tally.state()
+                if now > state.get(dependent, OK):
+                    state[dependent], reason[dependent] = now, blame
+                    queues[now].append(dependent)
 
 
 def _parse_failed(failed):
