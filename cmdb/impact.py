@@ -100,78 +100,44 @@ def _edges(graph, node):
 
 
 def _cap(attrs):
-    impact = attrs.get("impact", "full")
-    try:
-        return _IMPACT_CAP[impact]
-    except KeyError:
-        raise ValueError(f"unknown impact {impact!r} on a relation") from None
-
-
-class _Tally:
-    """What a node's dependencies pass to it so far: the worst ungrouped edge (``base``, which
-    starts at the node's input state) and, per group, [members, down, worst member state, that
-    member]. Updated edge by edge as dependencies rise, so a node is never re-read whole (only its
-    group's members are counted, once, on the group's first trouble)."""
-    __slots__ = ("graph", "node", "base", "blame", "groups")
-
-    def __init__(self, graph, node, input_state):
-        self.graph, self.node = graph, node
-        self.base, self.blame, self.groups = input_state, None, {}
-
-    def rise(self, dependency, attrs, old, new):
-        """The dependency of this edge went from state ``old`` to ``new``."""
-        cap = _cap(attrs)
-        before, after = min(old, cap), min(new, cap)
-        if after == before:
-            return
-        key = attrs.get("group")
-        if key is None:
-            if after > self.base:
-                self.base, self.blame = after, dependency
-            return
-        tally = self.groups.get(key)
-        if tally is None:   # the group's first trouble: count its members, once
-            members = sum(1 for d, a in _edges(self.graph, self.node) if a.get("group") == key and d != self.node)
-            tally = self.groups[key] = [members, 0, OK, None]
-        if after == DOWN:
-            tally[1] += 1
-        if after > tally[2]:
-            tally[2], tally[3] = after, dependency
-
-    def state(self):
-        """(state, dependency to blame or None for the node's own input)."""
-        best, blame = self.base, self.blame
-        specs = (self.graph._node[self.node].get("redundancy") or {}) if self.groups else {}
-        for key, (n, down, worst, member) in self.groups.items():
-            if worst > best:
-                group_state = DOWN if down and _broken(n, down, specs.get(key)) else DEGRADED
-                if group_state > best:
-                    best, blame = group_state, member
-        return best, blame
+    """The most of a dependency's state that this edge passes on."""
+    cap = _IMPACT_CAP.get(attrs.get("impact", "full"))
+    if cap is None:
+        raise ValueError(f"unknown impact {attrs['impact']!r} on a relation")
+    return cap
 
 
 class _Propagation:
     """One least-fixpoint run: a worklist of CIs whose state rose, walked up the reverse edges.
 
-    Each CI's dependents are told of its rise from the state they last heard to its state now,
-    so a CI that rose twice before its turn is told once; rises to "down" go first, which lets
-    many CIs go straight to down. ``within`` (a set) restricts the walk to those nodes; it must
-    hold every dependency of its members for their states to be exact (a set closed under
-    dependencies does)."""
+    Each CI's dependents are told of its rise from the state they last heard to its state now
+    (so a CI that rose twice before its turn is told once; rises to "down" go first, which lets
+    many CIs go straight to down). A dependent keeps a tally of what its edges pass, updated edge
+    by edge, so it is never re-read whole:
+
+    ``base``     node -> the worst of its input state and of its ungrouped edges so far,
+                 with the dependency to blame in ``blame``;
+    ``trouble``  node -> {group key: [members, down, worst member state, that member]}, for the
+                 groups with a member in trouble (members are counted once, on the first).
+
+    The tallies are plain dicts of ints and ids, not an object per CI: a big failure touches
+    thousands of CIs, and fewer container objects mean fewer garbage-collector passes.
+    ``within`` (a set) restricts the walk to those nodes; it must hold every dependency of its
+    members for their states to be exact (a set closed under dependencies does)."""
 
     def __init__(self, graph, inputs, excluded=frozenset(), within=None):
-        self.graph, self.inputs, self.excluded, self.within = graph, inputs, excluded, within
+        self.graph, self.excluded, self.within = graph, excluded, within
         self.state, self.reason = {}, {}
-        self._run()
+        self.base, self.blame, self.trouble = {}, {}, {}
+        self._run(inputs)
 
-    def _run(self):
-        graph, inputs, state, reason = self.graph, self.inputs, self.state, self.reason
+    def _run(self, inputs):
+        graph, state, reason, base, blame = self.graph, self.state, self.reason, self.base, self.blame
         excluded, within, multi = self.excluded, self.within, graph.is_multigraph()
-        tallies, told = {}, {}
-        queues = {DOWN: deque(), DEGRADED: deque()}
+        told, queues = {}, {DOWN: deque(), DEGRADED: deque()}
         for node, rise in inputs.items():
             if node not in excluded:
-                state[node] = rise
+                state[node] = base[node] = rise
                 queues[rise].append(node)
         while queues[DOWN] or queues[DEGRADED]:
             node = (queues[DOWN] or queues[DEGRADED]).popleft()
@@ -182,15 +148,46 @@ class _Propagation:
             for dependent, edge in graph._pred[node].items():
                 if dependent == node or dependent in excluded or (within is not None and dependent not in within):
                     continue
-                tally = tallies.get(dependent)
-                if tally is None:
-                    tally = tallies[dependent] = _Tally(graph, dependent, inputs.get(dependent, OK))
                 for attrs in (edge.values() if multi else (edge,)):
-                    tally.rise(node, attrs, old, new)
-                now, blame = tally.state()
+                    # this edge passed min(old, cap) and now passes min(new, cap)
+                    cap = _cap(attrs)
+                    passed = new if new < cap else cap
+                    if passed == (old if old < cap else cap):
+                        continue
+                    key = attrs.get("group")
+                    if key is not None:
+                        self._member_rose(dependent, key, node, passed)
+                    elif passed > base.get(dependent, OK):
+                        base[dependent], blame[dependent] = passed, node
+                now, why = self._state_of(dependent)
                 if now > state.get(dependent, OK):
-                    state[dependent], reason[dependent] = now, blame
+                    state[dependent], reason[dependent] = now, why
                     queues[now].append(dependent)
+
+    def _member_rose(self, node, key, member, passed):
+        """A member of ``node``'s group ``key`` now passes ``passed`` (it passed less before)."""
+        groups = self.trouble.setdefault(node, {})
+        tally = groups.get(key)
+        if tally is None:
+            members = sum(1 for d, a in _edges(self.graph, node) if a.get("group") == key and d != node)
+            tally = groups[key] = [members, 0, OK, None]
+        if passed == DOWN:
+            tally[1] += 1
+        if passed > tally[2]:
+            tally[2], tally[3] = passed, member
+
+    def _state_of(self, node):
+        """(state, dependency to blame, or None when it is the node's own input)."""
+        best, why = self.base.get(node, OK), self.blame.get(node)
+        groups = self.trouble.get(node)
+        if groups:
+            specs = self.graph._node[node].get("redundancy") or {}
+            for key, (n, down, worst, member) in groups.items():
+                if worst > best:
+                    group_state = DOWN if down and _broken(n, down, specs.get(key)) else DEGRADED
+                    if group_state > best:
+                        best, why = group_state, member
+        return best, why
 
 
 def _parse_failed(failed):
