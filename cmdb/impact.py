@@ -150,7 +150,9 @@ class _Propagation:
                     continue
                 for attrs in (edge.values() if multi else (edge,)):
                     # this edge passed min(old, cap) and now passes min(new, cap)
-                    cap = _cap(attrs)
+                    cap = _IMPACT_CAP.get(attrs.get("impact", "full"))
+                    if cap is None:
+                        cap = _cap(attrs)   # raises: an unknown impact
                     passed = new if new < cap else cap
                     if passed == (old if old < cap else cap):
                         continue
@@ -159,7 +161,10 @@ class _Propagation:
                         self._member_rose(dependent, key, node, passed)
                     elif passed > base.get(dependent, OK):
                         base[dependent], blame[dependent] = passed, node
-                now, why = self._state_of(dependent)
+                if dependent in self.trouble:
+                    now, why = self._state_of(dependent)
+                else:
+                    now, why = base.get(dependent, OK), blame.get(dependent)
                 if now > state.get(dependent, OK):
                     state[dependent], reason[dependent] = now, why
                     queues[now].append(dependent)
