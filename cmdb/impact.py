@@ -148,6 +148,8 @@ class _Propagation:
             for dependent, edge in graph._pred[node].items():
                 if dependent == node or dependent in excluded or (within is not None and dependent not in within):
                     continue
+                if state.get(dependent, OK) >= new:
+                    continue   # a rise to `new` lifts no one above `new`; a later rise to down still counts
                 for attrs in (edge.values() if multi else (edge,)):
                     # this edge passed min(old, cap) and now passes min(new, cap)
                     cap = _IMPACT_CAP.get(attrs.get("impact", "full"))
