@@ -1,18 +1,23 @@
 """The CMDB impact analysis on a generated estate (pure: networkx only, no database).
 
-    python bench/cmdb_impact.py [--cis 100000] [--seed 1] [--runs 30]
+    python bench/cmdb_impact.py [--cis 100000] [--seed 1] [--runs 30] [--gc-freeze]
 
-Builds a seeded random estate of about --cis CIs and three relations per CI, then times
-downstream() for a single server and for the big core switch, upstream() for 10 incident CIs and
-spofs() for a service, each on --runs different picks, and prints p50/p95 beside the targets.
+Builds a seeded random estate of about --cis CIs and 3.3 relations per CI, then times, each on
+--runs different picks: downstream() for a random server and for a random hypervisor, for the
+core switch core-1; upstream() for 10 incident CIs (5 random services and 5 random VMs); spofs()
+for a random service. It prints p50/p95 (wall clock and CPU) beside the targets.
 
-The estate (fractions of --cis): 10 % physical servers, each with two PSUs (group "power",
-min_up 1) on the A and B UPS feeds of its room, two disks in RAID1 or four in RAID5 (group "raid",
-min_up N−1), an uplink to an access switch (or, for the first 5,000, straight to core-1), a backup
-target ("degraded") and the monitoring ("none"); a quarter of them are hypervisors in farms of 4–6
-(every VM of a farm depends on all its hypervisors, group "farm", min_up N−1). 30 % VMs, each also
-on a storage array. 6 % clusters of 2–4 VMs (min_up 1 or min_up_pct 50), 2 % services on 1–3
-clusters. Access switches are dual-homed to core-1 and core-2 (min_up 1); storage hangs off core-1.
+The estate is in pods of about 10,000 CIs (fractions below are of --cis). Each pod has a pair of
+core switches, access switches, two storage arrays and a backup target, all dual-homed to the
+pair (group "uplinks", min_up 1), and two rooms with UPS feeds A and B. 10 % are physical
+servers, each with two PSUs (group "power", min_up 1) on its room's A and B feeds, two disks in
+RAID1 or four in RAID5 (group "raid", min_up N−1), an uplink, the backup ("degraded") and the
+monitoring ("none"). The first 5,000 servers are a legacy hall cabled straight to core-1 (its
+5,000 direct dependents); the others sit behind an access switch of their pod, and a quarter of
+all servers are hypervisors in farms of 4–6 (each VM depends on every hypervisor of its farm,
+group "farm", min_up N−1). 30 % are VMs (also on a storage array of the farm's pod), 6 % clusters
+(four in five of 2–4 VMs, the rest pairs of bare-metal servers, min_up 1 or min_up_pct 50), 2 %
+services on 1–3 clusters, mostly of one pod.
 """
 import argparse
 import gc
@@ -33,12 +38,12 @@ if str(ROOT) not in sys.path:
 from cmdb.impact import downstream, spofs, upstream  # noqa: E402
 
 CORE_DIRECT = 5_000
-TARGETS_MS = {"downstream(single server)": 5, "downstream(core switch)": 100,
+TARGETS_MS = {"downstream(single server)": 5, "downstream(a hypervisor)": None, "downstream(core switch)": 100,
               "upstream(10 incident CIs)": 200, "spofs(a service)": None}
 
 
 def generate(cis, seed):
-    """The estate: (graph, servers, vms, services)."""
+    """The estate: (graph, servers, hypervisors, vms, services)."""
     rng = random.Random(seed)
     g = nx.DiGraph()
     pods = max(1, cis // 10_000)
@@ -109,7 +114,7 @@ def generate(cis, seed):
         home = clusters_of_pod[rng.randrange(pods)]
         for _ in range(rng.randint(1, 3)):
             g.add_edge(service, rng.choice(home if rng.random() < 0.7 else clusters))
-    return g, servers, vms, services
+    return g, servers, [h for _, farm in farms for h in farm], vms, services
 
 
 def timed(function, picks):
@@ -137,7 +142,7 @@ def main():
     args = parser.parse_args()
 
     start = time.perf_counter()
-    g, servers, vms, services = generate(args.cis, args.seed)
+    g, servers, hypervisors, vms, services = generate(args.cis, args.seed)
     print(f"estate      {g.number_of_nodes():,} CIs, {g.number_of_edges():,} relations, "
           f"core-1 has {g.in_degree('core-1'):,} direct dependents "
           f"(generated in {time.perf_counter() - start:.1f} s, seed {args.seed})")
@@ -152,6 +157,7 @@ def main():
     rng = random.Random(args.seed + 1)
     measures = {
         "downstream(single server)": (lambda s: downstream(g, [s]), rng.sample(servers, args.runs)),
+        "downstream(a hypervisor)": (lambda s: downstream(g, [s]), rng.sample(hypervisors, args.runs)),
         "downstream(core switch)": (lambda s: downstream(g, [s]), ["core-1"] * args.runs),
         "upstream(10 incident CIs)": (lambda cis: upstream(g, cis),
                                       [rng.sample(services, 5) + rng.sample(vms, 5) for _ in range(args.runs)]),
