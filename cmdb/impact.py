@@ -27,7 +27,7 @@ The rules (states are ok < degraded < down):
 * Excluded CIs are pinned to ok: they are never impacted and pass nothing on, even if failed.
 * States are the *least fixpoint*: propagation starts from the failed inputs and states only rise,
   so cycles terminate and a cycle with no failed input feeding it stays ok. The walk is an
-  iterative worklist over reverse edges (``graph.pred``): it only visits ancestors of the failed
+  iterative worklist over reverse edges (predecessors): it only visits ancestors of the failed
   set, and has no depth limit.
 """
 from collections import deque
@@ -112,8 +112,10 @@ class _Propagation:
 
     Each CI's dependents are told of its rise from the state they last heard to its state now
     (so a CI that rose twice before its turn is told once; rises to "down" go first, which lets
-    many CIs go straight to down). A dependent keeps a tally of what its edges pass, updated edge
-    by edge, so it is never re-read whole:
+    many CIs go straight to down). A rise to some state is not told to dependents already at that
+    state: it cannot lift them, and an edge's change is reckoned from the states its dependency was
+    told at, so a later rise to down still counts in full. A dependent keeps a tally of what its
+    edges pass, updated edge by edge, so it is never re-read whole:
 
     ``base``     node -> the worst of its input state and of its ungrouped edges so far,
                  with the dependency to blame in ``blame``;
@@ -149,7 +151,7 @@ class _Propagation:
                 if dependent == node or dependent in excluded or (within is not None and dependent not in within):
                     continue
                 if state.get(dependent, OK) >= new:
-                    continue   # a rise to `new` lifts no one above `new`; a later rise to down still counts
+                    continue
                 for attrs in (edge.values() if multi else (edge,)):
                     # this edge passed min(old, cap) and now passes min(new, cap)
                     cap = _IMPACT_CAP.get(attrs.get("impact", "full"))
