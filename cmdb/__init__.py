@@ -1,0 +1,1 @@
+"""The CMDB: configuration items, their relations, and impact analysis over them."""
