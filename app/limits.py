@@ -7,6 +7,7 @@ time, so `instance/config.py` (or a test) can change it. Going over answers 429:
 the friendly page, or the API's JSON envelope.
 """
 import hashlib
+import logging
 import time
 from functools import wraps
 
@@ -19,6 +20,7 @@ from werkzeug.exceptions import TooManyRequests
 from app.jobs import redis_url
 
 EXTENSION = "zayavka.limiter"
+log = logging.getLogger(__name__)
 
 
 def storage_uri(app: Flask) -> str:
@@ -46,8 +48,13 @@ def check(setting: str, key: str) -> None:
         return
     strategy = current_app.extensions[EXTENSION].limiter
     item, names = parse(config[setting]), ("zayavka", setting.lower(), key)
-    if not strategy.hit(item, *names):
-        reset_at, _remaining = strategy.get_window_stats(item, *names)
+    try:
+        allowed = strategy.hit(item, *names)
+        reset_at = None if allowed else strategy.get_window_stats(item, *names)[0]
+    except Exception as error:  # Redis away: people keep working (the outbox keeps their mail)
+        log.warning("rate limit %s not counted: %s", setting, error)
+        return
+    if not allowed:
         raise TooManyRequests(retry_after=max(1, int(reset_at - time.time())))
 
 
