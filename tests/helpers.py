@@ -1,6 +1,7 @@
 """Test helpers that are not fixtures: a client that fills in CSRF tokens, a job runner."""
 import re
 
+import sqlalchemy as sa
 from flask import has_app_context
 from flask.testing import FlaskClient
 from rq import Queue, SimpleWorker
@@ -60,6 +61,11 @@ def run_jobs(app) -> int:
         failed = [q.failed_job_registry.get_job_ids() for q in queues]
         assert not any(failed), f"jobs failed: {failed}"
         return pending
+
+
+def count(db, model) -> int:
+    """How many rows ``model``'s table holds."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
 def text(response) -> str:

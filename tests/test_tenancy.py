@@ -1,13 +1,20 @@
 """A client never sees or changes another organization's data, by any URL.
 
-The test walks every rule in the app's URL map, fills its arguments with the
-other organization's objects, and tries every method as a client admin of
-organization A (the strongest client role).
+The first test walks every rule in the app's URL map, fills its arguments with
+the other organization's objects, and tries every method as a client admin of
+organization A (the strongest client role). The parametrized ones take each
+HTML rule that names a ticket, organization, user or attachment, and each
+staff-only page, one at a time.
 """
+import re
+from datetime import UTC, datetime
+
 import pytest
 import sqlalchemy as sa
 
+from app import create_app
 from app.auth.models import User
+from app.config import TestConfig
 from app.jobs.models import OutboxJob
 from app.orgs.models import Organization, Team
 from app.tickets.models import Link, Ticket
@@ -90,7 +97,8 @@ def org_b_change(users, org_b):
 
 def fill(rule, org_b, users, team, extra):
     values = {"org_id": org_b.id, "user_id": users["other_user"].id, "team_id": team.id,
-              "token": "forged-token", "action": "deactivate", "filename": "css/app.css", "code": org_b.code, **extra}
+              "token": "forged-token", "action": "deactivate", "filename": "css/app.css", "code": org_b.code,
+              "outbox_id": 1, **extra}  # the outbox is the provider's, admins' only
     missing = set(rule.arguments) - set(values)
     assert not missing, f"{rule.rule}: teach the isolation test how to fill {missing}"
     _, path = rule.build({name: values[name] for name in rule.arguments}, append_unknown=False)
@@ -164,3 +172,101 @@ def test_client_user_may_not_manage_contacts(login, org_a, users):
     client = login("client_user")
     assert client.get(f"/organizations/{org_a.id}/contacts/new").status_code == 403
     assert client.get(f"/organizations/{org_a.id}/contacts/{users['client_admin'].id}/edit").status_code == 403
+
+
+# -- one rule at a time --------------------------------------------------------------------
+
+def html_rules():
+    """The HTML rules of the URL map, read at collection time off an app that connects to nothing."""
+    config = {k: v for k, v in vars(TestConfig).items() if k.isupper()}
+    rules = create_app({**config, "SQLALCHEMY_DATABASE_URI": "sqlite://"}).url_map.iter_rules()
+    return sorted((r for r in rules if not r.endpoint.startswith(("api.", "static", "bootstrap."))), key=str)
+
+
+OBJECT_ARGUMENTS = {"number", "org_id", "user_id", "attachment_id"}
+OBJECT_RULES = [pytest.param(rule.endpoint, rule.rule, method, id=f"{method} {rule.rule}")
+                for rule in html_rules() if rule.arguments & OBJECT_ARGUMENTS
+                for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
+
+
+def acme_objects(rule, users, org_a):
+    """Organization A's objects for the rule's arguments, and the same arguments naming nothing."""
+    from app.changes import services as changes
+    from app.tickets import relations
+    from app.tickets.attachments import Upload
+
+    real = {"org_id": org_a.id, "user_id": users["client_user"].id, "action": "deactivate", "step": "reopen"}
+    missing = {**real, "org_id": 99999, "user_id": 99999}
+    if "number" in rule.arguments:
+        if rule.endpoint.startswith("problems.") or rule.endpoint == "changes.raise_from_problem":
+            ticket = make_ticket(users["agent"], kind="problem", organization=org_a, title="Acme secret problem")
+        elif rule.endpoint.startswith("changes."):
+            ticket = changes.create_change(users["agent"], organization=org_a, title="Acme secret change",
+                                           planned_start=datetime(2030, 6, 1, 23, tzinfo=UTC),
+                                           planned_end=datetime(2030, 6, 2, 1, tzinfo=UTC))
+        else:
+            ticket = make_ticket(users["client_user"], title="Acme secret outage",
+                                 uploads=[Upload("acme-secret.log", b"Secret: Acme log")])
+        real["number"], missing["number"] = ticket.number, ticket.number.split("-")[0] + "-99999"
+        if "attachment_id" in rule.arguments:
+            real["attachment_id"], missing["attachment_id"] = ticket.attachments[0].id, 99999
+        if "link_id" in rule.arguments:
+            link = relations.link(users["agent"], ticket, make_ticket(users["client_user"], title="Acme second"),
+                                  "related")
+            real["link_id"] = missing["link_id"] = link.id
+    unknown = set(rule.arguments) - set(real)
+    assert not unknown, f"{rule.rule}: teach acme_objects how to fill {unknown}"
+    return ({a: real[a] for a in rule.arguments}, {a: missing[a] for a in rule.arguments})
+
+
+# Whole blueprints a client may not open: they refuse before looking anything up, so with a 403
+# that is the same for every object, existing or not. The rest must answer 404.
+STAFF_ONLY = ("tickets.", "changes.", "problems.", "users.")
+CSRF_VALUE = re.compile(r'(name="csrf_token"[^>]*value=")[^"]+')
+
+
+def answer(client, rule, values, method, data):
+    """Status and page, without what differs between any two pages: its own address (in the language
+    menu) and the CSRF token (signed with the second it was made in)."""
+    url = rule.build(values, append_unknown=False)[1]
+    response = client.open(url, method=method, data=data)
+    return response.status_code, CSRF_VALUE.sub(r"\1<csrf>", text(response).replace(url, "<url>"))
+
+
+@pytest.mark.parametrize("endpoint,path,method", OBJECT_RULES)
+def test_another_organizations_object_answers_as_a_missing_one(app, login, users, org_a, endpoint, path, method):
+    """A client of organization B learns nothing from a URL of A's: not even that the object exists."""
+    (rule,) = [r for r in app.url_map.iter_rules() if (r.endpoint, r.rule) == (endpoint, path)]
+    real, missing = acme_objects(rule, users, org_a)
+    client = login("other_admin")
+    data = {"csrf_token": client.csrf_token("/profile"), "body": "Hijacked", "name": "Hijacked",
+            "email": "hijack@globex.test", "role": "client_admin", "status": "closed"} if method == "POST" else None
+    seen = answer(client, rule, real, method, data)
+    assert seen == answer(client, rule, missing, method, data), f"{method} {rule.build(real)[1]}"
+    assert seen[0] == (403 if endpoint.startswith(STAFF_ONLY) else 404), f"{method} {path} answered {seen[0]}"
+    assert "Acme secret" not in seen[1]
+
+
+# The provider's own pages: a client of either role gets 403, a visitor is sent to log in.
+STAFF_PAGES = [
+    "/tickets/", "/tickets/new", "/canned/", "/canned/new", "/reports/ratings", "/reports/time",
+    "/changes/approvals", "/changes/calendar", "/changes/new", "/changes/policy", "/changes/templates",
+    "/changes/windows", "/requests/catalog", "/requests/catalog/new", "/organizations/", "/organizations/new",
+    "/users/", "/users/new", "/teams/", "/teams/new", "/settings/portal/", "/settings/portal/categories/new",
+    "/admin/jobs",
+]
+
+
+@pytest.mark.parametrize("url", STAFF_PAGES)
+def test_staff_pages_are_refused_to_clients_and_ask_visitors_to_log_in(app, login, url):
+    for who in ("client_user", "client_admin"):
+        assert login(who).get(url).status_code == 403, f"{who} opened {url}"
+    response = app.test_client().get(url)
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login?next="), url
+
+
+def test_the_list_names_every_page_of_the_staff_only_blueprints():
+    staff_only = {"tickets", "canned", "reports", "changes", "users", "teams", "jobs", "portal_settings"}
+    pages = {r.rule for r in html_rules() if not r.arguments and "GET" in r.methods
+             and r.endpoint.split(".")[0] in staff_only}
+    assert pages <= set(STAFF_PAGES), f"add to STAFF_PAGES: {sorted(pages - set(STAFF_PAGES))}"

@@ -1,10 +1,12 @@
 """Password reset by e-mail, end to end: form → RQ job → SMTP → link → new password."""
 import re
+from pathlib import Path
 
 from app.auth import services
 from tests.factories import PASSWORD
 from tests.helpers import run_jobs, text
 
+ROOT = Path(__file__).resolve().parents[2]  # the project, where wsgi.py is
 LINK = re.compile(r"http://zayavka\.test(/password/reset/\S+)")
 
 FORGOT_MESSAGE = "If this address belongs to an account, a link to reset the password is on its way."
@@ -90,7 +92,7 @@ def test_reset_is_mailed_by_a_forked_worker_process(app, users, mailbox, redis_u
         accounts.request_password_reset(users["manager"].email)
     env = dict(os.environ, REDIS_URL=redis_url, DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
                MAIL_PORT=str(app.config["MAIL_PORT"]), BASE_URL="http://zayavka.test", FLASK_APP="wsgi")
-    result = subprocess.run([sys.executable, "-m", "flask", "worker", "--burst"], env=env, cwd=os.path.dirname(
-        os.path.dirname(__file__)), capture_output=True, text=True, timeout=120)
+    result = subprocess.run([sys.executable, "-m", "flask", "worker", "--burst"], env=env, cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert LINK.search(mailbox.body(mailbox.messages[0]))
