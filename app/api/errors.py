@@ -9,9 +9,12 @@ from marshmallow import Schema, fields
 from marshmallow import ValidationError as SchemaError
 from werkzeug import exceptions
 
+from app.api.auth import api_user
 from app.api.schemas import UserRefOut, output
+from app.auth.permissions import can_see_internal
 from app.errors import render_error
 from app.extensions import db
+from app.tickets import queries as ticket_queries
 from app.tickets.services import Conflict
 
 # -- the bodies, as the OpenAPI document shows them ------------------------------------------
@@ -91,7 +94,11 @@ def register(bp: Blueprint) -> None:
 
     @bp.errorhandler(Conflict)
     def conflict(error):
-        changes = ChangeOut(many=True).dump(error.events)
+        reader = api_user()
+        changes = ChangeOut(many=True).dump(ticket_queries.events_visible_to(reader, error.events))
+        if not can_see_internal(reader):  # a client learns what changed, not which engineer did it
+            for change in changes:
+                change["actor"] = None
         field_errors = {c["field"]: [_("Changed to “%(new)s” by %(who)s.", new=c["new"] or "—",
                                        who=c["actor"]["name"] if c["actor"] else "—")] for c in changes}
         number, current = error.ticket.number, error.ticket.version

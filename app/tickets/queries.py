@@ -71,6 +71,17 @@ def events_of(ticket: Ticket) -> list[Event]:
                                    .options(selectinload(Event.actor)).order_by(Event.id)))
 
 
+# What a client may learn of a ticket's history: the fields the portal shows them.
+CLIENT_EVENT_FIELDS = frozenset({"created", "status", "title", "priority", "resolution", "rating", "merged_into"})
+
+
+def events_visible_to(user, events) -> list[Event]:
+    """The events of a history that ``user`` may read: staff every one; a client the public fields only."""
+    if can_see_internal(user):
+        return list(events)
+    return [e for e in events if e.field in CLIENT_EVENT_FIELDS]
+
+
 def ticket_attachments(user, ticket: Ticket) -> list[Attachment]:
     """Files on the ticket itself and on messages the user may read."""
     stmt = sa.select(Attachment).outerjoin(Message, Attachment.message_id == Message.id).where(
