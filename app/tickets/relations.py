@@ -66,6 +66,8 @@ def merge(actor, duplicate: Ticket, target: Ticket) -> None:
         raise ValidationError.single("target", _("A ticket cannot be merged into itself."))
     if duplicate.organization_id != target.organization_id:
         raise ValidationError.single("target", _("Only tickets of the same organization can be merged."))
+    if duplicate.kind != target.kind:  # what a kind shows its readers differs: a problem's notes are not public
+        raise ValidationError.single("target", _("Only tickets of the same kind can be merged."))
     if duplicate.merged_into_id or target.merged_into_id:
         raise ValidationError.single("target", _("One of these tickets has already been merged."))
     db.session.execute(sa.update(Message).where(Message.ticket_id == duplicate.id).values(ticket_id=target.id))
@@ -80,7 +82,10 @@ def merge(actor, duplicate: Ticket, target: Ticket) -> None:
     if duplicate.requester is not None and duplicate.requester != target.requester \
             and duplicate.requester not in target.watchers:
         target.watchers.append(duplicate.requester)
-    db.session.add(Link(source=duplicate, target=target, kind="duplicate_of", created_by_id=actor.id))
+    linked = db.session.scalar(sa.select(Link.id).where(Link.source_id == duplicate.id, Link.target_id == target.id,
+                                                        Link.kind == "duplicate_of"))
+    if linked is None:
+        db.session.add(Link(source=duplicate, target=target, kind="duplicate_of", created_by_id=actor.id))
     record(duplicate, actor, "merged_into", None, target.number)
     record(target, actor, "merged_from", None, duplicate.number)
     duplicate.merged_into = target
