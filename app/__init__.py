@@ -140,6 +140,7 @@ def configure_doors(app: Flask) -> None:
 
 
 def configure_blueprints(app: Flask) -> None:
+    from app import converters
     from app.api import views as api_views
     from app.auth import admin_views as users_views
     from app.auth import views as auth_views
@@ -156,6 +157,7 @@ def configure_blueprints(app: Flask) -> None:
     from app.tickets import canned_views
     from app.tickets import views as ticket_views
 
+    converters.init_app(app)  # before any rule with <int:…> is added
     app.register_blueprint(api_views.bp, url_prefix="/api/v1")
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(home_views.bp)

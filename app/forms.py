@@ -5,15 +5,25 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from markupsafe import Markup, escape
-from wtforms import PasswordField, SearchField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    DateTimeField,
+    IntegerField,
+    PasswordField,
+    SearchField,
+    StringField,
+    TextAreaField,
+)
 from wtforms import ValidationError as FieldError
 from wtforms.csrf.core import CSRFTokenField
 from wtforms.fields.choices import SelectChoice
 
+from app import validation
 from app.errors import ValidationError
 from app.mail.addresses import normalize_address
 from app.text import clean_line
 from app.tickets.attachments import Upload
+from app.validation import MAX_YEAR, MIN_YEAR
 
 # Text fields that are not one line of words: their value is kept exactly as typed.
 _NOT_ONE_LINE = (TextAreaField, PasswordField, CSRFTokenField)
@@ -30,15 +40,43 @@ def one_line(value):
         raise ValueError(_l("Please write this on one line, without control characters.")) from None
 
 
+def storable_text(value):
+    """WTForms filter of every text area: any number of lines, but nothing that cannot be stored."""
+    if isinstance(value, str) and not validation.text_ok(value):
+        raise ValueError(_l("This text holds characters that cannot be stored (control characters)."))
+    return value
+
+
+def sensible_date(form, field) -> None:
+    """WTForms validator of every date and time field: a year anyone means."""
+    year = getattr(field.data, "year", None)  # a TimeField has none
+    if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
+        raise FieldError(_l("Give a date between the years %(first)d and %(last)d.", first=MIN_YEAR, last=MAX_YEAR))
+
+
+def storable_number(form, field) -> None:
+    """WTForms validator of every integer field: a number the database can hold."""
+    if field.data is not None and validation.int_or_none(field.data) is None:
+        raise FieldError(_l("This number is too large."))
+
+
 class Form(FlaskForm):
-    """The base of every form: one_line() is the first filter of each one-line text
-    field (StringField and its kin: e-mail, search, hidden), declared or built at run time."""
+    """The base of every form, whatever its fields (declared, or built at run time like the
+    catalog's): one_line() filters each one-line text field (StringField and its kin: e-mail,
+    search, hidden), storable_text() each text area, and dates and integers are kept to what
+    the database and the calendar can hold (app/validation.py)."""
 
     class Meta:
         def bind_field(self, form, unbound_field, options):
-            field_class = unbound_field.field_class
-            if issubclass(field_class, StringField) and not issubclass(field_class, _NOT_ONE_LINE):
-                options = {**options, "filters": (one_line, *unbound_field.kwargs.get("filters", ()))}
+            field_class, kwargs = unbound_field.field_class, unbound_field.kwargs
+            if issubclass(field_class, TextAreaField):
+                options = {**options, "filters": (storable_text, *kwargs.get("filters", ()))}
+            elif issubclass(field_class, StringField) and not issubclass(field_class, _NOT_ONE_LINE):
+                options = {**options, "filters": (one_line, *kwargs.get("filters", ()))}
+            elif issubclass(field_class, (DateField, DateTimeField)):
+                options = {**options, "validators": (*kwargs.get("validators", ()), sensible_date)}
+            elif issubclass(field_class, IntegerField):
+                options = {**options, "validators": (*kwargs.get("validators", ()), storable_number)}
             return super().bind_field(form, unbound_field, options)
 
 

@@ -14,7 +14,10 @@ from app.tickets.attachments import Upload
 
 
 def json_body() -> dict:
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # JSON nested deeper than any real body
+        raise SchemaError({"_schema": [_("This JSON is nested too deeply.")]}) from None
     if not isinstance(data, dict):
         raise SchemaError({"_schema": [_("Send a JSON object, with Content-Type: application/json.")]})
     return data

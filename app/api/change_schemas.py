@@ -6,18 +6,12 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validates_schema
 from marshmallow import ValidationError as SchemaError
 
-from app.api.fields import Bool, Date, Dict, FormInt, InputSchema, Int, List, Str, length, one_of
+from app.api.fields import AwareDateTime, Bool, Date, Dict, FormInt, InputSchema, Int, List, Str, length, one_of
 from app.api.schemas import OrganizationRefOut, TeamRefOut, UserRefOut, output
 from app.changes.models import CHANGE_TYPES, DECISIONS, OUTCOMES, RISKS
 from app.changes.risk import QUESTIONS
 
 MAX_CALENDAR_DAYS = 92
-
-
-class AwareDateTime(fields.AwareDateTime):
-    default_error_messages = {"required": _l("This field is required."), "null": _l("This field may not be null."),
-                              "invalid": _l("Not a valid date and time (ISO 8601)."),
-                              "invalid_awareness": _l("Give the time zone, e.g. 2030-06-02T02:00:00+03:00.")}
 
 
 # -- out -----------------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ Ukrainian field errors. Output schemas use plain marshmallow fields.
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
+from app import validation
+
 _COMMON = {
     "required": _l("This field is required."),
     "null": _l("This field may not be null."),
@@ -15,16 +17,33 @@ _COMMON = {
 
 
 class Str(fields.String):
+    """Text that can be stored: no NUL, no control character but tab and line breaks, no lone surrogate."""
+
     default_error_messages = {**_COMMON, "invalid": _l("Not a valid string."),
-                              "invalid_utf8": _l("Not a valid UTF-8 string.")}
+                              "invalid_utf8": _l("Not a valid UTF-8 string."),
+                              "unstorable": _l("This text holds characters that cannot be stored (control characters).")}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if not validation.text_ok(text):
+            raise self.make_error("unstorable")
+        return text
 
 
 class Int(fields.Integer):
+    """An integer the database can hold (signed 64 bits)."""
+
     default_error_messages = {**_COMMON, "invalid": _l("Not a valid integer."), "too_large": _l("Number too large.")}
 
     def __init__(self, **kwargs):
         kwargs.setdefault("strict", True)  # JSON has numbers: "3" or 3.5 is a mistake, not a 3
         super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        number = super()._deserialize(value, attr, data, **kwargs)
+        if validation.int_or_none(number) is None:
+            raise self.make_error("too_large")
+        return number
 
 
 class FormInt(Int):
@@ -43,7 +62,28 @@ class List(fields.List):
 
 
 class Date(fields.Date):
-    default_error_messages = {**_COMMON, "invalid": _l("Not a valid date (YYYY-MM-DD).")}
+    default_error_messages = {**_COMMON, "invalid": _l("Not a valid date (YYYY-MM-DD)."),
+                              "out_of_range": _l("Give a date between the years 1900 and 2200.")}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if not validation.date_ok(day):
+            raise self.make_error("out_of_range")
+        return day
+
+
+class AwareDateTime(fields.AwareDateTime):
+    """A moment with its time zone, within the years anyone means."""
+
+    default_error_messages = {**_COMMON, "invalid": _l("Not a valid date and time (ISO 8601)."),
+                              "invalid_awareness": _l("Give the time zone, e.g. 2030-06-02T02:00:00+03:00."),
+                              "out_of_range": _l("Give a date between the years 1900 and 2200.")}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        if not validation.moment_ok(moment):
+            raise self.make_error("out_of_range")
+        return moment
 
 
 def one_of(choices) -> validate.OneOf:

@@ -8,6 +8,7 @@ from zoneinfo import available_timezones
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from app import validation
 from app.auth.permissions import can_approve_changes, can_manage_change_policy, can_work_problems_and_changes
 from app.changes import queries
 from app.changes.models import (
@@ -71,6 +72,9 @@ def _checked(values: dict, errors: dict, template=None) -> dict:
             errors["planned_end" if start else "planned_start"] = [_("Give both the start and the end of the window.")]
         elif any(v is not None and v.tzinfo is None for v in (start, end)):
             errors["planned_start"] = [_("Give the window with its time zone.")]
+        elif any(v is not None and not validation.moment_ok(v) for v in (start, end)):
+            errors["planned_start"] = [_("Give a date between the years %(first)d and %(last)d.",
+                                         first=validation.MIN_YEAR, last=validation.MAX_YEAR)]
         elif start is not None and end <= start:
             errors["planned_end"] = [_("The planned end must come after its start.")]
     for name in PLANS:

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from app import validation
 from app.auth import permissions
 from app.changes import calendar, pages, queries, services
 from app.changes.forms import (
@@ -67,7 +68,7 @@ def _values(form: ChangeForm) -> dict:
 
 
 def _template():
-    template_id = request.args.get("template", type=int)
+    template_id = request.args.get("template", type=validation.id_or_none)
     template = db.session.get(ChangeTemplate, template_id) if template_id else None
     if template_id and template is None:
         raise NotFound()
@@ -77,7 +78,7 @@ def _template():
 @bp.route("/new", methods=["GET", "POST"])
 def create():
     template = _template()
-    form = _change_form(organization=request.args.get("organization", type=int))
+    form = _change_form(organization=request.args.get("organization", type=validation.id_or_none))
     if template is not None and request.method == "GET":
         form.title.data, form.implementation_plan.data = template.title, template.implementation_plan
         form.backout_plan.data, form.client_summary.data = template.backout_plan, template.client_summary
@@ -156,10 +157,13 @@ def approvals():
 # -- the calendar ----------------------------------------------------------------------------
 
 def _day(value: str | None) -> date:
+    """The day a calendar shows: the one asked for, or today (for a day that is no date, or one
+    too far away to draw)."""
     try:
-        return date.fromisoformat(value) if value else datetime.now(pages.reader_zone()).date()
+        day = date.fromisoformat(value) if value else None
     except ValueError:
-        return datetime.now(pages.reader_zone()).date()
+        day = None
+    return day if day is not None and validation.date_ok(day) else datetime.now(pages.reader_zone()).date()
 
 
 @bp.route("/calendar")
@@ -170,8 +174,8 @@ def calendar_view():
     zone = str(pages.reader_zone())
     start, end = calendar.local_span(weeks[0][0], zone)[0], calendar.local_span(weeks[-1][-1], zone)[1]
     risk = request.args.get("risk") if request.args.get("risk") in RISKS else None
-    entries = queries.calendar_entries(start, end, team_id=request.args.get("team", type=int),
-                                       organization_id=request.args.get("organization", type=int), risk=risk)
+    entries = queries.calendar_entries(start, end, team_id=request.args.get("team", type=validation.id_or_none),
+                                       organization_id=request.args.get("organization", type=validation.id_or_none), risk=risk)
     cells = {}
     for week in weeks:
         for d in week:
@@ -236,7 +240,7 @@ def templates():
 
 
 def _editable_template() -> ChangeTemplate | None:
-    template_id = request.args.get("edit", type=int)
+    template_id = request.args.get("edit", type=validation.id_or_none)
     template = db.session.get(ChangeTemplate, template_id) if template_id else None
     if template_id and (template is None or not template.active):
         raise NotFound()

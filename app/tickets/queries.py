@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import defer, joinedload, selectinload
 
+from app import validation
 from app.auth.permissions import can_see_internal, scope_tickets
 from app.errors import NotFound, ValidationError
 from app.extensions import db
@@ -175,14 +176,24 @@ def encode_cursor(values) -> str:
 
 
 def decode_cursor(cursor: str, columns) -> tuple | None:
+    """The values a cursor of this list holds, or None for anything that is not one
+    (garbage, other columns, numbers the database cannot hold, times without a zone)."""
     try:
         raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         values = []
         for column, value in zip(columns, raw, strict=True):
-            is_time = column.key == "last_activity_at"
-            values.append(datetime.fromisoformat(value) if is_time else int(value))
+            if column.key == "last_activity_at":
+                moment = datetime.fromisoformat(value)
+                if not validation.moment_ok(moment):
+                    return None
+                values.append(moment)
+            else:
+                number = validation.int_or_none(value) if not isinstance(value, str) else None
+                if number is None:
+                    return None
+                values.append(number)
         return tuple(values)
-    except (ValueError, TypeError, json.JSONDecodeError):
+    except (ValueError, TypeError, RecursionError):
         return None
 
 

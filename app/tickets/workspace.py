@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
-from app import jobs
+from app import jobs, validation
 from app.auth.models import User
 from app.auth.roles import STAFF_ROLES
 from app.errors import ValidationError
@@ -32,10 +32,7 @@ FILTER_KEYS = ("view", "kind", "status", "priority", "organization", "team", "as
 
 
 def _int(value):
-    try:
-        return int(value) if value not in (None, "") else None
-    except ValueError:
-        return None
+    return validation.int_or_none(value)
 
 
 def filter_from_args(user, args) -> queries.TicketFilter:

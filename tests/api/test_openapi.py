@@ -104,8 +104,9 @@ CALLS = {
         Call("agent", json={"minutes": 5, "billable": False}, expect=201),
         Call("client_user", json={"minutes": 5}, expect=403)],
     ("post", "/api/v1/tickets/{number}/merge"): [
-        Call("agent", json={"target": "PRB-1"}),
-        Call("client_user", json={"target": "PRB-1"}, expect=403)],
+        Call("agent", json={"target": "PRB-1"}, expect=422),  # only within a kind
+        Call("agent", json={"target": "INC-2"}),
+        Call("client_user", json={"target": "INC-2"}, expect=403)],
     ("patch", "/api/v1/tickets/{number}/problem"): [
         Call("agent", json={"root_cause": "Log rotation races the exporter", "workaround": "Restart it"},
              params={"number": "PRB-1"}),
@@ -167,6 +168,7 @@ def spec(client):
 def world(users, org_a, team):
     ticket = make_ticket(users["client_user"], title="Disk full on web-01", uploads=[Upload("df.png", PNG)])
     make_ticket(users["agent"], kind="problem", organization=org_a, title="Log rotation broken")
+    make_ticket(users["client_user"], title="Disk full on web-01 again")  # INC-2, to merge INC-1 into
     relations.log_time(users["agent"], ticket, minutes=20)
     change = change_services.create_change(  # CHG-1, at the CAB
         users["agent"], organization=org_a, title="Upgrade the exporter", risk="medium",
