@@ -30,6 +30,7 @@ from app.tickets.workflow import (
 from app.transactions import transactional
 
 CLIENT_KINDS = (Kind.INCIDENT, Kind.REQUEST)
+CLIENT_IMPACT = 2  # a client says how urgent it is; the provider judges the impact
 
 
 class Conflict(Exception):
@@ -139,6 +140,8 @@ def create_ticket(actor, *, kind: str, title: str, description: str = "", organi
     elif actor.is_client and kind not in CLIENT_KINDS:
         errors["kind"] = [_("Clients open incidents and service requests.")]
     impact, urgency = _check_level("impact", impact, errors), _check_level("urgency", urgency, errors)
+    if actor.is_client and impact not in (0, CLIENT_IMPACT):  # the same rule as the portal's form
+        errors["impact"] = [_("Say how urgent it is; the impact is for your provider to judge.")]
     if actor.is_client:
         organization, requester, team, assignee, major = actor.organization, actor, None, None, False
     elif organization is None:

@@ -23,12 +23,12 @@ def test_a_client_opens_a_ticket_in_the_shape_scripts_use(api, users, org_a, db)
     client = api("client_user")
     response = client.post("/api/v1/tickets", json={
         "kind": "incident", "title": "Mail server does not answer", "description": "Since **09:40**, port 25.",
-        "impact": 1, "urgency": 1, "cis": ["mail-01", "mx-02"]})
+        "urgency": 1, "cis": ["mail-01", "mx-02"]})
     assert response.status_code == 201, response.json
     body = response.json
     assert body["number"] == "INC-1" and response.headers["Location"] == "/api/v1/tickets/INC-1"
     assert body["organization"] == {"code": "ACME", "name": "Acme Hosting Clients"}
-    assert body["requester"]["name"] == users["client_user"].name and body["priority"] == 1
+    assert body["requester"]["name"] == users["client_user"].name and body["priority"] == 2  # urgent, medium impact
     assert body["description_html"] == "<p>Since <strong>09:40</strong>, port 25.</p>\n"
     assert body["status"] == "new" and body["status_label"] == "New" and body["version"] == 1
     assert not STAFF_FIELDS & set(body), "a client sees no internal field"

@@ -126,3 +126,13 @@ def test_a_note_with_a_nul_is_a_form_error(login, ticket, db):
     assert response.status_code == 400  # the ticket page again, with the form's error
     assert "characters that cannot be stored" in response.get_data(as_text=True)
     assert written(db) == before
+
+
+def test_a_client_says_the_urgency_not_the_impact_through_the_api_too(api, db):
+    client, before = api("client_user"), written(db)
+    response = client.post("/api/v1/tickets", json={"kind": "incident", "title": "Everything is down", "impact": 1,
+                                                    "urgency": 1})
+    assert response.status_code == 422 and "impact" in response.json["error"]["fields"]
+    assert written(db) == before
+    created = client.post("/api/v1/tickets", json={"kind": "incident", "title": "Everything is down", "urgency": 1})
+    assert created.status_code == 201 and (created.json["impact"], created.json["urgency"]) == (2, 1)
