@@ -13,7 +13,7 @@ from app.tickets import attachments
 
 # Reuses the titles of app.errors' pages, so they are translated once.
 ERROR_TITLES = {401: _l("Please log in"), 403: _l("Access denied"), 404: _l("Not found"), 409: _l("Conflict"),
-                413: _l("Too large"), 422: _l("Invalid input")}
+                413: _l("Too large"), 422: _l("Invalid input"), 429: _l("Too many requests")}
 _ARGUMENT = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 
 
@@ -65,10 +65,13 @@ def _operation(endpoint: str, meta: dict, path_parameters: list[dict]) -> dict:
         codes.add(422)
     if meta["body"] is not None or meta["form"] is not None:
         codes.add(413)  # a body over the size limit is refused before it is read
+    codes.add(429)  # every call counts against its token's (or, without one, its address's) rate limit
     for code in sorted(codes):
         schema = errors.ConflictOut if code == 409 else errors.ErrorOut
         operation["responses"][str(code)] = {"description": str(ERROR_TITLES[code]),
                                              "content": {"application/json": {"schema": schema}}}
+    operation["responses"]["429"]["headers"] = {"Retry-After": {
+        "description": str(_l("Seconds to wait before the next call.")), "schema": {"type": "integer"}}}
     operation["security"] = [] if meta["public"] else [{"token": []}]
     return operation
 

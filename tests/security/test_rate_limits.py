@@ -77,3 +77,10 @@ def test_guessing_api_tokens_is_limited_per_address(client, users, limits_on):
         assert client.get("/api/v1/me", headers={"Authorization": f"Bearer guess-{n}"}).status_code == 401
     response = client.get("/api/v1/me", headers={"Authorization": "Bearer guess-4"})
     assert response.status_code == 429 and response.json["error"]["code"] == 429
+
+
+def test_the_openapi_document_tells_scripts_about_the_429(client, users, limits_on):
+    spec = client.get("/api/v1/openapi.json").json
+    operations = [op for path in spec["paths"].values() for op in path.values() if isinstance(op, dict)]
+    assert operations and all("429" in op["responses"] for op in operations)
+    assert all("Retry-After" in op["responses"]["429"]["headers"] for op in operations)
