@@ -13,7 +13,7 @@ from app.auth.permissions import can_see_internal, scope_tickets
 from app.errors import NotFound, ValidationError
 from app.extensions import db
 from app.tickets import search
-from app.tickets.models import Attachment, Event, Link, Message, Ticket, Worklog, ticket_watchers
+from app.tickets.models import Attachment, CannedResponse, Event, Link, Message, Ticket, Worklog, ticket_watchers
 
 VIEWS = ("mine", "my_teams", "unassigned", "open", "all")
 
@@ -213,3 +213,16 @@ def page_of(user, flt: TicketFilter, cursor: str | None = None, size: int = 50, 
 
 def count(user, flt: TicketFilter) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(filtered(user, flt).subquery()))
+
+
+def canned_responses() -> list[CannedResponse]:
+    """Every canned response, those in use first (for the managers who keep them)."""
+    return list(db.session.scalars(sa.select(CannedResponse).order_by(CannedResponse.active.desc(),
+                                                                     CannedResponse.title)))
+
+
+def get_canned_response(response_id: int) -> CannedResponse:
+    response = db.session.get(CannedResponse, response_id)
+    if response is None:
+        raise NotFound()
+    return response
