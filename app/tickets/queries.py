@@ -58,6 +58,12 @@ def find_tickets(user, numbers, *, field_name: str) -> list[Ticket]:
     return found
 
 
+def other_ticket(user, number: str, *, field_name: str = "target") -> Ticket:
+    """The ticket whose number was typed into a form (to link or merge with); a number that names
+    none the user may see is a ValidationError on ``field_name``."""
+    return find_tickets(user, [number], field_name=field_name)[0]
+
+
 def messages_for(user, ticket: Ticket) -> list[Message]:
     stmt = (sa.select(Message).where(Message.ticket_id == ticket.id)
             .options(selectinload(Message.author), selectinload(Message.attachments)).order_by(Message.id))
