@@ -89,10 +89,13 @@ def answered(form, action, message, to, page, *, invalid=400):
     return _said(message, to, result) if done else (page(), 422)
 
 
-def acted(action, message, to):
+def acted(action, message, to, *, form=None):
     """How a button (a panel's form on another page) is handled: call the service, flash its
     refusal or ``message`` (None: nothing to say), and go back to ``to`` either way (``message``
-    may be a function of the result)."""
+    may be a function of the result). With ``form``: a form that is not valid goes back to ``to``
+    at once, saying nothing (the browser has checked its fields already)."""
+    if form is not None and not form.validate_on_submit():
+        return redirect(to)
     try:
         result = action()
     except ValidationError as error:

@@ -114,36 +114,30 @@ def decide(number):
     form = DecisionForm(prefix="decision")
     back = request.form.get("next") == "queue" and url_for("changes.approvals") or url_for("tickets.detail",
                                                                                           number=change.number)
-    if not form.validate_on_submit():
-        return redirect(back)
     return acted(lambda: services.decide(current_user, change, "approve" if form.approve.data else "reject",
                                          form.comment.data or ""),
                  _("%(number)s: your approval is recorded.", number=change.number) if form.approve.data
-                 else _("%(number)s: your rejection is recorded.", number=change.number), back)
+                 else _("%(number)s: your rejection is recorded.", number=change.number), back, form=form)
 
 
 @bp.route("/<number>/review", methods=["POST"])
 def review(number):
     change = tickets.get_ticket(current_user, number)
     form = ReviewForm(prefix="review")
-    if not form.validate_on_submit():
-        return _back(change)
     return acted(lambda: services.record_review(current_user, change, outcome=form.outcome.data or "",
                                                 lessons=form.lessons.data or "",
                                                 caused=tickets.find_tickets(current_user, numbers(form.caused.data),
                                                                             field_name="caused")),
-                 _("Review saved."), url_for("tickets.detail", number=change.number))
+                 _("Review saved."), url_for("tickets.detail", number=change.number), form=form)
 
 
 @bp.route("/<number>/resolve-problems", methods=["POST"])
 def resolve_problems(number):
     change = tickets.get_ticket(current_user, number)
     form = ResolveProblemsForm(prefix="resolve")
-    if not form.validate_on_submit():
-        return _back(change)
     return acted(lambda: problems.resolve_with_change(current_user, change, form.message.data or ""),
                  lambda done: _("Resolved: %(numbers)s.", numbers=", ".join(done)),
-                 url_for("tickets.detail", number=change.number))
+                 url_for("tickets.detail", number=change.number), form=form)
 
 
 @bp.route("/approvals")

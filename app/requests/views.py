@@ -1,6 +1,6 @@
 """The service catalog: admins define items, agents order them for clients,
 client admins approve what needs approval."""
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -87,9 +87,7 @@ def decide(number):
     ticket = ticket_queries.get_ticket(current_user, number)
     require(permissions.can_approve_request(current_user, ticket))
     form = DecisionForm()
-    if not form.validate_on_submit():
-        return redirect(url_for("requests.approvals"))
     return acted(lambda: services.decide(current_user, ticket, approve=bool(form.approve.data),
                                          comment=form.comment.data or ""),
                  _("%(number)s approved.", number=ticket.number) if form.approve.data
-                 else _("%(number)s rejected.", number=ticket.number), url_for("requests.approvals"))
+                 else _("%(number)s rejected.", number=ticket.number), url_for("requests.approvals"), form=form)
