@@ -195,7 +195,7 @@ def _seed_tickets() -> int:
                           affected_system="fs-01")
     tickets.create_ticket(dmytro, kind="incident", title="Need access logs for last week",
                           description="Please export nginx access logs of web-01 for 18–24 November.",
-                          impact=3, urgency=3, affected_system="web-01")
+                          urgency=3, affected_system="web-01")
     problem = tickets.create_ticket(maria, kind="problem", title="WAL archiving breaks after failover",
                                     description="Three times this quarter: archive_command fails after a failover.",
                                     organization=_org("DNIPRO"), team=l2)

@@ -89,33 +89,71 @@ class SearchForm(Form):
     q = SearchField(_l("Search"))
 
 
+def attempted(form, action):
+    """Validate the form (or each of a list of forms, so that every one shows its errors) and call
+    the service (``action()``). Returns ``(True, result)``, or ``(False, None)`` when a form was
+    invalid or the service refused: its ValidationError is then on the (first) form."""
+    forms = form if isinstance(form, (list, tuple)) else [form]
+    if not all([each.validate_on_submit() for each in forms]):
+        return False, None
+    return _call(forms[0], action)
+
+
+def _call(form, action):
+    try:
+        return True, action()
+    except ValidationError as error:
+        map_errors(form, error.errors)
+        return False, None
+
+
 def submitted(form, action, message, to):
     """How a view handles a form: validate it, call the service (``action()``), then either put
     the service's ValidationError onto the form or flash ``message`` and redirect to ``to``
-    (either may be a function of the service's result). Returns the redirect, or None: show the
-    form (again, with its errors)."""
+    (either may be a function of the service's result; a message may be a pair (text, category)).
+    Returns the redirect, or None: show the form (again, with its errors). ``form`` may be a list
+    of forms shown together: all are validated, the service's errors go onto the first."""
+    done, result = attempted(form, action)
+    return _said(message, to, result) if done else None
+
+
+def answered(form, action, message, to, page, *, invalid=400):
+    """Like submitted(), for a form posted from a page that shows several forms (a ticket page):
+    when it is not done, that page is shown again with this form's errors (``page()``), with the
+    status ``invalid`` if the form itself was wrong and 422 if the service refused it."""
     if not form.validate_on_submit():
-        return None
-    try:
-        result = action()
-    except ValidationError as error:
-        map_errors(form, error.errors)
-        return None
-    flash(message(result) if callable(message) else message, "success")
-    return redirect(to(result) if callable(to) else to)
+        return page(), invalid
+    done, result = _call(form, action)
+    return _said(message, to, result) if done else (page(), 422)
 
 
-def acted(action, message, to):
+def acted(action, message, to, *, form=None):
     """How a button (a panel's form on another page) is handled: call the service, flash its
-    refusal or ``message``, and go back to ``to`` either way (``message`` may be a function of
-    the result)."""
+    refusal or ``message`` (None: nothing to say), and go back to ``to`` either way (``message``
+    may be a function of the result). With ``form``: a form that is not valid goes back to ``to``
+    at once, saying nothing (the browser has checked its fields already)."""
+    if form is not None and not form.validate_on_submit():
+        return redirect(to)
     try:
         result = action()
     except ValidationError as error:
         flash_errors(error)
     else:
-        flash(message(result) if callable(message) else message, "success")
+        _flash(message, result)
     return redirect(to)
+
+
+def _flash(message, result) -> None:
+    """``message`` (or ``message(result)``) is the text said in green, or a pair (text, category)."""
+    said = message(result) if callable(message) else message
+    if said is not None:
+        text, category = said if isinstance(said, tuple) else (said, "success")
+        flash(text, category)
+
+
+def _said(message, to, result):
+    _flash(message, result)
+    return redirect(to(result) if callable(to) else to)
 
 
 def flash_errors(error) -> None:

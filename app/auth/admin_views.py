@@ -13,11 +13,9 @@ from flask_login import current_user, login_required
 
 from app.auth import permissions, queries, services
 from app.auth.admin_forms import UserFilterForm, UserForm
-from app.errors import ValidationError
 from app.extensions import db
-from app.forms import choices, map_errors
+from app.forms import acted, choices, submitted
 from app.orgs import queries as org_queries
-from app.orgs.models import Organization, Team
 
 bp = Blueprint("users", __name__)
 
@@ -41,10 +39,10 @@ def _user_form(user=None) -> UserForm:
 
 
 def _user_fields(form: UserForm) -> dict:
-    org = db.session.get(Organization, form.organization.data) if form.organization.data else None
-    teams = [db.session.get(Team, tid) for tid in form.teams.data or []]
-    return dict(email=form.email.data, name=form.name.data, role=form.role.data, organization=org,
-                teams=teams, phone=form.phone.data or "", job_title=form.job_title.data or "")
+    return dict(email=form.email.data, name=form.name.data, role=form.role.data,
+                organization=org_queries.organization_or_none(current_user, form.organization.data),
+                teams=org_queries.teams_with_ids(current_user, form.teams.data), phone=form.phone.data or "",
+                job_title=form.job_title.data or "")
 
 
 @bp.route("/")
@@ -58,43 +56,27 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 def create():
     form = _user_form()
-    if form.validate_on_submit():
-        try:
-            user = services.create_user(**_user_fields(form))
-        except ValidationError as error:
-            map_errors(form, error.errors)
-        else:
-            flash(_("%(name)s has been added and invited by e-mail to choose a password.", name=user.name), "success")
-            return redirect(url_for("users.index"))
-    return render_template("users/form.html", form=form, user=None)
+    done = submitted(form, lambda: services.create_user(**_user_fields(form)),
+                     lambda user: _("%(name)s has been added and invited by e-mail to choose a password.",
+                                    name=user.name), url_for("users.index"))
+    return done or render_template("users/form.html", form=form, user=None)
 
 
 @bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
 def edit(user_id):
     user = queries.get_user(current_user, user_id)
     form = _user_form(user)
-    if form.validate_on_submit():
-        try:
-            services.update_user(user, actor=current_user, **_user_fields(form))
-        except ValidationError as error:
-            map_errors(form, error.errors)
-        else:
-            flash(_("User saved."), "success")
-            return redirect(url_for("users.index"))
-    return render_template("users/form.html", form=form, user=user)
+    done = submitted(form, lambda: services.update_user(user, actor=current_user, **_user_fields(form)),
+                     _("User saved."), url_for("users.index"))
+    return done or render_template("users/form.html", form=form, user=user)
 
 
 @bp.route("/<int:user_id>/<any(activate, deactivate):action>", methods=["POST"])
 def set_active(user_id, action):
     user = queries.get_user(current_user, user_id)
-    try:
-        services.set_user_active(user, action == "activate", actor=current_user)
-    except ValidationError as error:
-        flash(error.errors["active"][0], "danger")
-    else:
-        flash(_("%(name)s can log in again.", name=user.name) if user.active else
-              _("%(name)s has been deactivated.", name=user.name), "success")
-    return redirect(url_for("users.edit", user_id=user.id))
+    return acted(lambda: services.set_user_active(user, action == "activate", actor=current_user),
+                 lambda _none: _("%(name)s can log in again.", name=user.name) if user.active else
+                 _("%(name)s has been deactivated.", name=user.name), url_for("users.edit", user_id=user.id))
 
 
 @bp.route("/<int:user_id>/send-reset", methods=["POST"])

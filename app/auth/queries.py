@@ -24,5 +24,13 @@ def get_user(actor, user_id: int) -> User:
     return user
 
 
+def user_or_none(actor, user_id: int | None) -> User | None:
+    """The person chosen in a form, if the actor may see them (a client admin: only the people of
+    their own organization); None for no choice."""
+    if not user_id:
+        return None
+    return db.session.scalar(users_visible_to(actor).where(User.id == user_id))
+
+
 def get_user_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))

@@ -18,7 +18,7 @@ from app.auth.forms import (
 )
 from app.config import LOCALES
 from app.errors import ValidationError
-from app.forms import map_errors
+from app.forms import attempted, submitted
 from app.limits import limited
 
 bp = Blueprint("auth", __name__)
@@ -81,15 +81,9 @@ def reset_password(token):
     except ValidationError as error:
         flash(error.errors["token"][0], "danger")
         return redirect(url_for("auth.forgot_password"))
-    if form.validate_on_submit():
-        try:
-            services.reset_password(token, form.password.data)
-        except ValidationError as error:
-            map_errors(form, error.errors)
-        else:
-            flash(_("Your password has been set. Please log in."), "success")
-            return redirect(url_for("auth.login"))
-    return render_template("auth/reset_password.html", form=form)
+    done = submitted(form, lambda: services.reset_password(token, form.password.data),
+                     _("Your password has been set. Please log in."), url_for("auth.login"))
+    return done or render_template("auth/reset_password.html", form=form)
 
 
 def profile_page(*, form=None, password_form=None, token_form=None, new_token: str | None = None, status=200):
@@ -108,47 +102,35 @@ def profile_page(*, form=None, password_form=None, token_form=None, new_token: s
 @login_required
 def profile():
     form = ProfileForm(obj=current_user)
-    if form.validate_on_submit():
-        try:
-            services.update_profile(current_user, name=form.name.data, phone=form.phone.data,
-                                    locale=form.locale.data, timezone=form.timezone.data)
-        except ValidationError as error:
-            map_errors(form, error.errors)
-        else:
-            flash(_("Your profile has been saved."), "success")
-            return redirect(url_for("auth.profile"))
-    return profile_page(form=form)
+    done = submitted(form, lambda: services.update_profile(current_user, name=form.name.data, phone=form.phone.data,
+                                                           locale=form.locale.data, timezone=form.timezone.data),
+                     _("Your profile has been saved."), url_for("auth.profile"))
+    return done or profile_page(form=form)
 
 
 @bp.route("/profile/password", methods=["POST"])
 @login_required
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.change_password(current_user, form.current_password.data, form.new_password.data)
-        except ValidationError as error:
-            map_errors(form, error.errors)
-        else:
-            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) in request.cookies
-            login_user(current_user._get_current_object(), remember=remembered)  # this browser's new login
-            flash(_("Your password has been changed. Other sessions have been logged out."), "success")
-            return redirect(url_for("auth.profile"))
-    return profile_page(password_form=form, status=400)
+    done = submitted(form, lambda: services.change_password(current_user, form.current_password.data,
+                                                            form.new_password.data),
+                     _("Your password has been changed. Other sessions have been logged out."), url_for("auth.profile"))
+    if not done:
+        return profile_page(password_form=form, status=400)
+    remembered = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) in request.cookies
+    login_user(current_user._get_current_object(), remember=remembered)  # this browser's new login
+    return done
 
 
 @bp.route("/profile/tokens", methods=["POST"])
 @login_required
 def create_token():
     form = TokenForm(prefix="token")
-    if form.validate_on_submit():
-        try:
-            _row, raw = tokens.create_token(current_user, form.name.data)
-        except ValidationError as error:
-            map_errors(form, error.errors)
-        else:
-            return profile_page(new_token=raw)  # rendered, not redirected: the token is never stored anywhere
-    return profile_page(token_form=form, status=400)
+    done, created = attempted(form, lambda: tokens.create_token(current_user, form.name.data))
+    if not done:
+        return profile_page(token_form=form, status=400)
+    _row, raw = created
+    return profile_page(new_token=raw)  # rendered, not redirected: the token is never stored anywhere
 
 
 @bp.route("/profile/tokens/revoke", methods=["POST"])
@@ -162,12 +144,8 @@ def revoke_token():
 @bp.route("/language", methods=["POST"])
 def set_language():
     form = LanguageForm()
-    if form.validate_on_submit():
-        try:
-            if current_user.is_authenticated:
-                services.set_locale(current_user, form.locale.data)
-            elif form.locale.data in LOCALES:
-                session["locale"] = form.locale.data
-        except ValidationError:
-            pass
+    if current_user.is_authenticated:
+        attempted(form, lambda: services.set_locale(current_user, form.locale.data))  # a locale refused: no change
+    elif form.validate_on_submit() and form.locale.data in LOCALES:
+        session["locale"] = form.locale.data
     return redirect(safe_next(form.next.data))

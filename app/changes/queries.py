@@ -17,6 +17,7 @@ from app.changes.models import (
     change_affected_organizations,
 )
 from app.changes.rules import RETRO_APPROVAL, details
+from app.errors import NotFound
 from app.extensions import db
 from app.orgs.models import Organization
 from app.tickets.models import Link, Ticket
@@ -63,6 +64,20 @@ def approval_queue(user) -> list[Ticket]:
 
 def template(template_id) -> ChangeTemplate | None:
     return db.session.get(ChangeTemplate, template_id)
+
+
+def get_template(template_id: int) -> ChangeTemplate:
+    found = template(template_id)
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def get_window(window_id: int) -> MaintenanceWindow:
+    window = db.session.get(MaintenanceWindow, window_id)
+    if window is None:
+        raise NotFound()
+    return window
 
 
 def templates(active_only: bool = True) -> list[ChangeTemplate]:

@@ -2,7 +2,6 @@
 maintenance windows, standard-change templates and the approval policy. Staff only."""
 from datetime import date, datetime, timedelta
 
-import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -22,11 +21,10 @@ from app.changes.forms import (
     TemplateForm,
     WindowForm,
 )
-from app.changes.models import RISKS, ChangeTemplate, MaintenanceWindow
+from app.changes.models import RISKS, ChangeTemplate
 from app.errors import NotFound, ValidationError
-from app.extensions import db
 from app.forms import acted, choices, flash_errors, submitted
-from app.orgs.models import Organization, Team
+from app.orgs import queries as org_queries
 from app.problems import services as problems
 from app.problems.forms import numbers
 from app.tickets import queries as tickets
@@ -59,7 +57,7 @@ def _change_form(**kwargs) -> ChangeForm:
 
 
 def _values(form: ChangeForm) -> dict:
-    orgs = list(db.session.scalars(sa.select(Organization).where(Organization.id.in_(form.organizations.data or []))))
+    orgs = org_queries.organizations_with_ids(current_user, form.organizations.data)
     return dict(change_type=form.change_type.data, risk=form.risk.data or "",
                 risk_answers={name: getattr(form, name).data for name in QUESTIONS},
                 planned_start=pages.to_utc(form.planned_start.data), planned_end=pages.to_utc(form.planned_end.data),
@@ -69,7 +67,7 @@ def _values(form: ChangeForm) -> dict:
 
 def _template():
     template_id = request.args.get("template", type=validation.id_or_none)
-    template = db.session.get(ChangeTemplate, template_id) if template_id else None
+    template = queries.template(template_id) if template_id else None
     if template_id and template is None:
         raise NotFound()
     return template
@@ -83,8 +81,9 @@ def create():
         form.title.data, form.implementation_plan.data = template.title, template.implementation_plan
         form.backout_plan.data, form.client_summary.data = template.backout_plan, template.client_summary
     done = submitted(form, lambda: services.create_change(
-        current_user, organization=db.session.get(Organization, form.organization.data), title=form.title.data,
-        description=form.description.data or "", team=db.session.get(Team, form.team.data) if form.team.data else None,
+        current_user, organization=org_queries.organization_or_none(current_user, form.organization.data),
+        title=form.title.data, description=form.description.data or "",
+        team=org_queries.team_or_none(current_user, form.team.data),
         template=template, **_values(form)),
         lambda change: _("Change %(number)s created.", number=change.number),
         lambda change: url_for("tickets.detail", number=change.number))
@@ -116,36 +115,30 @@ def decide(number):
     form = DecisionForm(prefix="decision")
     back = request.form.get("next") == "queue" and url_for("changes.approvals") or url_for("tickets.detail",
                                                                                           number=change.number)
-    if not form.validate_on_submit():
-        return redirect(back)
     return acted(lambda: services.decide(current_user, change, "approve" if form.approve.data else "reject",
                                          form.comment.data or ""),
                  _("%(number)s: your approval is recorded.", number=change.number) if form.approve.data
-                 else _("%(number)s: your rejection is recorded.", number=change.number), back)
+                 else _("%(number)s: your rejection is recorded.", number=change.number), back, form=form)
 
 
 @bp.route("/<number>/review", methods=["POST"])
 def review(number):
     change = tickets.get_ticket(current_user, number)
     form = ReviewForm(prefix="review")
-    if not form.validate_on_submit():
-        return _back(change)
     return acted(lambda: services.record_review(current_user, change, outcome=form.outcome.data or "",
                                                 lessons=form.lessons.data or "",
                                                 caused=tickets.find_tickets(current_user, numbers(form.caused.data),
                                                                             field_name="caused")),
-                 _("Review saved."), url_for("tickets.detail", number=change.number))
+                 _("Review saved."), url_for("tickets.detail", number=change.number), form=form)
 
 
 @bp.route("/<number>/resolve-problems", methods=["POST"])
 def resolve_problems(number):
     change = tickets.get_ticket(current_user, number)
     form = ResolveProblemsForm(prefix="resolve")
-    if not form.validate_on_submit():
-        return _back(change)
     return acted(lambda: problems.resolve_with_change(current_user, change, form.message.data or ""),
                  lambda done: _("Resolved: %(numbers)s.", numbers=", ".join(done)),
-                 url_for("tickets.detail", number=change.number))
+                 url_for("tickets.detail", number=change.number), form=form)
 
 
 @bp.route("/approvals")
@@ -207,7 +200,7 @@ def windows():
     permissions.require(permissions.can_manage_change_policy(current_user))
     form = _window_form()
     done = submitted(form, lambda: services.add_window(
-        current_user, db.session.get(Organization, form.organization.data), weekday=form.weekday.data,
+        current_user, org_queries.organization_or_none(current_user, form.organization.data), weekday=form.weekday.data,
         start_time=form.start_time.data, duration_minutes=form.hours.data * 60, timezone=form.timezone.data),
         _("Maintenance window added."), url_for("changes.windows"))
     return done or render_template("changes/windows.html", form=form, windows=queries.windows(),
@@ -217,10 +210,7 @@ def windows():
 @bp.route("/windows/<int:window_id>/retire", methods=["POST"])
 def retire_window(window_id):
     permissions.require(permissions.can_manage_change_policy(current_user))
-    window = db.session.get(MaintenanceWindow, window_id)
-    if window is None:
-        raise NotFound()
-    services.retire_window(current_user, window)
+    services.retire_window(current_user, queries.get_window(window_id))
     flash(_("Maintenance window removed."), "success")
     return redirect(url_for("changes.windows"))
 
@@ -241,7 +231,7 @@ def templates():
 
 def _editable_template() -> ChangeTemplate | None:
     template_id = request.args.get("edit", type=validation.id_or_none)
-    template = db.session.get(ChangeTemplate, template_id) if template_id else None
+    template = queries.template(template_id) if template_id else None
     if template_id and (template is None or not template.active):
         raise NotFound()
     return template
@@ -250,9 +240,7 @@ def _editable_template() -> ChangeTemplate | None:
 @bp.route("/templates/<int:template_id>/retire", methods=["POST"])
 def retire_template(template_id):
     permissions.require(permissions.can_manage_change_policy(current_user))
-    template = db.session.get(ChangeTemplate, template_id)
-    if template is None:
-        raise NotFound()
+    template = queries.get_template(template_id)
     services.retire_template(current_user, template)
     flash(_("“%(name)s” is no longer offered.", name=template.name), "success")
     return redirect(url_for("changes.templates"))
@@ -267,7 +255,7 @@ def policy():
     done = submitted(form, lambda: services.save_policy(
         current_user, approvals_low=form.approvals_low.data, approvals_medium=form.approvals_medium.data,
         approvals_high=form.approvals_high.data, self_approval=form.self_approval.data,
-        cab_team=db.session.get(Team, form.cab_team.data) if form.cab_team.data else None),
+        cab_team=org_queries.team_or_none(current_user, form.cab_team.data)),
         _("Approval policy saved."), url_for("changes.policy"))
     return done or render_template("changes/policy.html", form=form)
 

@@ -3,6 +3,7 @@ import sqlalchemy as sa
 
 from app.auth.models import User
 from app.auth.permissions import can_view_teams, scope_to_user
+from app.auth.roles import STAFF_ROLES
 from app.errors import NotFound
 from app.extensions import db
 from app.orgs.models import Organization, Team
@@ -24,6 +25,20 @@ def get_organization(user, org_id: int) -> Organization:
     if org is None:
         raise NotFound()
     return org
+
+
+def organization_or_none(user, org_id: int | None) -> Organization | None:
+    """The organization chosen in a form, if the user may see it (None for no choice)."""
+    if not org_id:
+        return None
+    return db.session.scalar(organizations_visible_to(user).where(Organization.id == org_id))
+
+
+def organizations_with_ids(user, ids) -> list[Organization]:
+    """The organizations chosen in a multiple select that the user may see."""
+    if not ids:
+        return []
+    return list(db.session.scalars(organizations_visible_to(user).where(Organization.id.in_(ids))))
 
 
 def get_organization_by_code(code: str) -> Organization | None:
@@ -57,6 +72,30 @@ def get_team(user, team_id: int) -> Team:
     if team is None:
         raise NotFound()
     return team
+
+
+def team_or_none(user, team_id: int | None) -> Team | None:
+    """The team chosen in a form, if the user may see teams (None for no choice)."""
+    if not team_id:
+        return None
+    return db.session.scalar(teams_visible_to(user).where(Team.id == team_id))
+
+
+def teams_with_ids(user, ids) -> list[Team]:
+    """The teams chosen in a multiple select, in the order chosen."""
+    found = {team.id: team for team in db.session.scalars(teams_visible_to(user).where(Team.id.in_(ids or [])))}
+    return [found[i] for i in ids or [] if i in found]
+
+
+def staff_for_teams() -> list[User]:
+    """Who may be a team's member: active staff, by name."""
+    return list(db.session.scalars(
+        sa.select(User).where(User.role.in_(STAFF_ROLES), User.active.is_(True)).order_by(User.name)))
+
+
+def members_with_ids(ids) -> list[User]:
+    """The members chosen in a team's form (the service checks they are staff)."""
+    return list(db.session.scalars(sa.select(User).where(User.id.in_(ids)))) if ids else []
 
 
 def active_teams() -> list[Team]:

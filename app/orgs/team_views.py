@@ -1,5 +1,4 @@
 """Agent teams: the provider's queues."""
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     current_app,
@@ -13,12 +12,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.auth import permissions
-from app.auth.models import User
 from app.auth.permissions import require
-from app.auth.roles import STAFF_ROLES
-from app.errors import ValidationError
 from app.extensions import db
-from app.forms import SearchForm, choices, map_errors
+from app.forms import SearchForm, choices, submitted
 from app.orgs import queries, services
 from app.orgs.forms import TeamForm
 
@@ -34,16 +30,15 @@ def require_staff():
 
 def _team_form(team=None) -> TeamForm:
     form = TeamForm(obj=team)
-    staff = db.session.scalars(
-        sa.select(User).where(User.role.in_(STAFF_ROLES), User.active.is_(True)).order_by(User.name))
-    form.members.choices = choices((u.id, f"{u.name} <{u.email}>") for u in staff)
+    form.members.choices = choices((u.id, f"{u.name} <{u.email}>") for u in queries.staff_for_teams())
     if team is not None and request.method == "GET":
         form.members.data = [m.id for m in team.members]
     return form
 
 
-def _members(ids) -> list[User]:
-    return list(db.session.scalars(sa.select(User).where(User.id.in_(ids or [])))) if ids else []
+def _team_fields(form: TeamForm) -> dict:
+    return dict(name=form.name.data, email=form.email.data, description=form.description.data,
+                members=queries.members_with_ids(form.members.data))
 
 
 @bp.route("/")
@@ -59,16 +54,10 @@ def index():
 def create():
     require(permissions.can_manage_teams(current_user))
     form = _team_form()
-    if form.validate_on_submit():
-        try:
-            team = services.create_team(name=form.name.data, email=form.email.data,
-                                        description=form.description.data, members=_members(form.members.data))
-        except ValidationError as error:
-            map_errors(form, error.errors)
-        else:
-            flash(_("Team %(name)s created.", name=team.name), "success")
-            return redirect(url_for("teams.detail", team_id=team.id))
-    return render_template("teams/form.html", form=form, team=None)
+    done = submitted(form, lambda: services.create_team(**_team_fields(form)),
+                     lambda team: _("Team %(name)s created.", name=team.name),
+                     lambda team: url_for("teams.detail", team_id=team.id))
+    return done or render_template("teams/form.html", form=form, team=None)
 
 
 @bp.route("/<int:team_id>")
@@ -82,16 +71,9 @@ def edit(team_id):
     team = queries.get_team(current_user, team_id)
     require(permissions.can_manage_teams(current_user))
     form = _team_form(team)
-    if form.validate_on_submit():
-        try:
-            services.update_team(team, name=form.name.data, email=form.email.data,
-                                 description=form.description.data, members=_members(form.members.data))
-        except ValidationError as error:
-            map_errors(form, error.errors)
-        else:
-            flash(_("Team saved."), "success")
-            return redirect(url_for("teams.detail", team_id=team.id))
-    return render_template("teams/form.html", form=form, team=team)
+    done = submitted(form, lambda: services.update_team(team, **_team_fields(form)), _("Team saved."),
+                     url_for("teams.detail", team_id=team.id))
+    return done or render_template("teams/form.html", form=form, team=team)
 
 
 @bp.route("/<int:team_id>/<any(activate, deactivate):action>", methods=["POST"])

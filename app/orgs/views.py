@@ -14,9 +14,8 @@ from flask_login import current_user, login_required
 from app.auth import permissions
 from app.auth import services as accounts
 from app.auth.permissions import require
-from app.errors import ValidationError
 from app.extensions import db
-from app.forms import SearchForm, map_errors
+from app.forms import SearchForm, acted, submitted
 from app.orgs import queries, services
 from app.orgs.forms import ContactForm, OrganizationForm
 
@@ -42,15 +41,10 @@ def index():
 def create():
     require(permissions.can_manage_organizations(current_user))
     form = OrganizationForm()
-    if form.validate_on_submit():
-        try:
-            org = services.create_organization(**_org_fields(form))
-        except ValidationError as error:
-            map_errors(form, error.errors)
-        else:
-            flash(_("Organization %(name)s created.", name=org.name), "success")
-            return redirect(url_for("orgs.detail", org_id=org.id))
-    return render_template("orgs/form.html", form=form, org=None)
+    done = submitted(form, lambda: services.create_organization(**_org_fields(form)),
+                     lambda org: _("Organization %(name)s created.", name=org.name),
+                     lambda org: url_for("orgs.detail", org_id=org.id))
+    return done or render_template("orgs/form.html", form=form, org=None)
 
 
 @bp.route("/<int:org_id>")
@@ -66,15 +60,9 @@ def edit(org_id):
     org = queries.get_organization(current_user, org_id)
     require(permissions.can_manage_organizations(current_user))
     form = OrganizationForm(obj=org)
-    if form.validate_on_submit():
-        try:
-            services.update_organization(org, **_org_fields(form))
-        except ValidationError as error:
-            map_errors(form, error.errors)
-        else:
-            flash(_("Organization saved."), "success")
-            return redirect(url_for("orgs.detail", org_id=org.id))
-    return render_template("orgs/form.html", form=form, org=org)
+    done = submitted(form, lambda: services.update_organization(org, **_org_fields(form)), _("Organization saved."),
+                     url_for("orgs.detail", org_id=org.id))
+    return done or render_template("orgs/form.html", form=form, org=org)
 
 
 @bp.route("/<int:org_id>/<any(activate, deactivate):action>", methods=["POST"])
@@ -104,16 +92,11 @@ def create_contact(org_id):
     org = queries.get_organization(current_user, org_id)
     require(permissions.can_manage_contacts(current_user, org))
     form = _contact_form(org)
-    if form.validate_on_submit():
-        try:
-            accounts.invite_contact(current_user, org, **_contact_fields(form))
-        except ValidationError as error:
-            map_errors(form, error.errors)
-        else:  # the same words when the address was someone else's (see invite_contact)
-            flash(_("%(name)s has been added and invited by e-mail to choose a password.", name=form.name.data),
-                  "success")
-            return redirect(url_for("orgs.detail", org_id=org.id))
-    return render_template("orgs/contact_form.html", form=form, org=org, contact=None)
+    # the same words when the address was someone else's (see invite_contact)
+    done = submitted(form, lambda: accounts.invite_contact(current_user, org, **_contact_fields(form)),
+                     _("%(name)s has been added and invited by e-mail to choose a password.", name=form.name.data),
+                     url_for("orgs.detail", org_id=org.id))
+    return done or render_template("orgs/contact_form.html", form=form, org=org, contact=None)
 
 
 @bp.route("/<int:org_id>/contacts/<int:user_id>/edit", methods=["GET", "POST"])
@@ -122,15 +105,10 @@ def edit_contact(org_id, user_id):
     contact = queries.get_contact(org, user_id)
     require(permissions.can_manage_contacts(current_user, org))
     form = _contact_form(org, contact)
-    if form.validate_on_submit():
-        try:
-            accounts.update_user(contact, organization=org, actor=current_user, **_contact_fields(form))
-        except ValidationError as error:
-            map_errors(form, error.errors)
-        else:
-            flash(_("Contact saved."), "success")
-            return redirect(url_for("orgs.detail", org_id=org.id))
-    return render_template("orgs/contact_form.html", form=form, org=org, contact=contact)
+    done = submitted(form, lambda: accounts.update_user(contact, organization=org, actor=current_user,
+                                                        **_contact_fields(form)),
+                     _("Contact saved."), url_for("orgs.detail", org_id=org.id))
+    return done or render_template("orgs/contact_form.html", form=form, org=org, contact=contact)
 
 
 @bp.route("/<int:org_id>/contacts/<int:user_id>/<any(activate, deactivate):action>", methods=["POST"])
@@ -138,14 +116,9 @@ def set_contact_active(org_id, user_id, action):
     org = queries.get_organization(current_user, org_id)
     contact = queries.get_contact(org, user_id)
     require(permissions.can_manage_contacts(current_user, org))
-    try:
-        accounts.set_user_active(contact, action == "activate", actor=current_user)
-    except ValidationError as error:
-        flash(error.errors["active"][0], "danger")
-    else:
-        flash(_("%(name)s can log in again.", name=contact.name) if contact.active else
-              _("%(name)s has been deactivated.", name=contact.name), "success")
-    return redirect(url_for("orgs.detail", org_id=org.id))
+    return acted(lambda: accounts.set_user_active(contact, action == "activate", actor=current_user),
+                 lambda _none: _("%(name)s can log in again.", name=contact.name) if contact.active else
+                 _("%(name)s has been deactivated.", name=contact.name), url_for("orgs.detail", org_id=org.id))
 
 
 def _contact_fields(form: ContactForm) -> dict:

@@ -4,6 +4,7 @@ from sqlalchemy.orm import defer, selectinload
 
 from app.auth.models import User
 from app.extensions import db
+from app.portal.models import PortalCategory
 from app.tickets import search
 from app.tickets.content import to_text
 from app.tickets.models import Event, Message, Ticket
@@ -103,3 +104,13 @@ def colleagues(user) -> list[User]:
     """The contacts of the user's organization, active first."""
     return list(db.session.scalars(sa.select(User).where(User.organization_id == user.organization_id)
                                    .order_by(User.active.desc(), User.name)))
+
+
+def category_rows() -> dict[str, PortalCategory]:
+    """The admins' settings of the new-ticket form's categories, by key."""
+    return {row.key: row for row in db.session.scalars(sa.select(PortalCategory))}
+
+
+def category_row(key: str | None) -> PortalCategory | None:
+    """The admins' setting of one category (None: the shipped default, or a new category)."""
+    return db.session.scalar(sa.select(PortalCategory).where(PortalCategory.key == key)) if key else None

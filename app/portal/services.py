@@ -5,6 +5,7 @@ app.tickets.services, so the portal behaves like every other channel."""
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from app.auth import services as accounts
 from app.auth.models import User
 from app.auth.roles import Role
 from app.errors import Forbidden, ValidationError
@@ -52,13 +53,14 @@ def open_ticket(actor, *, title: str, description: str, category: str, affected_
 
 
 @transactional
-def add_to_existing(actor, ticket: Ticket | None, *, title: str, description: str, uploads=()) -> None:
+def add_to_existing(actor, ticket: Ticket | None, *, title: str, description: str, uploads=()) -> Ticket:
     """"Add my message there instead": the new ticket's text becomes a reply on a similar open one
-    (``ticket`` as the contact's scoped lookup found it, or None)."""
+    (``ticket`` as the contact's scoped lookup found it, or None). Returns that ticket."""
     if ticket is None or not ticket.is_open:
         raise ValidationError.single("add_to", _("That ticket is no longer open; send yours as a new ticket."))
     body = f"**{' '.join((title or '').split())}**\n\n{description or ''}" if title else description
     tickets.reply(actor, ticket, body, uploads, via="portal")
+    return ticket
 
 
 @transactional
@@ -79,6 +81,17 @@ def remove_cc(actor, ticket: Ticket, person: User) -> None:
     if person not in ticket.watchers:
         raise ValidationError.single("email", _("%(name)s is not in copy.", name=person.name))
     relations.watch(actor, ticket, person, False)
+
+
+@transactional
+def invite_colleague(actor, *, email: str, name: str, admin: bool = False, job_title: str = "", locale: str = "en"):
+    """A client admin invites a colleague into their own organization, as a client admin too
+    (``admin``) or as a client user."""
+    if actor.role != Role.CLIENT_ADMIN:
+        raise Forbidden()
+    return accounts.invite_contact(actor, actor.organization, email=email, name=name,
+                                   role=Role.CLIENT_ADMIN if admin else Role.CLIENT_USER, job_title=job_title,
+                                   locale=locale)
 
 
 @transactional

@@ -1,26 +1,24 @@
 """The client's cabinet: their organization's tickets, a guided new ticket, the
 conversation, close/reopen/rate, colleagues in copy, and (client admins) who
 sees what. Every read goes through the ticket queries scoped to the contact."""
-import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.auth import permissions
+from app.auth import queries as people
 from app.auth import services as accounts
-from app.auth.models import User
 from app.auth.roles import Role
 from app.changes.queries import planned_work
-from app.errors import NotFound, ValidationError
-from app.extensions import db
-from app.forms import SearchForm, choices, map_errors, uploads_from
+from app.errors import NotFound
+from app.forms import SearchForm, acted, answered, choices, submitted, uploads_from
 from app.limits import by_user, limited
 from app.portal import hints, queries, services
 from app.portal.forms import CcForm, InviteForm, NewTicketForm, RatingForm, ReplyForm, VisibilityForm
 from app.requests import catalog
+from app.requests import queries as ordering_queries
 from app.requests import services as ordering
-from app.requests.models import RequestItem
 from app.tickets import queries as ticket_queries
 from app.tickets import relations
 from app.tickets import services as tickets
@@ -43,12 +41,6 @@ def portal_context():
 
 def _locale() -> str:
     return str(get_locale())
-
-
-def _catalog_items() -> list[RequestItem]:
-    items = db.session.scalars(sa.select(RequestItem).where(RequestItem.active.is_(True)).order_by(RequestItem.name))
-    org = current_user.organization
-    return [item for item in items if not item.organizations or org in item.organizations]
 
 
 @bp.route("/")
@@ -80,31 +72,23 @@ def new_ticket():
         form.follow_up.data = earlier.number
         form.affected_system.data = earlier.affected_system
         form.category.data = earlier.category
-    if form.validate_on_submit():
-        uploads = uploads_from(form.attachments)
-        try:
-            if form.add_to.data:
-                return _add_to_existing(form, uploads)
-            ticket = services.open_ticket(
-                current_user, title=form.title.data, description=form.description.data, category=form.category.data,
-                affected_system=form.affected_system.data or "", urgency=form.urgency.data, uploads=uploads,
-                locale=_locale(), follow_up_of=earlier)
-        except ValidationError as error:
-            map_errors(form, error.errors)
-        else:
-            flash(_("Thank you. Your ticket %(number)s has been received; we have sent you a confirmation by e-mail.",
-                    number=ticket.number), "success")
-            return redirect(url_for("portal.ticket", number=ticket.number))
-    return render_template("portal/new.html", form=form, categories=categories, earlier=earlier,
-                           vague_words=" ".join(sorted(hints.VAGUE_WORDS)), has_catalog=bool(_catalog_items()))
-
-
-def _add_to_existing(form, uploads):
-    target = ticket_queries.find_ticket(current_user, form.add_to.data)
-    services.add_to_existing(current_user, target, title=form.title.data, description=form.description.data,
-                             uploads=uploads)
-    flash(_("Your message was added to %(number)s.", number=target.number), "success")
-    return redirect(url_for("portal.ticket", number=target.number) + "#latest")
+    if form.add_to.data:  # "add my message there instead"
+        done = submitted(form, lambda: services.add_to_existing(
+            current_user, ticket_queries.find_ticket(current_user, form.add_to.data), title=form.title.data,
+            description=form.description.data, uploads=uploads_from(form.attachments)),
+            lambda target: _("Your message was added to %(number)s.", number=target.number),
+            lambda target: url_for("portal.ticket", number=target.number) + "#latest")
+    else:
+        done = submitted(form, lambda: services.open_ticket(
+            current_user, title=form.title.data, description=form.description.data, category=form.category.data,
+            affected_system=form.affected_system.data or "", urgency=form.urgency.data,
+            uploads=uploads_from(form.attachments), locale=_locale(), follow_up_of=earlier),
+            lambda ticket: _("Thank you. Your ticket %(number)s has been received; we have sent you a confirmation "
+                             "by e-mail.", number=ticket.number),
+            lambda ticket: url_for("portal.ticket", number=ticket.number))
+    return done or render_template("portal/new.html", form=form, categories=categories, earlier=earlier,
+                                   vague_words=" ".join(sorted(hints.VAGUE_WORDS)),
+                                   has_catalog=bool(ordering_queries.offered_to(current_user)))
 
 
 @bp.route("/similar")
@@ -117,30 +101,23 @@ def similar():
 
 @bp.route("/services")
 def service_catalog():
-    return render_template("portal/catalog.html", items=_catalog_items())
+    return render_template("portal/catalog.html", items=ordering_queries.offered_to(current_user))
 
 
 @bp.route("/services/<int:item_id>", methods=["GET", "POST"])
 def order(item_id):
-    item = next((i for i in _catalog_items() if i.id == item_id), None)
-    if item is None:
-        raise NotFound()
+    item = ordering_queries.get_item(current_user, item_id)
     form = catalog.order_form_class(item)()
-    if form.validate_on_submit():
-        try:
-            ticket = ordering.order(current_user, item, values=catalog.answers(item, form),
-                                    note=request.form.get("note", ""), via="portal")
-        except ValidationError as error:
-            map_errors(form, error.errors)
-        else:
-            flash(_("Request %(number)s received.", number=ticket.number), "success")
-            return redirect(url_for("portal.ticket", number=ticket.number))
-    return render_template("portal/order.html", item=item, form=form)
+    done = submitted(form, lambda: ordering.order(current_user, item, values=catalog.answers(item, form),
+                                                  note=request.form.get("note", ""), via="portal"),
+                     lambda ticket: _("Request %(number)s received.", number=ticket.number),
+                     lambda ticket: url_for("portal.ticket", number=ticket.number))
+    return done or render_template("portal/order.html", item=item, form=form)
 
 
 # -- one ticket --------------------------------------------------------------------
 
-def _ticket_page(ticket, *, reply_form=None, rating_form=None, cc_form=None, status=200):
+def _ticket_page(ticket, *, reply_form=None, rating_form=None, cc_form=None):
     messages = ticket_queries.messages_for(current_user, ticket)
     targets = workflow(ticket.kind).targets(ticket.status, CLIENT)
     can_reopen = "open" in targets and tickets.reopen_refusal(current_user, ticket) is None
@@ -152,7 +129,7 @@ def _ticket_page(ticket, *, reply_form=None, rating_form=None, cc_form=None, sta
         cc_form=cc_form or CcForm(formdata=None), copied=[w for w in ticket.watchers if w.is_client],
         colleagues=[c for c in queries.colleagues(current_user) if c.active and c.id != ticket.requester_id
                     and c not in ticket.watchers])
-    return page, status
+    return page
 
 
 @bp.route("/tickets/<number>")
@@ -164,58 +141,36 @@ def ticket(number):
 def reply(number):
     ticket = ticket_queries.get_ticket(current_user, number)
     form = ReplyForm()
-    if not form.validate_on_submit():
-        return _ticket_page(ticket, reply_form=form, status=400)
-    try:
-        tickets.reply(current_user, ticket, form.body.data, uploads_from(form.attachments), via="portal")
-    except ValidationError as error:
-        map_errors(form, error.errors)
-        return _ticket_page(ticket, reply_form=form, status=422)
-    flash(_("Your message has been sent."), "success")
-    return redirect(url_for("portal.ticket", number=ticket.number) + "#latest")
+    return answered(form, lambda: tickets.reply(current_user, ticket, form.body.data, uploads_from(form.attachments),
+                                                via="portal"),
+                    _("Your message has been sent."), url_for("portal.ticket", number=ticket.number) + "#latest",
+                    lambda: _ticket_page(ticket, reply_form=form))
 
 
 @bp.route("/tickets/<number>/<any(close, reopen):step>", methods=["POST"])
 def change_status(number, step):
     ticket = ticket_queries.get_ticket(current_user, number)  # CSRFProtect has checked the token
-    try:
-        tickets.transition(current_user, ticket, "closed" if step == "close" else "open")
-    except ValidationError as error:
-        flash(" ".join(m for messages in error.errors.values() for m in messages), "danger")
-    else:
-        flash(_("Closed. We are glad it is solved.") if step == "close" else
-              _("Reopened: we are on it again."), "success")
-    return redirect(url_for("portal.ticket", number=ticket.number))
+    return acted(lambda: tickets.transition(current_user, ticket, "closed" if step == "close" else "open"),
+                 _("Closed. We are glad it is solved.") if step == "close" else _("Reopened: we are on it again."),
+                 url_for("portal.ticket", number=ticket.number))
 
 
 @bp.route("/tickets/<number>/rate", methods=["POST"])
 def rate(number):
     ticket = ticket_queries.get_ticket(current_user, number)
     form = RatingForm()
-    if not form.validate_on_submit():
-        return _ticket_page(ticket, rating_form=form, status=400)
-    try:
-        relations.rate(current_user, ticket, form.rating.data, form.comment.data or "")
-    except ValidationError as error:
-        map_errors(form, error.errors)
-        return _ticket_page(ticket, rating_form=form, status=422)
-    flash(_("Thank you for your rating."), "success")
-    return redirect(url_for("portal.ticket", number=ticket.number))
+    return answered(form, lambda: relations.rate(current_user, ticket, form.rating.data, form.comment.data or ""),
+                    _("Thank you for your rating."), url_for("portal.ticket", number=ticket.number),
+                    lambda: _ticket_page(ticket, rating_form=form))
 
 
 @bp.route("/tickets/<number>/cc", methods=["POST"])
 def add_cc(number):
     ticket = ticket_queries.get_ticket(current_user, number)
     form = CcForm()
-    if not form.validate_on_submit():
-        return _ticket_page(ticket, cc_form=form, status=400)
-    try:
-        person = services.add_cc(current_user, ticket, form.email.data)
-    except ValidationError as error:
-        map_errors(form, error.errors)
-        return _ticket_page(ticket, cc_form=form, status=422)
-    flash(_("%(name)s is now in copy of this ticket.", name=person.name), "success")
-    return redirect(url_for("portal.ticket", number=ticket.number))
+    return answered(form, lambda: services.add_cc(current_user, ticket, form.email.data),
+                    lambda person: _("%(name)s is now in copy of this ticket.", name=person.name),
+                    url_for("portal.ticket", number=ticket.number), lambda: _ticket_page(ticket, cc_form=form))
 
 
 @bp.route("/tickets/<number>/cc/<int:user_id>/remove", methods=["POST"])
@@ -246,35 +201,24 @@ def colleagues():
     _require_client_admin()
     org = current_user.organization
     form = InviteForm()
-    if form.validate_on_submit():
-        try:
-            accounts.invite_contact(current_user, org, email=form.email.data, name=form.name.data,
-                                    role=Role.CLIENT_ADMIN if form.admin.data else Role.CLIENT_USER,
-                                    job_title=form.job_title.data or "", locale=_locale())
-        except ValidationError as error:
-            map_errors(form, error.errors)
-        else:  # the same words when the address was someone else's (see invite_contact)
-            flash(_("%(name)s has been invited by e-mail to choose a password.", name=form.name.data), "success")
-            return redirect(url_for("portal.colleagues"))
+    # the same words when the address was someone else's (see invite_contact)
+    done = submitted(form, lambda: services.invite_colleague(current_user, email=form.email.data, name=form.name.data,
+                                                             admin=form.admin.data, job_title=form.job_title.data or "",
+                                                             locale=_locale()),
+                     _("%(name)s has been invited by e-mail to choose a password.", name=form.name.data),
+                     url_for("portal.colleagues"))
     visibility = VisibilityForm(formdata=None, contacts_see_all="all" if org.contacts_see_all else "own")
-    return render_template("portal/colleagues.html", people=queries.colleagues(current_user), form=form,
-                           visibility=visibility)
+    return done or render_template("portal/colleagues.html", people=queries.colleagues(current_user), form=form,
+                                   visibility=visibility)
 
 
 @bp.route("/colleagues/<int:user_id>/<any(activate, deactivate):action>", methods=["POST"])
 def set_colleague_active(user_id, action):
     _require_client_admin()
-    person = db.session.get(User, user_id)
-    if person is None or person.organization_id != current_user.organization_id:
-        raise NotFound()
-    try:
-        accounts.set_user_active(person, action == "activate", actor=current_user)
-    except ValidationError as error:
-        flash(" ".join(m for messages in error.errors.values() for m in messages), "danger")
-    else:
-        flash(_("%(name)s can log in again.", name=person.name) if person.active else
-              _("%(name)s has been deactivated.", name=person.name), "success")
-    return redirect(url_for("portal.colleagues"))
+    person = people.get_user(current_user, user_id)  # a colleague: of the client admin's own organization
+    return acted(lambda: accounts.set_user_active(person, action == "activate", actor=current_user),
+                 lambda _none: _("%(name)s can log in again.", name=person.name) if person.active else
+                 _("%(name)s has been deactivated.", name=person.name), url_for("portal.colleagues"))
 
 
 @bp.route("/colleagues/visibility", methods=["POST"])

@@ -42,9 +42,7 @@ def save(number):
 def gather(number):
     problem = tickets.get_ticket(current_user, number)
     form = GatherForm(prefix="gather")
-    if not form.validate_on_submit():
-        return _back(problem)
     return acted(lambda: services.gather_incidents(current_user, problem, tickets.find_tickets(
         current_user, numbers(form.incidents.data), field_name="incidents")),
         lambda linked: _("Linked: %(numbers)s.", numbers=", ".join(linked)) if linked else _("Nothing new to link."),
-        url_for("tickets.detail", number=problem.number))
+        url_for("tickets.detail", number=problem.number), form=form)

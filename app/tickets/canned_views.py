@@ -1,6 +1,5 @@
 """Managers and admins keep the canned responses."""
-import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -9,12 +8,9 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from app.auth import permissions
 from app.auth.permissions import require
-from app.errors import NotFound, ValidationError
-from app.extensions import db
-from app.forms import Form, map_errors
-from app.orgs.models import Team
-from app.tickets import canned, workspace
-from app.tickets.models import CannedResponse
+from app.forms import Form, submitted
+from app.orgs import queries as org_queries
+from app.tickets import canned, queries, workspace
 
 bp = Blueprint("canned", __name__)
 
@@ -37,25 +33,17 @@ def require_manager():
 
 @bp.route("/")
 def index():
-    responses = db.session.scalars(sa.select(CannedResponse).order_by(CannedResponse.active.desc(), CannedResponse.title))
-    return render_template("canned/index.html", responses=list(responses))
+    return render_template("canned/index.html", responses=queries.canned_responses())
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @bp.route("/<int:response_id>/edit", methods=["GET", "POST"])
 def edit(response_id=None):
-    response = db.session.get(CannedResponse, response_id) if response_id else None
-    if response_id and response is None:
-        raise NotFound()
+    response = queries.get_canned_response(response_id) if response_id else None
     form = CannedForm(obj=response, team=response.team_id if response else None)
     form.team.choices = workspace.team_choices()
-    if form.validate_on_submit():
-        try:
-            canned.save(response, title=form.title.data, body=form.body.data, active=form.active.data,
-                        team=db.session.get(Team, form.team.data) if form.team.data else None)
-        except ValidationError as error:
-            map_errors(form, error.errors)
-        else:
-            flash(_("Canned response saved."), "success")
-            return redirect(url_for("canned.index"))
-    return render_template("canned/form.html", form=form, response=response)
+    done = submitted(form, lambda: canned.save(response, title=form.title.data, body=form.body.data,
+                                               active=form.active.data,
+                                               team=org_queries.team_or_none(current_user, form.team.data)),
+                     _("Canned response saved."), url_for("canned.index"))
+    return done or render_template("canned/form.html", form=form, response=response)

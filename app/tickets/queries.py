@@ -14,7 +14,7 @@ from app.auth.permissions import can_see_internal, scope_tickets
 from app.errors import NotFound, ValidationError
 from app.extensions import db
 from app.tickets import search
-from app.tickets.models import Attachment, Event, Link, Message, Ticket, Worklog, ticket_watchers
+from app.tickets.models import Attachment, CannedResponse, Event, Link, Message, Ticket, Worklog, ticket_watchers
 
 VIEWS = ("mine", "my_teams", "unassigned", "open", "all")
 
@@ -57,6 +57,12 @@ def find_tickets(user, numbers, *, field_name: str) -> list[Ticket]:
             raise ValidationError.single(field_name, _("There is no ticket %(number)s.", number=number))
         found.append(ticket)
     return found
+
+
+def other_ticket(user, number: str, *, field_name: str = "target") -> Ticket:
+    """The ticket whose number was typed into a form (to link or merge with); a number that names
+    none the user may see is a ValidationError on ``field_name``."""
+    return find_tickets(user, [number], field_name=field_name)[0]
 
 
 def messages_for(user, ticket: Ticket) -> list[Message]:
@@ -235,3 +241,16 @@ def page_of(user, flt: TicketFilter, cursor: str | None = None, size: int = 50, 
 
 def count(user, flt: TicketFilter) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(filtered(user, flt).subquery()))
+
+
+def canned_responses() -> list[CannedResponse]:
+    """Every canned response, those in use first (for the managers who keep them)."""
+    return list(db.session.scalars(sa.select(CannedResponse).order_by(CannedResponse.active.desc(),
+                                                                     CannedResponse.title)))
+
+
+def get_canned_response(response_id: int) -> CannedResponse:
+    response = db.session.get(CannedResponse, response_id)
+    if response is None:
+        raise NotFound()
+    return response

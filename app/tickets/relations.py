@@ -59,8 +59,8 @@ def unlink(actor, relation: Link) -> None:
 
 
 @transactional
-def merge(actor, duplicate: Ticket, target: Ticket) -> None:
-    """Move a duplicate's conversation into the target and close it with a pointer."""
+def merge(actor, duplicate: Ticket, target: Ticket) -> Ticket:
+    """Move a duplicate's conversation into the target and close it with a pointer. Returns the target."""
     require_staff(actor)
     if duplicate.id == target.id:
         raise ValidationError.single("target", _("A ticket cannot be merged into itself."))
@@ -96,6 +96,7 @@ def merge(actor, duplicate: Ticket, target: Ticket) -> None:
     db.session.expire(target, ["messages", "attachments"])
     search.reindex(duplicate.id, target.id)
     doors.tickets_merged.send(duplicate, actor=actor, target=target)
+    return target
 
 
 @transactional

@@ -5,12 +5,11 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
+from app import validation
 from app.auth import permissions
-from app.auth.models import User
-from app.errors import ValidationError
-from app.extensions import db
-from app.forms import flash_errors, map_errors, options_html, uploads_from
-from app.orgs.models import Organization, Team
+from app.auth import queries as people
+from app.forms import acted, answered, options_html, submitted, uploads_from
+from app.orgs import queries as orgs
 from app.tickets import attachments, queries, relations, services, workspace
 from app.tickets.forms import (
     BulkForm,
@@ -73,37 +72,19 @@ def create():
     form.organization.choices = workspace.organization_choices()
     form.requester.choices = workspace.requester_choices()
     form.team.choices, form.assignee.choices = workspace.team_choices(), workspace.staff_choices()
-    if form.validate_on_submit():
-        values = {name: getattr(form, name).data for name in (
-            "kind", "title", "description", "impact", "urgency", "category", "affected_system", "major")}
-        try:
-            ticket = services.create_ticket(
-                current_user, organization=_get(Organization, form.organization.data),
-                requester=_get(User, form.requester.data), team=_get(Team, form.team.data),
-                assignee=_get(User, form.assignee.data), uploads=uploads_from(form.attachments), **values)
-        except ValidationError as error:
-            map_errors(form, error.errors)
-        else:
-            flash(_("Ticket %(number)s created.", number=ticket.number), "success")
-            return redirect(url_for("tickets.detail", number=ticket.number))
-    return render_template("tickets/new.html", form=form)
+    done = submitted(form, lambda: services.create_ticket(
+        current_user, organization=orgs.organization_or_none(current_user, form.organization.data),
+        requester=people.user_or_none(current_user, form.requester.data),
+        team=orgs.team_or_none(current_user, form.team.data),
+        assignee=people.user_or_none(current_user, form.assignee.data), uploads=uploads_from(form.attachments),
+        **{name: getattr(form, name).data for name in (
+            "kind", "title", "description", "impact", "urgency", "category", "affected_system", "major")}),
+        lambda ticket: _("Ticket %(number)s created.", number=ticket.number), _back)
+    return done or render_template("tickets/new.html", form=form)
 
 
-def _require_valid(form) -> None:
-    """Shape errors are already on the form's fields: only stop here."""
-    if not form.validate_on_submit():
-        raise ValidationError({})
-
-
-def _other_ticket(number: str):
-    target = queries.find_ticket(current_user, number)
-    if target is None:
-        raise ValidationError.single("target", _("There is no ticket %(number)s.", number=number))
-    return target
-
-
-def _get(model, pk):
-    return db.session.get(model, pk) if pk else None
+def _back(ticket) -> str:
+    return url_for("tickets.detail", number=ticket.number)
 
 
 @bp.route("/bulk", methods=["POST"])
@@ -117,15 +98,12 @@ def bulk():
         return redirect(request.referrer or url_for("tickets.index"))
     tickets = [queries.get_ticket(current_user, n) for n in numbers]
     problem = queries.find_ticket(current_user, form.problem.data) if form.problem.data else None
-    try:
-        workspace.bulk_apply(current_user, tickets, form.action.data, team=_get(Team, form.team.data),
-                             assignee=_get(User, form.assignee.data), status=form.status.data,
-                             priority=form.priority.data, problem=problem)
-    except ValidationError as error:
-        flash_errors(error)
-    else:
-        flash(ngettext("%(num)d ticket changed.", "%(num)d tickets changed.", len(tickets)), "success")
-    return redirect(request.referrer or url_for("tickets.index"))
+    return acted(lambda: workspace.bulk_apply(
+        current_user, tickets, form.action.data, team=orgs.team_or_none(current_user, form.team.data),
+        assignee=people.user_or_none(current_user, form.assignee.data), status=form.status.data,
+        priority=form.priority.data, problem=problem),
+        ngettext("%(num)d ticket changed.", "%(num)d tickets changed.", len(tickets)),
+        request.referrer or url_for("tickets.index"))
 
 
 @bp.route("/filters", methods=["POST"])
@@ -152,16 +130,10 @@ def detail(number):
 def reply(number):
     ticket = queries.get_ticket(current_user, number)
     form = ReplyForm()
-    if not form.validate_on_submit():
-        return ticket_page(ticket, reply_form=form), 400
     write = services.add_note if form.internal.data else services.reply
-    try:
-        write(current_user, ticket, form.body.data, uploads_from(form.attachments))
-    except ValidationError as error:
-        map_errors(form, error.errors)
-        return ticket_page(ticket, reply_form=form), 422
-    flash(_("Internal note added.") if form.internal.data else _("Reply sent."), "success")
-    return redirect(url_for("tickets.detail", number=ticket.number) + "#latest")
+    return answered(form, lambda: write(current_user, ticket, form.body.data, uploads_from(form.attachments)),
+                    _("Internal note added.") if form.internal.data else _("Reply sent."), _back(ticket) + "#latest",
+                    lambda: ticket_page(ticket, reply_form=form))
 
 
 @bp.route("/<number>/transition", methods=["POST"])
@@ -169,16 +141,13 @@ def transition(number):
     ticket = queries.get_ticket(current_user, number)
     form = TransitionForm()
     try:
-        _require_valid(form)
-        services.transition(current_user, ticket, form.status.data, resolution_code=form.resolution_code.data or None,
-                            resolution=form.resolution.data, expected_version=form.version.data or None)
-    except ValidationError as error:
-        map_errors(form, error.errors)
-        return ticket_page(ticket, transition_form=form), 422
-    except services.Conflict as conflict:
+        return answered(form, lambda: services.transition(
+            current_user, ticket, form.status.data, resolution_code=form.resolution_code.data or None,
+            resolution=form.resolution.data, expected_version=form.version.data or None),
+            lambda _none: _("Status changed to “%(status)s”.", status=STATUS_LABELS[ticket.status]), _back(ticket),
+            lambda: ticket_page(ticket, transition_form=form), invalid=422)
+    except services.Conflict as conflict:  # someone else moved the ticket meanwhile: show it as it is now
         return ticket_page(ticket, conflict=conflict), 409
-    flash(_("Status changed to “%(status)s”.", status=STATUS_LABELS[ticket.status]), "success")
-    return redirect(url_for("tickets.detail", number=ticket.number))
 
 
 @bp.route("/<number>/update", methods=["POST"])
@@ -187,33 +156,24 @@ def update(number):
     form = UpdateForm()
     form.team.choices, form.assignee.choices = workspace.team_choices(), workspace.staff_choices()
     try:
-        _require_valid(form)
-        changed = services.update_ticket(
+        return answered(form, lambda: services.update_ticket(
             current_user, ticket, expected_version=form.version.data or None, impact=form.impact.data,
             urgency=form.urgency.data, category=form.category.data or "", affected_system=form.affected_system.data or "",
-            major=form.major.data, team=_get(Team, form.team.data), assignee=_get(User, form.assignee.data))
-    except ValidationError as error:
-        map_errors(form, error.errors)
-        return ticket_page(ticket, update_form=form), 422
-    except services.Conflict as conflict:
+            major=form.major.data, team=orgs.team_or_none(current_user, form.team.data),
+            assignee=people.user_or_none(current_user, form.assignee.data)),
+            lambda changed: (_("Ticket saved."), "success") if changed else (_("Nothing to change."), "info"),
+            _back(ticket), lambda: ticket_page(ticket, update_form=form), invalid=422)
+    except services.Conflict as conflict:  # someone else saved meanwhile: their values beside the ones typed
         return ticket_page(ticket, update_form=form, conflict=conflict), 409
-    flash(_("Ticket saved.") if changed else _("Nothing to change."), "success" if changed else "info")
-    return redirect(url_for("tickets.detail", number=ticket.number))
 
 
 @bp.route("/<number>/links", methods=["POST"])
 def add_link(number):
     ticket = queries.get_ticket(current_user, number)
     form = LinkForm(prefix="link")
-    try:
-        _require_valid(form)
-        target = _other_ticket(form.target.data)
-        relations.link(current_user, ticket, target, form.kind.data)
-    except ValidationError as error:
-        map_errors(form, error.errors)
-        return ticket_page(ticket, link_form=form), 422
-    flash(_("Linked."), "success")
-    return redirect(url_for("tickets.detail", number=ticket.number))
+    return answered(form, lambda: relations.link(current_user, ticket, queries.other_ticket(current_user, form.target.data),
+                                                 form.kind.data),
+                    _("Linked."), _back(ticket), lambda: ticket_page(ticket, link_form=form), invalid=422)
 
 
 @bp.route("/<number>/links/<int:link_id>/delete", methods=["POST"])
@@ -224,58 +184,45 @@ def delete_link(number, link_id):
         abort(404)
     relations.unlink(current_user, relation)
     flash(_("Link removed."), "success")
-    return redirect(url_for("tickets.detail", number=ticket.number))
+    return redirect(_back(ticket))
 
 
 @bp.route("/<number>/merge", methods=["POST"])
 def merge(number):
     ticket = queries.get_ticket(current_user, number)
     form = MergeForm(prefix="merge")
-    try:
-        _require_valid(form)
-        target = _other_ticket(form.target.data)
-        relations.merge(current_user, ticket, target)
-    except ValidationError as error:
-        map_errors(form, error.errors)
-        return ticket_page(ticket, merge_form=form), 422
-    flash(_("%(number)s was merged into %(target)s.", number=ticket.number, target=target.number), "success")
-    return redirect(url_for("tickets.detail", number=target.number))
+    return answered(form, lambda: relations.merge(current_user, ticket, queries.other_ticket(current_user,
+                                                                                             form.target.data)),
+                    lambda target: _("%(number)s was merged into %(target)s.", number=ticket.number, target=target.number),
+                    _back, lambda: ticket_page(ticket, merge_form=form), invalid=422)
 
 
 @bp.route("/<number>/time", methods=["POST"])
 def log_time(number):
     ticket = queries.get_ticket(current_user, number)
     form = WorklogForm()
-    try:
-        _require_valid(form)
-        relations.log_time(current_user, ticket, minutes=form.minutes.data, billable=form.billable.data,
-                          note=form.note.data, work_date=form.work_date.data)
-    except ValidationError as error:
-        map_errors(form, error.errors)
-        return ticket_page(ticket, worklog_form=form), 422
-    flash(_("Time logged."), "success")
-    return redirect(url_for("tickets.detail", number=ticket.number))
+    return answered(form, lambda: relations.log_time(current_user, ticket, minutes=form.minutes.data,
+                                                     billable=form.billable.data, note=form.note.data,
+                                                     work_date=form.work_date.data),
+                    _("Time logged."), _back(ticket), lambda: ticket_page(ticket, worklog_form=form), invalid=422)
 
 
 @bp.route("/<number>/watch", methods=["POST"])
 def watch(number):
     ticket = queries.get_ticket(current_user, number)
     relations.watch(current_user, ticket, current_user, watching=current_user not in ticket.watchers)
-    return redirect(url_for("tickets.detail", number=ticket.number))
+    return redirect(_back(ticket))
 
 
 @bp.route("/<number>/watchers", methods=["POST"])
 def watchers(number):
     """Add (or, with remove=1, take off) a follower: staff or a contact of the ticket's organization."""
     ticket = queries.get_ticket(current_user, number)
-    person = db.session.get(User, request.form.get("user", type=int) or 0)
+    person = people.user_or_none(current_user, request.form.get("user", type=validation.id_or_none))
     if person is None:
         abort(404)
-    try:
-        relations.watch(current_user, ticket, person, watching=not request.form.get("remove"))
-    except ValidationError as error:
-        flash(" ".join(error.errors["watcher"]), "danger")
-    return redirect(url_for("tickets.detail", number=ticket.number))
+    return acted(lambda: relations.watch(current_user, ticket, person, watching=not request.form.get("remove")),
+                 None, _back(ticket))
 
 
 @bp.route("/<number>/attachments/<int:attachment_id>")
