@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 
 from app.auth import services as accounts
 from app.auth.models import User
+from app.auth.permissions import SHELL
 from app.demo_desk import seed_desk
 from app.extensions import db
 from app.jobs import without_jobs
@@ -70,21 +71,21 @@ def _seed() -> int:
     teams = {t.name: t for t in db.session.scalars(sa.select(Team))}
     for name, description, email in TEAMS:
         if name not in teams:
-            teams[name] = orgs.create_team(name=name, description=description, email=email)
+            teams[name] = orgs.create_team(SHELL, name=name, description=description, email=email)
             added += 1
     for email, name, role, team_names in STAFF:
         if not _user_exists(email):
-            accounts.create_user(email=email, name=name, role=role, teams=[teams[t] for t in team_names],
+            accounts.create_user(SHELL, email=email, name=name, role=role, teams=[teams[t] for t in team_names],
                                  password=DEMO_PASSWORD, timezone="Europe/Kyiv")
             added += 1
     for code, name, details, contacts in ORGANIZATIONS:
         org = db.session.scalar(sa.select(Organization).where(Organization.code == code))
         if org is None:
-            org = orgs.create_organization(code=code, name=name, **details)
+            org = orgs.create_organization(SHELL, code=code, name=name, **details)
             added += 1
         for email, contact_name, role, job_title in contacts:
             if not _user_exists(email):
-                accounts.create_user(email=email, name=contact_name, role=role, organization=org,
+                accounts.create_user(SHELL, email=email, name=contact_name, role=role, organization=org,
                                      job_title=job_title, password=DEMO_PASSWORD)
                 added += 1
     return added + seed_desk()

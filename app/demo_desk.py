@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from app.auth.models import User
+from app.auth.permissions import SHELL
 from app.changes import services as changes
 from app.changes.models import MaintenanceWindow
 from app.extensions import db
@@ -72,7 +73,7 @@ def seed_desk() -> int:
     added = 0
     if not db.session.scalar(sa.select(sa.func.count()).select_from(CannedResponse)):
         for title, team, body in CANNED:
-            canned.save(None, title=title, body=body, team=_team(team) if team else None)
+            canned.save(SHELL, None, title=title, body=body, team=_team(team) if team else None)
             added += 1
     admin = _user("admin@zayavka.example")
     for name, category, description, approval, team, fields in CATALOG:
@@ -106,7 +107,7 @@ def _seed_changes() -> int:
     dnipro, kyivmedia = _org("DNIPRO"), _org("KYIVMEDIA")
     for org, weekday, start, minutes in ((dnipro, 6, 2, 180), (kyivmedia, 5, 1, 180), (_org("LVIVPHARM"), 2, 22, 120)):
         changes.add_window(manager, org, weekday=weekday, start_time=time(start), duration_minutes=minutes)
-    board = orgs.create_team(name="Change Advisory Board", description="Approves normal and emergency changes.",
+    board = orgs.create_team(SHELL, name="Change Advisory Board", description="Approves normal and emergency changes.",
                              members=[admin, taras, oksana])
     changes.save_policy(manager, approvals_low=1, approvals_medium=2, approvals_high=2, cab_team=board)
     changes.save_template(manager, None, name="Restart a web server", title="Restart nginx on a web server",

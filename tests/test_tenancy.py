@@ -68,7 +68,7 @@ def org_b_ticket(users, org_b):
                              needs_approval=True)
     catalog.order(users["other_user"], item, values={"Secret": "Globex approval"})
     saved = save_filter(users["agent"], "Globex view", f"organization={org_b.id}")
-    answer = save_canned(None, title="Globex answer", body="Secret: Globex canned")
+    answer = save_canned(users["manager"], None, title="Globex answer", body="Secret: Globex canned")
     window, change, template = org_b_change(users, org_b)
     return {"number": ticket.number, "attachment_id": ticket.attachments[0].id, "key": "network", "step": "reopen",
             "link_id": tickets.db.session.scalar(sa.select(Link.id)), "item_id": item.id, "filter_id": saved.id,

@@ -56,7 +56,7 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 def create():
     form = _user_form()
-    done = submitted(form, lambda: services.create_user(**_user_fields(form)),
+    done = submitted(form, lambda: services.create_user(current_user, **_user_fields(form)),
                      lambda user: _("%(name)s has been added and invited by e-mail to choose a password.",
                                     name=user.name), url_for("users.index"))
     return done or render_template("users/form.html", form=form, user=None)

@@ -5,6 +5,7 @@ from flask.cli import AppGroup
 
 from app.auth import services
 from app.auth.models import User
+from app.auth.permissions import SHELL
 from app.auth.roles import Role
 from app.errors import ValidationError
 from app.extensions import db
@@ -40,7 +41,7 @@ def create(email, name, role, org_code, team_names, password):
             raise click.ClickException(f"no team named {team_name!r}")
         teams.append(team)
     try:
-        user = services.create_user(email=email, name=name or email.split("@")[0], role=role,
+        user = services.create_user(SHELL, email=email, name=name or email.split("@")[0], role=role,
                                     organization=org, teams=teams, password=password)
     except ValidationError as error:
         fail_with(error)

@@ -14,6 +14,25 @@ from app.auth.roles import Role
 from app.errors import Forbidden
 
 
+class Shell:
+    """The operator at the command line (`flask orgs create`, `flask users create`, the demo
+    loader): an administrator without an account. Services take it as their actor like any user."""
+
+    id = None
+    organization_id = None
+    organization = None
+    name = "command line"
+    email = "shell"
+    role = Role.ADMIN
+    is_authenticated = True
+    is_staff = True
+    is_client = False
+    active = True
+
+
+SHELL = Shell()
+
+
 def is_staff(user) -> bool:
     return user.is_authenticated and user.is_staff
 

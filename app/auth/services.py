@@ -15,9 +15,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app import jobs, timeutil
 from app.auth import sessions, tokens
 from app.auth.models import LoginThrottle, User
+from app.auth.permissions import can_manage_contacts, can_manage_users
 from app.auth.roles import CLIENT_ROLES, STAFF_ROLES, Role
 from app.config import LOCALES
-from app.errors import ValidationError
+from app.errors import Forbidden, ValidationError
 from app.extensions import db
 from app.mail.addresses import normalize_address
 from app.text import has_control_chars
@@ -251,13 +252,22 @@ def _validate_account(user: User | None, email: str, name: str, role: str, organ
         errors["organization"] = [_("Staff do not belong to a client organization.")]
 
 
+def _require_account_manager(actor, organization, role: str) -> None:
+    """Admins manage every account; a client admin the contacts of their own organization."""
+    if can_manage_users(actor):
+        return
+    if organization is None or role not in CLIENT_ROLES or not can_manage_contacts(actor, organization):
+        raise Forbidden()
+
+
 @transactional
 def create_user(
-    *, email: str, name: str, role: str, organization=None, teams=(), password: str | None = None,
+    actor, *, email: str, name: str, role: str, organization=None, teams=(), password: str | None = None,
     phone: str = "", job_title: str = "", locale: str | None = None, timezone: str | None = None,
     send_invitation: bool = True,
 ) -> User:
     """A new account. Without a password, the person is mailed a link to choose one."""
+    _require_account_manager(actor, organization, role)
     email = normalize_email(email)
     errors: dict[str, list[str]] = {}
     _validate_account(None, email, name, role, organization, errors, phone=phone, job_title=job_title)
@@ -298,13 +308,15 @@ def invite_contact(actor: User, organization, *, email: str, name: str, role: st
         current_app.logger.warning("%s invited %s, which belongs to another organization: nothing done",
                                    actor.email, clash.email)
         return None
-    return create_user(email=email, name=name, role=role, organization=organization, phone=phone,
+    return create_user(actor, email=email, name=name, role=role, organization=organization, phone=phone,
                        job_title=job_title, locale=locale)
 
 
 @transactional
 def update_user(user: User, *, email: str, name: str, role: str, organization=None, teams=None,
-                phone: str = "", job_title: str = "", actor: User | None = None) -> None:
+                phone: str = "", job_title: str = "", actor) -> None:
+    _require_account_manager(actor, user.organization, user.role)
+    _require_account_manager(actor, organization, role)
     email = normalize_email(email)
     errors: dict[str, list[str]] = {}
     _validate_account(user, email, name, role, organization, errors, phone=phone, job_title=job_title, actor=actor)
@@ -326,6 +338,7 @@ def update_user(user: User, *, email: str, name: str, role: str, organization=No
 @transactional
 def set_user_active(user: User, active: bool, *, actor: User) -> None:
     """Deactivate or reactivate an account. Accounts are never deleted."""
+    _require_account_manager(actor, user.organization, user.role)
     if user.id == actor.id and not active:
         raise ValidationError.single("active", _("You cannot deactivate your own account."))
     user.active = active

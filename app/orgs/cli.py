@@ -3,6 +3,7 @@ import click
 from flask.cli import AppGroup
 
 from app.auth.cli import fail_with
+from app.auth.permissions import SHELL
 from app.errors import ValidationError
 from app.orgs import services
 
@@ -17,7 +18,7 @@ orgs = AppGroup("orgs", help="Manage client organizations.")
 def create(code, name, email, phone):
     """Create the organization CODE called NAME."""
     try:
-        org = services.create_organization(code=code, name=name, email=email, phone=phone)
+        org = services.create_organization(SHELL, code=code, name=name, email=email, phone=phone)
     except ValidationError as error:
         fail_with(error)
     click.echo(f"created {org.code} {org.name}")

@@ -4,8 +4,9 @@ import re
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from app.auth.permissions import can_manage_organizations, can_manage_teams
 from app.auth.services import end_access, line_problems
-from app.errors import ValidationError
+from app.errors import Forbidden, ValidationError
 from app.extensions import db
 from app.orgs.models import Organization, Team
 from app.transactions import transactional
@@ -29,8 +30,14 @@ def _validate_org(org: Organization | None, code: str, name: str, details: dict)
     return errors
 
 
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise Forbidden()
+
+
 @transactional
-def create_organization(*, code: str, name: str, **details) -> Organization:
+def create_organization(actor, *, code: str, name: str, **details) -> Organization:
+    _require(can_manage_organizations(actor))
     code = (code or "").strip().upper()
     errors = _validate_org(None, code, name or "", details)
     if errors:
@@ -41,7 +48,8 @@ def create_organization(*, code: str, name: str, **details) -> Organization:
 
 
 @transactional
-def update_organization(org: Organization, *, code: str, name: str, **details) -> None:
+def update_organization(actor, org: Organization, *, code: str, name: str, **details) -> None:
+    _require(can_manage_organizations(actor))
     code = (code or "").strip().upper()
     errors = _validate_org(org, code, name or "", details)
     if errors:
@@ -59,8 +67,9 @@ def _clean(details: dict) -> dict:
 
 
 @transactional
-def set_organization_active(org: Organization, active: bool) -> None:
+def set_organization_active(actor, org: Organization, active: bool) -> None:
     """Deactivating keeps everything; the organization's contacts can no longer log in."""
+    _require(can_manage_organizations(actor))
     org.active = active
     for contact in org.contacts:
         if not active and contact.active:
@@ -87,7 +96,8 @@ def _check_members(members) -> dict[str, list[str]]:
 
 
 @transactional
-def create_team(*, name: str, description: str = "", email: str = "", members=()) -> Team:
+def create_team(actor, *, name: str, description: str = "", email: str = "", members=()) -> Team:
+    _require(can_manage_teams(actor))
     errors = _validate_team(None, name or "") | _check_members(members)
     if errors:
         raise ValidationError(errors)
@@ -98,7 +108,8 @@ def create_team(*, name: str, description: str = "", email: str = "", members=()
 
 
 @transactional
-def update_team(team: Team, *, name: str, description: str = "", email: str = "", members=()) -> None:
+def update_team(actor, team: Team, *, name: str, description: str = "", email: str = "", members=()) -> None:
+    _require(can_manage_teams(actor))
     errors = _validate_team(team, name or "") | _check_members(members)
     if errors:
         raise ValidationError(errors)
@@ -107,5 +118,6 @@ def update_team(team: Team, *, name: str, description: str = "", email: str = ""
 
 
 @transactional
-def set_team_active(team: Team, active: bool) -> None:
+def set_team_active(actor, team: Team, active: bool) -> None:
+    _require(can_manage_teams(actor))
     team.active = active

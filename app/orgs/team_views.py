@@ -54,7 +54,7 @@ def index():
 def create():
     require(permissions.can_manage_teams(current_user))
     form = _team_form()
-    done = submitted(form, lambda: services.create_team(**_team_fields(form)),
+    done = submitted(form, lambda: services.create_team(current_user, **_team_fields(form)),
                      lambda team: _("Team %(name)s created.", name=team.name),
                      lambda team: url_for("teams.detail", team_id=team.id))
     return done or render_template("teams/form.html", form=form, team=None)
@@ -71,7 +71,7 @@ def edit(team_id):
     team = queries.get_team(current_user, team_id)
     require(permissions.can_manage_teams(current_user))
     form = _team_form(team)
-    done = submitted(form, lambda: services.update_team(team, **_team_fields(form)), _("Team saved."),
+    done = submitted(form, lambda: services.update_team(current_user, team, **_team_fields(form)), _("Team saved."),
                      url_for("teams.detail", team_id=team.id))
     return done or render_template("teams/form.html", form=form, team=team)
 
@@ -80,6 +80,6 @@ def edit(team_id):
 def set_active(team_id, action):
     team = queries.get_team(current_user, team_id)
     require(permissions.can_manage_teams(current_user))
-    services.set_team_active(team, action == "activate")
+    services.set_team_active(current_user, team, action == "activate")
     flash(_("Team activated.") if team.active else _("Team deactivated."), "success")
     return redirect(url_for("teams.detail", team_id=team.id))

@@ -41,7 +41,7 @@ def index():
 def create():
     require(permissions.can_manage_organizations(current_user))
     form = OrganizationForm()
-    done = submitted(form, lambda: services.create_organization(**_org_fields(form)),
+    done = submitted(form, lambda: services.create_organization(current_user, **_org_fields(form)),
                      lambda org: _("Organization %(name)s created.", name=org.name),
                      lambda org: url_for("orgs.detail", org_id=org.id))
     return done or render_template("orgs/form.html", form=form, org=None)
@@ -60,7 +60,7 @@ def edit(org_id):
     org = queries.get_organization(current_user, org_id)
     require(permissions.can_manage_organizations(current_user))
     form = OrganizationForm(obj=org)
-    done = submitted(form, lambda: services.update_organization(org, **_org_fields(form)), _("Organization saved."),
+    done = submitted(form, lambda: services.update_organization(current_user, org, **_org_fields(form)), _("Organization saved."),
                      url_for("orgs.detail", org_id=org.id))
     return done or render_template("orgs/form.html", form=form, org=org)
 
@@ -69,7 +69,7 @@ def edit(org_id):
 def set_active(org_id, action):
     org = queries.get_organization(current_user, org_id)
     require(permissions.can_manage_organizations(current_user))
-    services.set_organization_active(org, action == "activate")
+    services.set_organization_active(current_user, org, action == "activate")
     flash(_("Organization activated.") if org.active else
           _("Organization deactivated; its contacts can no longer log in."), "success")
     return redirect(url_for("orgs.detail", org_id=org.id))

@@ -2,7 +2,8 @@
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app.errors import ValidationError
+from app.auth.permissions import is_manager
+from app.errors import Forbidden, ValidationError
 from app.extensions import db
 from app.tickets.models import CannedResponse
 from app.transactions import transactional
@@ -32,7 +33,10 @@ def render(response: CannedResponse, ticket, agent) -> str:
 
 
 @transactional
-def save(response: CannedResponse | None, *, title: str, body: str, team=None, active: bool = True) -> CannedResponse:
+def save(actor, response: CannedResponse | None, *, title: str, body: str, team=None,
+         active: bool = True) -> CannedResponse:
+    if not is_manager(actor):
+        raise Forbidden()
     errors = {}
     if not (title or "").strip():
         errors["title"] = [_("Please give a title.")]

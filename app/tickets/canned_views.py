@@ -42,7 +42,7 @@ def edit(response_id=None):
     response = queries.get_canned_response(response_id) if response_id else None
     form = CannedForm(obj=response, team=response.team_id if response else None)
     form.team.choices = workspace.team_choices()
-    done = submitted(form, lambda: canned.save(response, title=form.title.data, body=form.body.data,
+    done = submitted(form, lambda: canned.save(current_user, response, title=form.title.data, body=form.body.data,
                                                active=form.active.data,
                                                team=org_queries.team_or_none(current_user, form.team.data)),
                      _("Canned response saved."), url_for("canned.index"))

@@ -6,6 +6,7 @@ from click.testing import CliRunner
 
 from app.auth import services as accounts
 from app.auth.models import User
+from app.auth.permissions import SHELL
 from app.errors import ValidationError
 from app.orgs import services as orgs
 from app.orgs.models import Organization
@@ -92,14 +93,14 @@ def test_a_form_refuses_a_lone_surrogate_however_it_arrives(app):
 
 def test_the_services_refuse_control_characters_too(users, org_a, db):
     with pytest.raises(ValidationError) as error:
-        accounts.create_user(email="cli@acme.test", name="CLI\nUser", role="client_user", organization=org_a)
+        accounts.create_user(SHELL, email="cli@acme.test", name="CLI\nUser", role="client_user", organization=org_a)
     assert error.value.errors["name"] == [ONE_LINE]
     with pytest.raises(ValidationError):
         accounts.update_profile(users["agent"], name="Agent", phone="+380\r\n99")
     with pytest.raises(ValidationError):
-        orgs.create_organization(code="BAD", name="Bad\x1bCorp")
+        orgs.create_organization(SHELL, code="BAD", name="Bad\x1bCorp")
     with pytest.raises(ValidationError):
-        orgs.create_team(name="Team\nX")
+        orgs.create_team(SHELL, name="Team\nX")
 
 
 def test_the_cli_refuses_a_name_with_a_line_break(app, db):
