@@ -19,9 +19,9 @@ from app.requests import services as requests
 from app.requests.models import RequestItem
 from app.tickets import canned, relations
 from app.tickets import services as tickets
-from app.tickets.attachments import Upload
 from app.tickets.models import CannedResponse, Ticket
 from app.timeutil import utcnow
+from app.uploads import Upload
 
 KYIV = ZoneInfo("Europe/Kyiv")
 

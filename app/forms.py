@@ -22,7 +22,7 @@ from app import validation
 from app.errors import ValidationError
 from app.mail.addresses import normalize_address
 from app.text import clean_line
-from app.tickets.attachments import Upload
+from app.uploads import Upload
 from app.validation import MAX_YEAR, MIN_YEAR
 
 # Text fields that are not one line of words: their value is kept exactly as typed.

@@ -55,9 +55,9 @@ def org_b_ticket(users, org_b):
     from app.requests import services as catalog
     from app.tickets import relations
     from app.tickets import services as tickets
-    from app.tickets.attachments import Upload
     from app.tickets.canned import save as save_canned
     from app.tickets.workspace import save_filter
+    from app.uploads import Upload
 
     ticket = make_ticket(users["other_user"], title="Globex secret outage",
                          uploads=[Upload("globex-secret.log", b"Secret: Globex log")])
@@ -193,7 +193,7 @@ def acme_objects(rule, users, org_a):
     """Organization A's objects for the rule's arguments, and the same arguments naming nothing."""
     from app.changes import services as changes
     from app.tickets import relations
-    from app.tickets.attachments import Upload
+    from app.uploads import Upload
 
     real = {"org_id": org_a.id, "user_id": users["client_user"].id, "action": "deactivate", "step": "reopen"}
     missing = {**real, "org_id": 99999, "user_id": 99999}

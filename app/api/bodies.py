@@ -10,7 +10,7 @@ from marshmallow import Schema
 from marshmallow import ValidationError as SchemaError
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from app.tickets.attachments import Upload
+from app.uploads import Upload
 
 
 def json_body() -> dict:

@@ -3,11 +3,12 @@ instance folder (or ATTACHMENT_DIR), never by the name a user gave them."""
 import hashlib
 import os
 import tempfile
-from dataclasses import dataclass
 
 import filetype
 from flask import current_app, send_file
 from flask_babel import gettext as _
+
+from app.uploads import Upload
 
 # What each allowed type looks like inside: (media type, how it is recognized).
 BINARY_TYPES = {"png": "image/png", "gif": "image/gif", "jpg": "image/jpeg", "pdf": "application/pdf",
@@ -19,12 +20,6 @@ EXTENSIONS = {"image/png": ("png",), "image/gif": ("gif",), "image/jpeg": ("jpg"
               "text/plain": ("txt", "log"), "text/csv": ("csv",)}
 
 
-@dataclass(frozen=True)
-class Upload:
-    """A file as received from a form, the API or a mail: its name and bytes."""
-
-    filename: str
-    data: bytes
 
 
 def clean_filename(name: str) -> str:

@@ -28,6 +28,7 @@ from app.tickets.workflow import (
     workflow,
 )
 from app.transactions import transactional
+from app.uploads import Upload
 
 CLIENT_KINDS = (Kind.INCIDENT, Kind.REQUEST)
 CLIENT_IMPACT = 2  # a client says how urgent it is; the provider judges the impact
@@ -81,7 +82,7 @@ def _check_version(ticket: Ticket, expected_version: int | None) -> None:
         raise Conflict(ticket, since)
 
 
-def check_uploads(uploads, errors: dict) -> list[tuple[attachments.Upload, str]]:
+def check_uploads(uploads, errors: dict) -> list[tuple[Upload, str]]:
     checked = []
     for upload in uploads:
         try:

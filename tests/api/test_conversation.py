@@ -5,8 +5,8 @@ import pytest
 import sqlalchemy as sa
 
 from app.tickets import services
-from app.tickets.attachments import Upload
 from app.tickets.models import Attachment, Link, Message, Worklog
+from app.uploads import Upload
 from tests.factories import ELF, PNG, make_ticket
 
 

@@ -27,8 +27,8 @@ from app.extensions import db
 from app.requests import catalog
 from app.requests import services as catalog_services
 from app.tickets import relations, services
-from app.tickets.attachments import Upload
 from app.tickets.models import Ticket
+from app.uploads import Upload
 from tests.factories import PNG, make_ticket
 
 MISSING = {"number": "INC-99999", "attachment_id": 99999, "code": "NOPE", "item_id": 99999}

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from app.requests import services as catalog
 from app.requests.models import RequestItem
 from app.tickets import relations, services
-from app.tickets.attachments import Upload
 from app.tickets.models import Attachment, Event, Link, Message, Ticket, Worklog
+from app.uploads import Upload
 from tests.factories import PNG, make_ticket
 
 SECRETS = ["Acme secret", "Acme internal", "acme-db-01", "web-01.acme"]

@@ -6,7 +6,7 @@ from datetime import timedelta
 from app import timeutil
 from app.auth import tokens
 from app.tickets import relations, services
-from app.tickets.attachments import Upload
+from app.uploads import Upload
 from tests.factories import PNG, make_ticket
 from tests.helpers import run_jobs, text
 

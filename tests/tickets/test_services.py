@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from app import timeutil
 from app.errors import Forbidden, ValidationError
 from app.tickets import queries, relations, services
-from app.tickets.attachments import Upload
 from app.tickets.models import Event, Message, Ticket
+from app.uploads import Upload
 from tests.factories import ELF, PNG, make_ticket
 
 

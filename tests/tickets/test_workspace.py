@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from app.tickets import services
 from app.tickets.models import Attachment, Ticket, Worklog
+from app.uploads import Upload
 from tests.factories import ELF, PNG, make_ticket
 from tests.helpers import text
 
@@ -79,7 +80,7 @@ def test_agent_creates_a_ticket_with_an_attachment(login, users, org_a, team, db
 def test_attachment_download_checks_access_and_headers(login, users):
     ticket = make_ticket(users["client_user"], uploads=[])
     services.reply(users["client_user"], ticket, "log attached",
-                   uploads=[services.attachments.Upload("boot.log", b"kernel: oops")])
+                   uploads=[Upload("boot.log", b"kernel: oops")])
     item = ticket.attachments[0]
     response = login("agent").get(f"/tickets/{ticket.number}/attachments/{item.id}")
     assert response.data == b"kernel: oops"
