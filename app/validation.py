@@ -1,7 +1,7 @@
 """The bounds every door checks input against: ids and integers, dates, times and
 text. PURE: standard library only.
 
-The database takes signed 64-bit integers; Python's datetime arithmetic fails
+Ids and counts live in INTEGER columns (signed 32 bits on PostgreSQL); Python's datetime arithmetic fails
 near the years 1 and 9999; a lone surrogate or a NUL cannot be stored. So URL
 rules (the ``int`` converter), query strings, cursors, WTForms fields, the
 API's marshmallow fields and the services all ask the functions here, and a
@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from app.text import has_control_chars
 
-MAX_INT = 2**63 - 1  # the largest BIGINT
+MAX_INT = 2**31 - 1  # the largest INTEGER (PostgreSQL's int4; SQLite's columns hold more)
 MIN_YEAR, MAX_YEAR = 1900, 2200  # of any date or time a person means
 
 # Characters no text may hold, one line or many: C0 controls but tab, line feed and

@@ -31,7 +31,7 @@ class Str(fields.String):
 
 
 class Int(fields.Integer):
-    """An integer the database can hold (signed 64 bits)."""
+    """An integer an INTEGER column can hold (signed 32 bits on PostgreSQL)."""
 
     default_error_messages = {**_COMMON, "invalid": _l("Not a valid integer."), "too_large": _l("Number too large.")}
 

@@ -136,3 +136,11 @@ def test_a_client_says_the_urgency_not_the_impact_through_the_api_too(api, db):
     assert written(db) == before
     created = client.post("/api/v1/tickets", json={"kind": "incident", "title": "Everything is down", "urgency": 1})
     assert created.status_code == 201 and (created.json["impact"], created.json["urgency"]) == (2, 1)
+
+
+@pytest.mark.parametrize("number", [2**31, 742402363517451264])
+def test_ids_past_an_integer_column_are_a_404_or_a_422_on_every_database(api, ticket, number, db):
+    """PostgreSQL's INTEGER is 32 bits: what SQLite would take must not reach it."""
+    agent = api("agent")
+    assert agent.post(f"/api/v1/catalog/{number}/orders", json={}).status_code == 404
+    assert agent.get(f"/api/v1/tickets?team={number}").status_code == 422

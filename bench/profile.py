@@ -1,0 +1,84 @@
+"""Where a page's milliseconds go: the app in this process (no HTTP), an agent and a client
+logged in through the real login form, each page asked for N times under pyinstrument.
+Writes a flame page per endpoint (bench/out/profile-<page>.html) and prints the top frames.
+
+    .venv/bin/python bench/profile.py --database-url sqlite:///bench/out/bench100k.sqlite [--requests 300]
+"""
+import argparse
+import gc
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from pyinstrument import Profiler  # noqa: E402
+
+from bench.seed import normalize  # noqa: E402
+from bench.workspace import AGENT_PASSWORD, BENCH_TITLE, REDIS_URL, SECRET_KEY, prepare  # noqa: E402
+
+
+def token_of(html: bytes) -> str:
+    return re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', html).group(1).decode()
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--only", help="profile only pages whose name holds this")
+    args = parser.parse_args(argv)
+    url = normalize(args.database_url)
+    info, _ = prepare(url)
+    os.environ.setdefault("ZAYAVKA_INSTANCE_PATH", str(ROOT / "bench" / "out" / "instance"))
+    from pages import client_contact, organization_id  # bench/pages.py, beside this file
+
+    from app import create_app
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET_KEY, "REDIS_URL": REDIS_URL,
+                      "LOG_LEVEL": "WARNING", "RATE_LIMITS": False})
+    agent, client = app.test_client(), app.test_client()
+    for who, email in ((agent, info["agent"]), (client, client_contact(url)[0])):
+        token = token_of(who.get("/login").data)
+        assert who.post("/login", data={"csrf_token": token, "email": email, "password": AGENT_PASSWORD}).status_code == 302
+    org_id = organization_id(url, info["organization"])
+    new_token = token_of(agent.get("/tickets/new").data)
+    team, word = info["team_id"], info["word"]
+    pages = {
+        "queue": lambda i: agent.get(f"/tickets/?view=team_queue&team={team}&sort=priority"),
+        "ticket": lambda i: agent.get(f"/tickets/{info['thirty']}"),
+        "search": lambda i: agent.get(f"/tickets/?view=all&q={word}&sort=newest"),
+        "new-form": lambda i: agent.get("/tickets/new"),
+        "create-agent": lambda i: agent.post("/tickets/new", data={
+            "csrf_token": new_token, "kind": "incident", "organization": org_id, "title": BENCH_TITLE,
+            "description": f"The /var partition is at 97% ({i}).", "impact": "2", "urgency": "2"}),
+        "portal-home": lambda i: client.get("/portal/"),
+    }
+    out = ROOT / "bench" / "out"
+    for name, ask in pages.items():
+        if args.only and args.only not in name:
+            continue
+        for i in range(20):  # warm: imports, caches, the first statements
+            ask(i)
+        gc.collect()
+        profiler = Profiler(interval=0.0002)
+        started = time.perf_counter()
+        profiler.start()
+        for i in range(args.requests):
+            response = ask(i)
+        profiler.stop()
+        per_request = (time.perf_counter() - started) / args.requests * 1000
+        (out / f"profile-{name}.html").write_text(profiler.output_html())
+        print(f"\n== {name}: {per_request:.1f} ms a request in process (status {response.status_code}) ==")
+        print(profiler.output_text(unicode=False, color=False, show_all=False, short_mode=True)[:6000])
+    from pages import clean_up
+
+    clean_up(url)
+
+
+if __name__ == "__main__":
+    main()
