@@ -78,7 +78,7 @@ def _instance_secret_key(instance_path: str) -> str:
 
 
 MODEL_MODULES = ("app.jobs.models", "app.auth.models", "app.orgs.models", "app.portal.models", "app.requests.models",
-                 "app.tickets.models", "app.problems.models", "app.changes.models")
+                 "app.tickets.models", "app.problems.models", "app.changes.models", "sla.models")
 
 
 def configure_database(app: Flask) -> None:

@@ -47,6 +47,10 @@ class Ticket(TimestampMixin, db.Model):
         sa.Index("ix_tickets_priority", "priority", "id"),  # everything by priority
         sa.Index("ix_tickets_org_recent", "organization_id", "last_activity_at", "id"),  # an organization's history
         sa.Index("ix_tickets_merged_into", "merged_into_id"),  # deleting tickets checks this foreign key
+        # Service levels (written by sla/, read by the lists and the sweep).
+        sa.Index("ix_tickets_first_response_due", "first_response_due"),
+        sa.Index("ix_tickets_resolution_due", "resolution_due"),
+        sa.Index("ix_tickets_next_sla_check_at", "next_sla_check_at"),
         sa.CheckConstraint("priority BETWEEN 1 AND 4", name="priority"),
         sa.CheckConstraint("impact BETWEEN 1 AND 3 AND urgency BETWEEN 1 AND 3", name="impact_urgency"),
         sa.CheckConstraint("rating IS NULL OR rating BETWEEN 1 AND 5", name="rating"),
@@ -85,6 +89,11 @@ class Ticket(TimestampMixin, db.Model):
     rating_comment: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     rated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # Service levels: the due times of the running timers (empty while paused or met) and when
+    # the escalation sweep must look at the ticket next; sla/ keeps them, the core sorts by them.
+    first_response_due: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolution_due: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_sla_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
