@@ -19,7 +19,7 @@ segments and the met instants is stored, so a new priority, policy or calendar r
 with the time already used staying used. ``refresh`` writes what the lists and the sweep read:
 the ticket's due columns, its ``next_sla_check_at`` and its threshold rows."""
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
@@ -134,7 +134,7 @@ def threshold_at(clock: TicketClock, ticket, timer: Timer, percent: int, now: da
     if timer.met_at is not None or timer.paused:
         return None
     cal = policies.working_calendar(clock.policy.calendar)
-    return cal.add(timer.start, timer.target * percent / 100, pauses(clock, now)).astimezone(now.tzinfo)
+    return cal.add(timer.start, timer.target * percent / 100, pauses(clock, now)).astimezone(UTC)
 
 
 def refresh(clock: TicketClock, ticket, now: datetime) -> dict[str, Timer]:
@@ -171,6 +171,7 @@ def refresh(clock: TicketClock, ticket, now: datetime) -> dict[str, Timer]:
 
 def _set(ticket, column: str, value) -> None:
     """Assign only a change (an unchanged ticket keeps its version)."""
+    value = value.astimezone(UTC) if value is not None else None
     if getattr(ticket, column) != value:
         setattr(ticket, column, value)
 
