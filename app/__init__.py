@@ -133,11 +133,13 @@ def configure_doors(app: Flask) -> None:
     from app.problems import rules as problem_rules
     from app.tickets.pages import register_panel
     from sla import doors as sla_doors
+    from sla import pages as sla_pages
 
     for module in (problem_rules, change_rules, notify, sla_doors):
         module.init_app(app)
     register_panel("problems/_on_ticket.html", problem_pages.context)
     register_panel("changes/_on_ticket.html", change_pages.context)
+    register_panel("sla/_on_ticket.html", sla_pages.context)
 
 
 def configure_blueprints(app: Flask) -> None:

@@ -46,7 +46,7 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat()
 
 
-def _dt(text: str | None) -> datetime | None:
+def parse(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text)
 
 
@@ -64,8 +64,8 @@ def move(clock: TicketClock, state: str, why: str, at: datetime) -> None:
     if current is not None and current["state"] == state and (state == "running" or current["why"] == why):
         return
     if current is not None:
-        current["to"] = _iso(max(at, _dt(current["from"])))
-        at = _dt(current["to"])
+        current["to"] = _iso(max(at, parse(current["from"])))
+        at = parse(current["to"])
     segments.append({"state": state, "from": _iso(at), "to": None, "why": why})
     clock.segments = segments  # a new list: the JSON column sees the change
 
@@ -75,7 +75,7 @@ def pauses(clock: TicketClock, now: datetime) -> list[tuple[datetime, datetime]]
     out = []
     for segment in clock.segments:
         if segment["state"] != "running":
-            start, end = _dt(segment["from"]), _dt(segment["to"]) or now
+            start, end = parse(segment["from"]), parse(segment["to"]) or now
             if end > start:
                 out.append((start, end))
     return out

@@ -6,7 +6,7 @@ resolution_due, next_sla_check_at); this package writes them."""
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from app.extensions import db
 from app.timeutil import TimestampMixin, UTCDateTime
@@ -103,7 +103,8 @@ class TicketClock(db.Model):
     resolution_breached: Mapped[bool] = mapped_column(default=False)
 
     policy = relationship("SlaPolicy")
-    ticket = relationship("Ticket")
+    # ticket.sla_clock, for the channels that show it (the core itself never reads it).
+    ticket = relationship("Ticket", backref=backref("sla_clock", uselist=False, lazy="select"))
 
 
 class SlaThreshold(db.Model):

@@ -1,6 +1,6 @@
 """The ticket core shared by every ITIL kind: tickets, their conversation,
 attachments, history, links, watchers, time and canned answers."""
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,6 +12,9 @@ from app.timeutil import TimestampMixin, UTCDateTime, utcnow
 
 def _now():
     return utcnow()
+
+
+NO_DUE = datetime(9999, 12, 31, tzinfo=UTC)  # the nearest due time of a ticket without one
 
 
 ticket_watchers = sa.Table(
@@ -109,6 +112,11 @@ class Ticket(TimestampMixin, db.Model):
     watchers = relationship("User", secondary=ticket_watchers, order_by="User.name")
     messages = relationship("Message", back_populates="ticket", order_by="Message.id")
     attachments = relationship("Attachment", back_populates="ticket", order_by="Attachment.id")
+
+    @property
+    def sla_due(self) -> datetime:
+        """The nearest due time (first response, else resolution); NO_DUE sorts after every date."""
+        return self.first_response_due or self.resolution_due or NO_DUE
 
     def __repr__(self) -> str:
         return f"<Ticket {self.number}>"
