@@ -140,8 +140,9 @@ def threshold_at(clock: TicketClock, ticket, timer: Timer, percent: int, now: da
 def refresh(clock: TicketClock, ticket, now: datetime) -> dict[str, Timer]:
     """Write the ticket's due columns, its threshold rows and when the sweep must look next."""
     found = timers(clock, ticket, now)
-    rows = {(row.target, row.level): row for row in db.session.scalars(
-        sa.select(SlaThreshold).where(SlaThreshold.ticket_id == ticket.id))}
+    stored = db.session.scalars(sa.select(SlaThreshold).where(SlaThreshold.ticket_id == ticket.id)).all()
+    pending = [o for o in db.session.new if isinstance(o, SlaThreshold) and o.ticket_id == ticket.id]
+    rows = {(row.target, row.level): row for row in [*stored, *pending]}  # (the doors do not autoflush)
     next_check = None
     for name in TARGETS:
         timer = found.get(name)

@@ -6,6 +6,8 @@ unit of work that made the change, so the clock and the change commit or vanish 
 - status_changed: pausing statuses pause, final ones stop (resolution met), reopening resumes;
 - field_changed (priority): the due times are recomputed from the segments, and an event says so.
 """
+import functools
+
 from app import timeutil
 from app.extensions import db
 from app.tickets import doors
@@ -15,6 +17,17 @@ from sla.models import TicketClock
 from sla.policy import policy_for
 
 
+def _quietly(receiver):
+    """No autoflush while a receiver reads: the core's pending changes to the ticket go out in one
+    UPDATE (one version), not one per door."""
+    @functools.wraps(receiver)
+    def run(*args, **kwargs):
+        with db.session.no_autoflush:
+            return receiver(*args, **kwargs)
+    return run
+
+
+@_quietly
 def on_created(ticket, *, actor) -> None:
     policy = policy_for(ticket)
     if policy is None:
@@ -24,6 +37,7 @@ def on_created(ticket, *, actor) -> None:
     clocks.refresh(clock, ticket, timeutil.utcnow())
 
 
+@_quietly
 def on_message(message, *, actor) -> None:
     if message.internal:
         return
@@ -35,6 +49,7 @@ def on_message(message, *, actor) -> None:
     clocks.refresh(clock, message.ticket, timeutil.utcnow())
 
 
+@_quietly
 def on_status(ticket, *, actor, old: str, new: str, side: str) -> None:
     clock = db.session.get(TicketClock, ticket.id)
     if clock is None:
@@ -50,6 +65,7 @@ def due_summary(ticket) -> str:
     return f"first response {show(ticket.first_response_due)}, resolution {show(ticket.resolution_due)}"
 
 
+@_quietly
 def on_field(ticket, *, actor, field: str, old, new) -> None:
     if field != "priority":
         return

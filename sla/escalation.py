@@ -40,30 +40,35 @@ def due_ticket_ids(now, limit: int = BATCH) -> list[int]:
 def fire_due(ticket_ids: list[int], now) -> list[int]:
     """Fire the due thresholds of these tickets; returns the ids of the thresholds this call fired."""
     fired = []
-    for ticket in db.session.scalars(sa.select(Ticket).where(Ticket.id.in_(ticket_ids)).order_by(Ticket.id)):
-        clock = db.session.get(TicketClock, ticket.id)
-        if clock is None:
-            ticket.next_sla_check_at = None
-            continue
-        due = db.session.scalars(sa.select(SlaThreshold).where(
-            SlaThreshold.ticket_id == ticket.id, SlaThreshold.fired_at.is_(None), SlaThreshold.at <= now)
-            .order_by(SlaThreshold.at, SlaThreshold.target, SlaThreshold.level)).all()
-        for row in due:
-            hit = db.session.execute(
-                sa.update(SlaThreshold).where(SlaThreshold.id == row.id, SlaThreshold.fired_at.is_(None))
-                .values(fired_at=now).execution_options(synchronize_session=False)).rowcount
-            if hit != 1:
-                continue  # another sweep fired it
-            db.session.refresh(row)
-            record(ticket, None, "escalation", None, f"{row.target} {row.percent}%")
-            if row.percent >= 100:
-                setattr(clock, f"{row.target}_breached", True)
-            enqueue_after_commit("sla.escalation.notify", row.id, queue="mail")
-            fired.append(row.id)
-        clocks.refresh(clock, ticket, now)
-        if ticket.next_sla_check_at is not None and ticket.next_sla_check_at <= now:
-            ticket.next_sla_check_at = None  # nothing can fire any more before now: never loop
+    for ticket in db.session.scalars(sa.select(Ticket).where(Ticket.id.in_(ticket_ids)).order_by(Ticket.id)).all():
+        with db.session.no_autoflush:  # one UPDATE of the ticket per sweep
+            _fire(ticket, now, fired)
     return fired
+
+
+def _fire(ticket, now, fired: list) -> None:
+    clock = db.session.get(TicketClock, ticket.id)
+    if clock is None:
+        ticket.next_sla_check_at = None
+        return
+    due = db.session.scalars(sa.select(SlaThreshold).where(
+        SlaThreshold.ticket_id == ticket.id, SlaThreshold.fired_at.is_(None), SlaThreshold.at <= now)
+        .order_by(SlaThreshold.at, SlaThreshold.target, SlaThreshold.level)).all()
+    for row in due:
+        hit = db.session.execute(
+            sa.update(SlaThreshold).where(SlaThreshold.id == row.id, SlaThreshold.fired_at.is_(None))
+            .values(fired_at=now).execution_options(synchronize_session=False)).rowcount
+        if hit != 1:
+            continue  # another sweep fired it
+        db.session.refresh(row)
+        record(ticket, None, "escalation", None, f"{row.target} {row.percent}%")
+        if row.percent >= 100:
+            setattr(clock, f"{row.target}_breached", True)
+        enqueue_after_commit("sla.escalation.notify", row.id, queue="mail")
+        fired.append(row.id)
+    clocks.refresh(clock, ticket, now)
+    if ticket.next_sla_check_at is not None and ticket.next_sla_check_at <= now:
+        ticket.next_sla_check_at = None  # nothing can fire any more before now: never loop
 
 
 def sweep(now=None) -> int:
