@@ -78,7 +78,7 @@ def _instance_secret_key(instance_path: str) -> str:
 
 
 MODEL_MODULES = ("app.jobs.models", "app.auth.models", "app.orgs.models", "app.portal.models", "app.requests.models",
-                 "app.tickets.models", "app.problems.models", "app.changes.models")
+                 "app.tickets.models", "app.problems.models", "app.changes.models", "sla.models")
 
 
 def configure_database(app: Flask) -> None:
@@ -132,11 +132,14 @@ def configure_doors(app: Flask) -> None:
     from app.problems import pages as problem_pages
     from app.problems import rules as problem_rules
     from app.tickets.pages import register_panel
+    from sla import doors as sla_doors
+    from sla import pages as sla_pages
 
-    for module in (problem_rules, change_rules, notify):
+    for module in (problem_rules, change_rules, notify, sla_doors):
         module.init_app(app)
     register_panel("problems/_on_ticket.html", problem_pages.context)
     register_panel("changes/_on_ticket.html", change_pages.context)
+    register_panel("sla/_on_ticket.html", sla_pages.context)
 
 
 def configure_blueprints(app: Flask) -> None:
@@ -181,6 +184,7 @@ def configure_cli(app: Flask) -> None:
     from app.auth import token_cli
     from app.jobs import worker
     from app.orgs import cli as orgs_cli
+    from sla import cli as sla_cli
 
     app.cli.add_command(orgs_cli.orgs)
     app.cli.add_command(users_cli.users)
@@ -189,6 +193,7 @@ def configure_cli(app: Flask) -> None:
     app.cli.add_command(worker.worker)
     app.cli.add_command(worker.jobs_cli)
     app.cli.add_command(devserver.serve)
+    app.cli.add_command(sla_cli.sla_cli)
 
 
 def configure_errors(app: Flask) -> None:

@@ -21,6 +21,7 @@ from app.changes import rules as change_rules
 from app.tickets import queries
 from app.tickets.content import to_text
 from app.tickets.workflow import LINK_KINDS, RESOLUTION_CODES, STATUS_LABELS, Kind
+from sla import queries as sla_queries
 
 LEVELS = (1, 2, 3)
 
@@ -95,6 +96,10 @@ class TicketOut(Schema):
     rating = fields.Int(allow_none=True, metadata={"description": _l("The client's rating, 1 to 5, once resolved.")})
     rating_comment = fields.Str()
     rated_at = fields.DateTime(allow_none=True)
+    sla = fields.Function(lambda t: sla_queries.summary(t), allow_none=True, metadata={
+        "type": "object", "description": _l(
+            "The service level: policy, paused, pause_reason, and first_response and resolution, each with "
+            "due, met_at, breached and remaining_minutes (business minutes); null when no policy applies.")})
 
 
 class KindNested(fields.Nested):
@@ -153,7 +158,8 @@ class TicketListArgs(InputSchema):
     assignee = FormInt(load_default=None, metadata={"description": _l("A user id.")})
     q = Str(load_default="", validate=length(200))
     sort = Str(load_default=None, validate=one_of(queries.SORTS),
-               metadata={"description": _l("priority (the default), updated, newest or oldest; a search defaults to newest")})
+               metadata={"description": _l("priority (the default), updated, newest, oldest or due (the nearest due "
+                                             "time first); a search defaults to newest")})
     cursor = Str(load_default=None)
     limit = FormInt(load_default=50, validate=at_least(1, 100))
 

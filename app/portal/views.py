@@ -24,6 +24,7 @@ from app.tickets import relations
 from app.tickets import services as tickets
 from app.tickets.attachments import send
 from app.tickets.workflow import CLIENT, STATUS_LABELS, workflow
+from sla import pages as sla_pages
 
 bp = Blueprint("portal", __name__)
 
@@ -128,7 +129,7 @@ def _ticket_page(ticket, *, reply_form=None, rating_form=None, cc_form=None):
         reply_form=reply_form or ReplyForm(formdata=None), rating_form=rating_form or RatingForm(formdata=None),
         cc_form=cc_form or CcForm(formdata=None), copied=[w for w in ticket.watchers if w.is_client],
         colleagues=[c for c in queries.colleagues(current_user) if c.active and c.id != ticket.requester_id
-                    and c not in ticket.watchers])
+                    and c not in ticket.watchers], **sla_pages.client_context(ticket))
     return page
 
 

@@ -1,6 +1,6 @@
 """The ticket core shared by every ITIL kind: tickets, their conversation,
 attachments, history, links, watchers, time and canned answers."""
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,6 +12,9 @@ from app.timeutil import TimestampMixin, UTCDateTime, utcnow
 
 def _now():
     return utcnow()
+
+
+NO_DUE = datetime(9999, 12, 31, tzinfo=UTC)  # the nearest due time of a ticket without one
 
 
 ticket_watchers = sa.Table(
@@ -47,6 +50,10 @@ class Ticket(TimestampMixin, db.Model):
         sa.Index("ix_tickets_priority", "priority", "id"),  # everything by priority
         sa.Index("ix_tickets_org_recent", "organization_id", "last_activity_at", "id"),  # an organization's history
         sa.Index("ix_tickets_merged_into", "merged_into_id"),  # deleting tickets checks this foreign key
+        # Service levels (written by sla/, read by the lists and the sweep).
+        sa.Index("ix_tickets_first_response_due", "first_response_due"),
+        sa.Index("ix_tickets_resolution_due", "resolution_due"),
+        sa.Index("ix_tickets_next_sla_check_at", "next_sla_check_at"),
         sa.CheckConstraint("priority BETWEEN 1 AND 4", name="priority"),
         sa.CheckConstraint("impact BETWEEN 1 AND 3 AND urgency BETWEEN 1 AND 3", name="impact_urgency"),
         sa.CheckConstraint("rating IS NULL OR rating BETWEEN 1 AND 5", name="rating"),
@@ -85,6 +92,11 @@ class Ticket(TimestampMixin, db.Model):
     rating_comment: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     rated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # Service levels: the due times of the running timers (empty while paused or met) and when
+    # the escalation sweep must look at the ticket next; sla/ keeps them, the core sorts by them.
+    first_response_due: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolution_due: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_sla_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
@@ -100,6 +112,11 @@ class Ticket(TimestampMixin, db.Model):
     watchers = relationship("User", secondary=ticket_watchers, order_by="User.name")
     messages = relationship("Message", back_populates="ticket", order_by="Message.id")
     attachments = relationship("Attachment", back_populates="ticket", order_by="Attachment.id")
+
+    @property
+    def sla_due(self) -> datetime:
+        """The nearest due time (first response, else resolution); NO_DUE sorts after every date."""
+        return self.first_response_due or self.resolution_due or NO_DUE
 
     def __repr__(self) -> str:
         return f"<Ticket {self.number}>"

@@ -14,9 +14,24 @@ from app.auth.permissions import can_see_internal, scope_tickets
 from app.errors import NotFound, ValidationError
 from app.extensions import db
 from app.tickets import search
-from app.tickets.models import Attachment, CannedResponse, Event, Link, Message, Ticket, Worklog, ticket_watchers
+from app.tickets.models import (
+    NO_DUE,
+    Attachment,
+    CannedResponse,
+    Event,
+    Link,
+    Message,
+    Ticket,
+    Worklog,
+    ticket_watchers,
+)
+from app.timeutil import UTCDateTime
 
 VIEWS = ("mine", "my_teams", "unassigned", "open", "all")
+
+# The nearest due time of a ticket (first response, else resolution), those without one last.
+DUE = sa.type_coerce(sa.func.coalesce(Ticket.first_response_due, Ticket.resolution_due,
+                                      sa.literal(NO_DUE, UTCDateTime)), UTCDateTime).label("sla_due")
 
 SORTS = {
     # name: (columns, descending)
@@ -24,6 +39,7 @@ SORTS = {
     "updated": ((Ticket.last_activity_at, Ticket.id), True),
     "newest": ((Ticket.id,), True),
     "oldest": ((Ticket.id,), False),
+    "due": ((DUE, Ticket.id), False),
 }
 
 
@@ -188,7 +204,7 @@ def decode_cursor(cursor: str, columns) -> tuple | None:
         raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         values = []
         for column, value in zip(columns, raw, strict=True):
-            if column.key == "last_activity_at":
+            if column.key in ("last_activity_at", "sla_due"):
                 moment = datetime.fromisoformat(value)
                 if not validation.moment_ok(moment):
                     return None

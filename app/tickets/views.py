@@ -36,7 +36,7 @@ def require_staff():
 
 
 SORT_LABELS = {"priority": _l("Priority, oldest first"), "updated": _l("Last update"),
-               "newest": _l("Newest"), "oldest": _l("Oldest")}
+               "newest": _l("Newest"), "oldest": _l("Oldest"), "due": _l("Nearest due time")}
 
 
 @bp.context_processor

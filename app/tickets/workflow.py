@@ -55,7 +55,7 @@ EVENT_LABELS = {
     "resolution_code": _l("resolution code"), "link": _l("link"), "linked_from": _l("linked from"),
     "merged_into": _l("merged into"), "merged_from": _l("merged from"), "watcher": _l("followers"),
     "time": _l("time logged"), "created": _l("created"), "approval": _l("approval"),
-    "rating": _l("client's rating"),
+    "rating": _l("client's rating"), "sla": _l("service level"), "escalation": _l("escalation"),
     "root_cause": _l("root cause"), "workaround": _l("workaround"), "known_error": _l("known error"),
     "change_type": _l("type of change"), "risk": _l("risk"), "planned_window": _l("planned window"),
     "implementation_plan": _l("implementation plan"), "backout_plan": _l("backout plan"),

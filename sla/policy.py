@@ -1,0 +1,126 @@
+"""Which policy a ticket runs on, the working calendar of a policy, and the rules of a good
+policy (targets, pausing statuses, escalation levels).
+
+A ticket runs on the first active policy, for its kind (a policy for one kind before one for
+both), among its organization's contract policies, else among the provider's defaults. Only
+incidents and service requests have service levels."""
+import threading
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app.errors import ValidationError
+from app.extensions import db
+from sla.calendar import WorkingCalendar
+from sla.models import TARGETS, SlaCalendar, SlaPolicy, organization_policies
+
+SLA_KINDS = ("incident", "request")
+PRIORITIES = ("1", "2", "3", "4")
+DEFAULT_PAUSE_STATUSES = ("pending",)
+ACTIONS = ("notify_assignee", "notify_team", "notify_managers")
+DEFAULT_LEVELS = ({"percent": 75, "action": "notify_assignee"}, {"percent": 90, "action": "notify_team"},
+                  {"percent": 100, "action": "notify_managers"})
+MAX_TARGET_MINUTES = 60 * 24 * 366  # a year of business minutes is already no promise
+
+_calendars: dict[tuple[int, int], WorkingCalendar] = {}
+_calendars_lock = threading.Lock()
+
+
+def policy_for(ticket) -> SlaPolicy | None:
+    """The policy this ticket runs on, or None (a problem, a change, or no policy fits)."""
+    if ticket.kind not in SLA_KINDS:
+        return None
+    fits = sa.and_(SlaPolicy.active.is_(True), sa.or_(SlaPolicy.kind == ticket.kind, SlaPolicy.kind.is_(None)))
+    specific_first = (SlaPolicy.kind.is_(None), SlaPolicy.id)  # False sorts first: a policy for this kind
+    contract = db.session.scalars(
+        sa.select(SlaPolicy).join(organization_policies, organization_policies.c.policy_id == SlaPolicy.id)
+        .where(organization_policies.c.organization_id == ticket.organization_id, fits)
+        .order_by(*specific_first).limit(1)).first()
+    if contract is not None:
+        return contract
+    return db.session.scalars(sa.select(SlaPolicy).where(SlaPolicy.is_default.is_(True), fits)
+                              .order_by(*specific_first).limit(1)).first()
+
+
+def calendar_data(calendar: SlaCalendar) -> dict:
+    """The mapping sla.calendar reads: the week, and the dated rows expanded."""
+    holidays = [row.day.isoformat() for row in calendar.days if row.kind == "holiday"]
+    exceptions = {row.day.isoformat(): row.intervals for row in calendar.days if row.kind == "exception"}
+    return {"timezone": calendar.timezone, "weekly": calendar.weekly, "holidays": holidays, "exceptions": exceptions}
+
+
+def working_calendar(calendar: SlaCalendar) -> WorkingCalendar:
+    """The arithmetic of this calendar version, built once per process (its tables grow lazily)."""
+    key = (calendar.id, calendar.version)
+    found = _calendars.get(key)
+    if found is None:
+        found = WorkingCalendar.from_dict(calendar_data(calendar))
+        with _calendars_lock:
+            for old in [k for k in _calendars if k[0] == calendar.id]:
+                del _calendars[old]
+            _calendars[key] = found
+    return found
+
+
+def pause_statuses(policy: SlaPolicy) -> tuple[str, ...]:
+    return tuple(policy.pause_statuses or DEFAULT_PAUSE_STATUSES)
+
+
+def target_minutes(policy: SlaPolicy, priority: int, target: str) -> float | None:
+    value = (policy.targets or {}).get(str(priority), {}).get(target)
+    return None if value in (None, "") else float(value)
+
+
+def levels(policy: SlaPolicy) -> list[dict]:
+    """The escalation levels by percent; a breach (100 %) level always ends the list."""
+    chosen = sorted((dict(level) for level in (policy.levels or DEFAULT_LEVELS)), key=lambda lv: lv["percent"])
+    if not chosen or chosen[-1]["percent"] < 100:
+        chosen.append({"percent": 100, "action": "notify_managers"})
+    return chosen
+
+
+def clean_targets(raw) -> dict:
+    """{"1": {"first_response": 30, …}, …} checked: whole non-negative minutes, at most a year."""
+    if not isinstance(raw, dict):
+        raise ValidationError.single("targets", _("Give the targets per priority."))
+    errors, clean = [], {}
+    for priority in PRIORITIES:
+        row = raw.get(priority) or raw.get(int(priority)) or {}
+        clean[priority] = {}
+        for target in TARGETS:
+            value = row.get(target)
+            if value in (None, ""):
+                continue
+            try:
+                minutes = int(value)
+            except (TypeError, ValueError):
+                errors.append(_("P%(priority)s: the target must be a whole number of minutes.", priority=priority))
+                continue
+            if minutes <= 0:
+                errors.append(_("P%(priority)s: a target must be more than zero minutes.", priority=priority))
+            elif minutes > MAX_TARGET_MINUTES:
+                errors.append(_("P%(priority)s: a target must be at most a year.", priority=priority))
+            else:
+                clean[priority][target] = minutes
+    if errors:
+        raise ValidationError({"targets": errors})
+    return clean
+
+
+def clean_levels(raw) -> list[dict]:
+    """Escalation levels: distinct percents from 1 to 100, each with a known action."""
+    if not isinstance(raw, (list, tuple)):
+        raise ValidationError.single("levels", _("Give the escalation levels as a list."))
+    clean, seen = [], set()
+    for level in raw:
+        try:
+            percent = int(level["percent"])
+        except (TypeError, ValueError, KeyError):
+            raise ValidationError.single("levels", _("Each level needs a percent of the target.")) from None
+        if not 1 <= percent <= 100 or percent in seen:
+            raise ValidationError.single("levels", _("Percents must be distinct, from 1 to 100."))
+        if level.get("action") not in ACTIONS:
+            raise ValidationError.single("levels", _("Unknown escalation action."))
+        seen.add(percent)
+        clean.append({"percent": percent, "action": level["action"]})
+    return sorted(clean, key=lambda lv: lv["percent"])

@@ -1,0 +1,198 @@
+"""The SLA engine's writes: calendars and their dated rows, policies, which organization runs on
+which policy, and replaying tickets' clocks. Each is one unit of work; bad input raises
+ValidationError and changes nothing. The actor is checked (admins; SHELL from the command line)."""
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app import timeutil
+from app.auth.permissions import is_admin
+from app.errors import Forbidden, ValidationError
+from app.extensions import db
+from app.tickets.models import Event, Message, Ticket
+from app.tickets.services import record
+from app.transactions import transactional
+from sla import clock as clocks
+from sla.calendar import DAYS, WorkingCalendar
+from sla.models import SlaCalendar, SlaCalendarDay, SlaPolicy, SlaThreshold, TicketClock, organization_policies
+from sla.policy import SLA_KINDS, clean_levels, clean_targets, policy_for
+
+
+def _require_admin(actor) -> None:
+    if not is_admin(actor):
+        raise Forbidden()
+
+
+def check_calendar(timezone: str, weekly: dict, days=()) -> None:
+    """Refuse a calendar sla.calendar would refuse, with its reason on the field it concerns."""
+    try:
+        WorkingCalendar.from_dict({"timezone": timezone, "weekly": weekly})
+    except ValueError as problem:
+        field = "timezone" if "time zone" in str(problem) else "weekly"
+        raise ValidationError.single(field, _("This calendar cannot be used: %(reason)s", reason=str(problem))) from None
+
+
+@transactional
+def save_calendar(actor, calendar: SlaCalendar | None, *, name: str, timezone: str, weekly: dict) -> SlaCalendar:
+    """Create a calendar (``calendar`` None) or change one; a change moves its version on."""
+    _require_admin(actor)
+    name = " ".join((name or "").split())
+    if not name or len(name) > 80:
+        raise ValidationError.single("name", _("Give the calendar a name of at most 80 characters."))
+    weekly = {day: weekly.get(day, []) for day in DAYS} if isinstance(weekly, dict) else weekly
+    check_calendar(timezone, weekly)
+    clash = db.session.scalar(sa.select(SlaCalendar.id).where(SlaCalendar.name == name))
+    if clash is not None and (calendar is None or clash != calendar.id):
+        raise ValidationError.single("name", _("Another calendar has this name."))
+    if calendar is None:
+        calendar = SlaCalendar(name=name, timezone=timezone, weekly=weekly, version=1)
+        db.session.add(calendar)
+    else:
+        calendar.name, calendar.timezone, calendar.weekly = name, timezone, weekly
+        calendar.version += 1
+    db.session.flush()
+    return calendar
+
+
+@transactional
+def set_day(actor, calendar: SlaCalendar, day: date, *, kind: str, name: str = "", intervals=()) -> SlaCalendarDay:
+    """A holiday or an exception on ``day`` (replacing what that date had)."""
+    _require_admin(actor)
+    if kind not in ("holiday", "exception"):
+        raise ValidationError.single("kind", _("Choose a holiday or a working-day exception."))
+    intervals = list(intervals) if kind == "exception" else []
+    if kind == "exception":
+        try:
+            WorkingCalendar.from_dict({"timezone": calendar.timezone, "weekly": {},
+                                       "exceptions": {day.isoformat(): intervals}})
+        except ValueError as problem:
+            raise ValidationError.single("intervals", _("These hours cannot be used: %(reason)s",
+                                                        reason=str(problem))) from None
+    row = db.session.scalar(sa.select(SlaCalendarDay).where(SlaCalendarDay.calendar_id == calendar.id,
+                                                            SlaCalendarDay.day == day))
+    if row is None:
+        row = SlaCalendarDay(calendar=calendar, day=day)
+        db.session.add(row)
+    row.kind, row.name, row.intervals = kind, (name or "").strip()[:120], intervals
+    calendar.version += 1
+    return row
+
+
+@transactional
+def remove_day(actor, calendar: SlaCalendar, day: date) -> None:
+    _require_admin(actor)
+    row = db.session.scalar(sa.select(SlaCalendarDay).where(SlaCalendarDay.calendar_id == calendar.id,
+                                                            SlaCalendarDay.day == day))
+    if row is not None:
+        db.session.delete(row)
+        calendar.version += 1
+
+
+@transactional
+def import_holidays(actor, calendar: SlaCalendar, found: dict[date, str]) -> int:
+    """Holiday rows for the dates given (from the ``holidays`` package, see sla/cli.py); a date
+    that already has a row keeps it. Returns how many rows were added."""
+    _require_admin(actor)
+    have = set(db.session.scalars(sa.select(SlaCalendarDay.day).where(SlaCalendarDay.calendar_id == calendar.id)))
+    added = 0
+    for day, name in sorted(found.items()):
+        if day not in have:
+            db.session.add(SlaCalendarDay(calendar=calendar, day=day, kind="holiday", name=str(name)[:120]))
+            added += 1
+    if added:
+        calendar.version += 1
+    return added
+
+
+@transactional
+def save_policy(actor, policy: SlaPolicy | None, *, name: str, calendar: SlaCalendar | None, kind: str | None,
+                targets, pause_statuses=("pending",), levels=None, is_default: bool = False,
+                active: bool = True) -> SlaPolicy:
+    _require_admin(actor)
+    errors = {}
+    name = " ".join((name or "").split())
+    if not name or len(name) > 80:
+        errors["name"] = [_("Give the policy a name of at most 80 characters.")]
+    if calendar is None:
+        errors["calendar"] = [_("Choose the working calendar.")]
+    if kind not in (None, "", *SLA_KINDS):
+        errors["kind"] = [_("A policy is for incidents, service requests or both.")]
+    if errors:
+        raise ValidationError(errors)
+    targets = clean_targets(targets)
+    levels = clean_levels(levels if levels is not None else [
+        {"percent": 75, "action": "notify_assignee"}, {"percent": 90, "action": "notify_team"},
+        {"percent": 100, "action": "notify_managers"}])
+    clash = db.session.scalar(sa.select(SlaPolicy.id).where(SlaPolicy.name == name))
+    if clash is not None and (policy is None or clash != policy.id):
+        raise ValidationError.single("name", _("Another policy has this name."))
+    if policy is None:
+        policy = SlaPolicy()
+        db.session.add(policy)
+    policy.name, policy.calendar, policy.kind = name, calendar, kind or None
+    policy.targets, policy.levels = targets, levels
+    policy.pause_statuses = sorted({s for s in pause_statuses if s})
+    policy.is_default, policy.active = bool(is_default), bool(active)
+    db.session.flush()
+    return policy
+
+
+@transactional
+def set_organization_policies(actor, organization, policies: list[SlaPolicy]) -> None:
+    """The policies of an organization's contract (replacing the ones it had)."""
+    _require_admin(actor)
+    db.session.execute(sa.delete(organization_policies).where(
+        organization_policies.c.organization_id == organization.id))
+    for policy in {p.id: p for p in policies}.values():
+        db.session.execute(sa.insert(organization_policies).values(organization_id=organization.id,
+                                                                   policy_id=policy.id))
+
+
+def replay(ticket: Ticket, actor=None) -> TicketClock | None:
+    """Rebuild a ticket's clock from its history (status events and public messages) on the policy
+    and calendar version that apply now; a changed policy is recorded as an event."""
+    now = timeutil.utcnow()
+    old = db.session.get(TicketClock, ticket.id)
+    policy = policy_for(ticket)
+    if policy is None:
+        if old is not None:
+            db.session.delete(old)
+            db.session.execute(sa.delete(SlaThreshold).where(SlaThreshold.ticket_id == ticket.id))
+            ticket.first_response_due = ticket.resolution_due = ticket.next_sla_check_at = None
+            record(ticket, actor, "sla", old.policy.name, None)
+        return None
+    statuses = list(db.session.execute(sa.select(Event.created_at, Event.old_value, Event.new_value).where(
+        Event.ticket_id == ticket.id, Event.field == "status").order_by(Event.id)))
+    messages = list(db.session.scalars(sa.select(Message).where(Message.ticket_id == ticket.id,
+                                                                Message.internal.is_(False)).order_by(Message.id)))
+    clock = old or TicketClock(ticket_id=ticket.id)
+    if old is None:
+        db.session.add(clock)
+    elif old.policy_id != policy.id:
+        record(ticket, actor, "sla", old.policy.name, policy.name)
+    clock.policy, clock.calendar_version, clock.started_at = policy, policy.calendar.version, ticket.created_at
+    clock.segments, clock.first_response_met_at = [], None
+    clock.next_response_since = clock.resolved_at = None
+    initial = statuses[0].old_value if statuses else ticket.status
+    clocks.move(clock, clocks.state_for(ticket, policy, initial), initial, ticket.created_at)
+    happened = [(e.created_at, 1, "status", e.new_value) for e in statuses]
+    happened += [(m.created_at, 0, "message", m) for m in messages]
+    for at, _order, what, value in sorted(happened, key=lambda h: (h[0], h[1])):
+        if what == "status":
+            clocks.apply_status(clock, ticket, value, at)
+        else:
+            clocks.apply_message(clock, ticket, by_staff=bool(value.author and value.author.is_staff), at=at)
+    clocks.refresh(clock, ticket, now)
+    return clock
+
+
+@transactional
+def recompute(actor, ticket_ids: list[int]) -> int:
+    """Replay the clocks of these tickets (``flask sla recompute``)."""
+    _require_admin(actor)
+    count = 0
+    for ticket in db.session.scalars(sa.select(Ticket).where(Ticket.id.in_(ticket_ids)).order_by(Ticket.id)):
+        replay(ticket, actor)
+        count += 1
+    return count
