@@ -9,7 +9,7 @@ from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import settings_from_env
-from app.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+from app.extensions import babel, bootstrap, compress, csrf, db, login_manager, migrate
 
 
 def create_app(config: object | dict | None = None) -> Flask:
@@ -52,6 +52,7 @@ def configure_settings(app: Flask, config) -> None:
         REMEMBER_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_SECURE=secure,
         BOOTSTRAP_SERVE_LOCAL=True,
+        COMPRESS_ALGORITHM=["br", "gzip"],  # brotli (its fast level 4) where the client takes it, else gzip
     )
     app.config.setdefault("PASSWORD_HASH_METHOD", "scrypt")
     if app.config["TRUST_PROXY"]:
@@ -116,6 +117,7 @@ def configure_extensions(app: Flask) -> None:
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     bootstrap.init_app(app)
+    compress.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     login.init_app(app, login_manager)
     i18n.init_app(app)

@@ -1,6 +1,7 @@
 """Flask extension instances. Nothing here is bound to an app: create_app does that."""
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
+from flask_compress import Compress
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -28,3 +29,4 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 bootstrap = Bootstrap5()
+compress = Compress()  # pages and JSON compressed for clients that accept it (gzip, brotli, zstd)

@@ -1,5 +1,7 @@
 """Language and time zone of the current request, and the template helpers that use them."""
 
+import functools
+
 from babel import dates
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import format_datetime, get_locale, get_timezone
@@ -29,9 +31,37 @@ def select_timezone() -> str:
     return current_app.config["DEFAULT_TIMEZONE"]
 
 
+class _Fields(dates.DateTimeFormat):
+    """Babel's fields of a date pattern, with the numeric ones (the whole of a short
+    date and time) answered directly; every other field is Babel's own."""
+
+    _FAST = {
+        "d": lambda v: str(v.day), "dd": lambda v: f"{v.day:02d}", "M": lambda v: str(v.month),
+        "MM": lambda v: f"{v.month:02d}", "yy": lambda v: f"{v.year % 100:02d}", "y": lambda v: str(v.year),
+        "yyyy": lambda v: f"{v.year:04d}", "H": lambda v: str(v.hour), "HH": lambda v: f"{v.hour:02d}",
+        "h": lambda v: str(v.hour % 12 or 12), "hh": lambda v: f"{v.hour % 12 or 12:02d}",
+        "mm": lambda v: f"{v.minute:02d}", "ss": lambda v: f"{v.second:02d}",
+    }
+
+    def __getitem__(self, name):
+        fast = self._FAST.get(name)
+        return fast(self.value) if fast else super().__getitem__(name)
+
+
+@functools.lru_cache(maxsize=64)
+def _pattern(locale, fmt: str) -> dates.DateTimePattern:
+    """The locale's whole date-and-time pattern for a named format ("short" …), parsed once."""
+    if fmt not in ("full", "long", "medium", "short"):
+        return dates.parse_pattern(fmt)
+    combined = dates.get_datetime_format(fmt, locale=locale)
+    combined = combined.replace("{1}", dates.get_date_format(fmt, locale=locale).pattern)
+    return dates.parse_pattern(combined.replace("{0}", dates.get_time_format(fmt, locale=locale).pattern))
+
+
 def format_moment(value, fmt: str = "medium") -> str:
-    """A datetime in the reader's zone and language. The locale and zone are looked
-    up once per request: lists format hundreds of these."""
+    """A datetime in the reader's zone and language: what Babel's format_datetime gives, but
+    with the locale, zone and pattern looked up once per request and numeric fields formatted
+    directly — lists format hundreds of these."""
     if not value:
         return ""
     if not has_request_context():
@@ -39,7 +69,8 @@ def format_moment(value, fmt: str = "medium") -> str:
     if "zayavka_dt" not in g:
         g.zayavka_dt = (get_locale(), get_timezone())
     locale, zone = g.zayavka_dt
-    return dates.format_datetime(value, fmt, tzinfo=zone, locale=locale)
+    local = value.astimezone(zone)
+    return _pattern(locale, fmt).format % _Fields(local, locale)
 
 
 def init_app(app: Flask) -> None:

@@ -40,7 +40,7 @@ def main(argv=None) -> None:
     from app import create_app
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET_KEY, "REDIS_URL": REDIS_URL,
-                      "LOG_LEVEL": "WARNING", "RATE_LIMITS": False})
+                      "LOG_LEVEL": "WARNING", "RATE_LIMITS": False, "PROPAGATE_EXCEPTIONS": True})
     agent, client = app.test_client(), app.test_client()
     for who, email in ((agent, info["agent"]), (client, client_contact(url)[0])):
         token = token_of(who.get("/login").data)

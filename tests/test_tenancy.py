@@ -249,7 +249,7 @@ def test_another_organizations_object_answers_as_a_missing_one(app, login, users
 
 # The provider's own pages: a client of either role gets 403, a visitor is sent to log in.
 STAFF_PAGES = [
-    "/tickets/", "/tickets/new", "/canned/", "/canned/new", "/reports/ratings", "/reports/time",
+    "/tickets/", "/tickets/new", "/tickets/requesters", "/canned/", "/canned/new", "/reports/ratings", "/reports/time",
     "/changes/approvals", "/changes/calendar", "/changes/new", "/changes/policy", "/changes/templates",
     "/changes/windows", "/requests/catalog", "/requests/catalog/new", "/organizations/", "/organizations/new",
     "/users/", "/users/new", "/teams/", "/teams/new", "/settings/portal/", "/settings/portal/categories/new",

@@ -54,10 +54,14 @@ def user_for(token: str | None) -> User | None:
     before a new password, role or deactivation."""
     if not token:
         return None
-    row = db.session.scalar(sa.select(LoginSession).where(LoginSession.token_hash == _hash(token)))
-    if row is None or row.ended_at is not None or row.expires_at <= timeutil.utcnow():
+    found = db.session.execute(  # one statement per request: the login and its user together
+        sa.select(LoginSession, User).join(User, User.id == LoginSession.user_id)
+        .where(LoginSession.token_hash == _hash(token))).first()
+    if found is None:
         return None
-    user = row.user
+    row, user = found
+    if row.ended_at is not None or row.expires_at <= timeutil.utcnow():
+        return None
     if not user.active or user.session_version != row.session_version:
         return None
     user.login_token = token

@@ -4,6 +4,7 @@ from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app import validation
 from app.auth import permissions
 from app.auth import queries as accounts
 from app.auth.permissions import require
@@ -65,7 +66,9 @@ def order(item_id):
     form = catalog.order_form_class(item)()
     who = OrderForFields(prefix="for")
     who.organization.choices = workspace.organization_choices()
-    who.requester.choices = workspace.requester_choices()
+    if who.organization.data is None:
+        who.organization.data = validation.id_or_none(request.args.get("organization"))
+    who.requester.choices = workspace.requester_choices(who.organization.data)
     done = submitted([who, form], lambda: services.order(
         current_user, item, values=catalog.answers(item, form), note=who.note.data or "",
         organization=org_queries.organization_or_none(current_user, who.organization.data),

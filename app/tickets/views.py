@@ -1,5 +1,5 @@
 """The agent workspace: ticket lists, the ticket page and what agents do there."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -70,7 +70,9 @@ def create():
     form = NewTicketForm(kind=request.args.get("kind", "incident"))
     form.kind.choices = [(k.value, KIND_LABELS[k]) for k in Kind]
     form.organization.choices = workspace.organization_choices()
-    form.requester.choices = workspace.requester_choices()
+    if form.organization.data is None:
+        form.organization.data = validation.id_or_none(request.args.get("organization"))
+    form.requester.choices = workspace.requester_choices(form.organization.data)
     form.team.choices, form.assignee.choices = workspace.team_choices(), workspace.staff_choices()
     done = submitted(form, lambda: services.create_ticket(
         current_user, organization=orgs.organization_or_none(current_user, form.organization.data),
@@ -81,6 +83,14 @@ def create():
             "kind", "title", "description", "impact", "urgency", "category", "affected_system", "major")}),
         lambda ticket: _("Ticket %(number)s created.", number=ticket.number), _back)
     return done or render_template("tickets/new.html", form=form)
+
+
+@bp.get("/requesters")
+def requesters():
+    """The requester choices of an organization, for the new-ticket form when its organization changes."""
+    organization = orgs.organization_or_none(current_user, validation.id_or_none(request.args.get("organization")))
+    choices = workspace.requester_choices(organization.id if organization else None)
+    return jsonify([{"value": c.value, "label": c.label} for c in choices])
 
 
 def _back(ticket) -> str:

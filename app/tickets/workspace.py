@@ -6,7 +6,6 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
 from app import jobs, validation
@@ -80,18 +79,23 @@ def team_choices(blank=True):
 
 
 def organization_choices(blank=True):
-    orgs = db.session.execute(sa.select(Organization.id, Organization.name, Organization.code)
-                              .where(Organization.active.is_(True)).order_by(Organization.name))
+    orgs = jobs.cached("choices:organizations", CHOICES_SECONDS, lambda: [list(row) for row in db.session.execute(
+        sa.select(Organization.id, Organization.name, Organization.code)
+        .where(Organization.active.is_(True)).order_by(Organization.name))])
     return ([SelectChoice("", "—")] if blank else []) + [SelectChoice(i, f"{n} ({c})") for i, n, c in orgs]
 
 
-def requester_choices():
-    """Client contacts grouped by organization (an optgroup each)."""
+def requester_choices(organization_id: int | None) -> list[SelectChoice]:
+    """The active contacts of one organization: the requester select of the agent's new-ticket
+    form holds only the chosen organization's people (the page asks again when it changes),
+    never every contact of every client."""
+    if organization_id is None:
+        return [SelectChoice("", "—")]
     rows = db.session.execute(
-        sa.select(User.id, User.name, User.email, Organization.name)
-        .join(Organization, User.organization_id == Organization.id)
-        .where(User.active.is_(True), Organization.active.is_(True)).order_by(Organization.name, User.name))
-    return [SelectChoice("", "—")] + [SelectChoice(i, f"{n} <{e}>", optgroup=o) for i, n, e, o in rows]
+        sa.select(User.id, User.name, User.email).join(Organization, User.organization_id == Organization.id)
+        .where(User.organization_id == organization_id, User.active.is_(True), Organization.active.is_(True))
+        .order_by(User.name))
+    return [SelectChoice("", "—")] + [SelectChoice(i, f"{n} <{e}>") for i, n, e in rows]
 
 
 def follower_choices(ticket) -> list[SelectChoice]:
@@ -109,9 +113,16 @@ def saved_filters(user) -> list[SavedFilter]:
                                    .order_by(SavedFilter.name)))
 
 
-def major_incidents() -> list[Ticket]:
-    return list(db.session.scalars(sa.select(Ticket).where(Ticket.major.is_(True), Ticket.is_open.is_(True))
-                                   .options(joinedload(Ticket.organization)).order_by(Ticket.id.desc()).limit(5)))
+MAJOR_SECONDS = 10  # a newly declared major incident reaches every workspace page within seconds
+
+
+def major_incidents() -> list[dict]:
+    """The open major incidents for the banner of every workspace page (number, title, organization)."""
+    return jobs.cached("major-incidents", MAJOR_SECONDS, lambda: [
+        {"number": number, "title": title, "organization": {"name": name}}
+        for number, title, name in db.session.execute(
+            sa.select(Ticket.number, Ticket.title, Organization.name).join(Organization)
+            .where(Ticket.major.is_(True), Ticket.is_open.is_(True)).order_by(Ticket.id.desc()).limit(5))])
 
 
 @transactional

@@ -11,7 +11,9 @@ allow no other, so a missing, extra or mistyped field fails. Each operation
 must answer every status it documents at least once, and the JSON sent must
 itself match the documented request schema.
 """
+import gzip
 import io
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -260,3 +262,14 @@ def test_the_check_catches_a_body_that_does_not_match(app, api, spec, world):
                    {**body, "version": "1"}, {**body, "created_at": "yesterday"}):
         with pytest.raises(ValidationError):
             validator(spec, schema).validate(broken)
+
+
+def test_answers_are_compressed_for_clients_that_accept_it(api, users, org_a):
+    for number in range(30):
+        make_ticket(users["client_user"], title=f"Disk full on web-{number:02d}")
+    agent = api("agent")
+    plain = agent.get("/api/v1/tickets", headers={"Accept-Encoding": "identity"})
+    packed = agent.get("/api/v1/tickets", headers={"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in plain.headers and packed.headers["Content-Encoding"] == "gzip"
+    assert len(packed.data) * 3 < len(plain.data)
+    assert json.loads(gzip.decompress(packed.data)) == plain.json

@@ -25,8 +25,9 @@ def operations(app):
 def test_every_operation_answers_as_documented(app, users, org_a):
     make_ticket(users["client_user"], title="Disk full on web-01")
     make_ticket(users["agent"], kind="problem", organization=org_a, title="Log rotation broken")
-    headers = {who: {"Authorization": f"Bearer {tokens.create_token(users[who], 'schemathesis')[1]}"}
-               for who in ("agent", "client_user")}
+    # identity: schemathesis's in-process transport does not decompress what it asked for (HTTP clients do)
+    headers = {who: {"Authorization": f"Bearer {tokens.create_token(users[who], 'schemathesis')[1]}",
+                     "Accept-Encoding": "identity"} for who in ("agent", "client_user")}
     others = [check for check in schemathesis.checks.CHECKS.get_all() if check not in CHECKS]
     failures, tried = {}, 0
     for operation in operations(app):

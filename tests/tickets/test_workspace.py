@@ -189,3 +189,20 @@ def test_followers_are_staff_or_contacts_of_the_organization(login, users, db):
     assert [w.email for w in db.session.get(Ticket, ticket.id).watchers] == ["boss@acme.test"]
     client.submit(f"{page}/watchers", {"user": str(users["client_admin"].id), "remove": "1"}, page=page)
     assert db.session.get(Ticket, ticket.id).watchers == []
+
+
+def test_the_new_ticket_form_offers_the_chosen_organizations_contacts_only(login, users, org_a, org_b, db):
+    agent = login("agent")
+    blank = text(agent.get("/tickets/new"))
+    assert users["client_user"].email not in blank and users["other_user"].email not in blank
+    for_a = text(agent.get(f"/tickets/new?organization={org_a.id}"))
+    assert users["client_user"].email in for_a and users["other_user"].email not in for_a
+    listed = agent.get(f"/tickets/requesters?organization={org_b.id}").json
+    assert {c["label"].split("<")[1].rstrip(">") for c in listed if c["value"]} == {
+        users["other_user"].email, users["other_admin"].email}
+    assert agent.get("/tickets/requesters?organization=99999").json == [{"value": "", "label": "—"}]
+    wrong = agent.submit("/tickets/new", {"kind": "incident", "organization": str(org_a.id),
+                                          "requester": str(users["other_user"].id), "title": "Mixed up",
+                                          "impact": "2", "urgency": "2"}, page="/tickets/new")
+    assert wrong.status_code == 200 and "Not a valid choice" in text(wrong)
+    assert login("client_user").get(f"/tickets/requesters?organization={org_a.id}").status_code == 403

@@ -197,3 +197,17 @@ document.querySelectorAll("#risk-questions input[type=checkbox]").forEach((box) 
     }
   });
 });
+
+// Agent's new ticket: the requester list holds the chosen organization's contacts only.
+const requesterOrg = document.querySelector("form[data-requesters] select[name$=organization]");
+if (requesterOrg) {
+  const requester = requesterOrg.form.querySelector("select[name$=requester]");
+  requesterOrg.addEventListener("change", async () => {
+    const url = `${requesterOrg.form.dataset.requesters}?organization=${encodeURIComponent(requesterOrg.value)}`;
+    const response = await fetch(url, {headers: {Accept: "application/json"}});
+    if (!response.ok) {
+      return;
+    }
+    requester.replaceChildren(...(await response.json()).map((choice) => new Option(choice.label, choice.value)));
+  });
+}
