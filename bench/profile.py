@@ -31,6 +31,7 @@ def main(argv=None) -> None:
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--only", help="profile only pages whose name holds this")
+    parser.add_argument("--no-profile", action="store_true", help="only the times, no flame pages")
     args = parser.parse_args(argv)
     url = normalize(args.database_url)
     info, _ = prepare(url)
@@ -65,13 +66,19 @@ def main(argv=None) -> None:
         for i in range(20):  # warm: imports, caches, the first statements
             ask(i)
         gc.collect()
-        times = []
+        times, cpu = [], []
         for i in range(args.requests):  # first without the profiler: the page's own time
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             ask(i)
             times.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
         times.sort()
-        plain = f"p50 {times[len(times) // 2]:.2f} ms, p95 {times[int(len(times) * 0.95)]:.2f} ms, max {times[-1]:.1f} ms"
+        cpu.sort()
+        plain = (f"p50 {times[len(times) // 2]:.2f} ms, p95 {times[int(len(times) * 0.95)]:.2f} ms, "
+                 f"max {times[-1]:.1f} ms; CPU p50 {cpu[len(cpu) // 2]:.2f} ms")
+        if args.no_profile:
+            print(f"== {name}: {plain} in process ==", flush=True)
+            continue
         profiler = Profiler(interval=0.0002)
         started = time.perf_counter()
         profiler.start()
