@@ -12,13 +12,11 @@ ratio of the app's p95 to the bare page's; per creation door: p50, p99 and p99/p
 page's weight per row, plain and compressed. Raw times go to bench/out/pages-<db>.json.
 """
 import argparse
-import http.client
 import json
 import os
 import re
 import subprocess
 import sys
-import threading
 import time
 import urllib.parse
 import uuid
@@ -37,7 +35,6 @@ from bench.workspace import (  # noqa: E402
     REDIS_URL,
     free_port,
     log_in,
-    percentile,
     prepare,
     remove_bench_tickets,
     request_once,
@@ -45,6 +42,7 @@ from bench.workspace import (  # noqa: E402
     start_gunicorn,
     stop,
 )
+from bench.workspace import drive_raw as drive  # noqa: E402
 
 LIMITS = {"RATE_LIMIT_PORTAL_TICKETS": "1000000 per hour", "RATE_LIMIT_API": "1000000 per minute"}  # counted, never hit
 
@@ -64,47 +62,6 @@ def start_bare(database: str, port: int, log_path: Path) -> subprocess.Popen:
             time.sleep(0.2)
     stop(server)
     raise SystemExit(f"the bare page did not start; see {log_path}")
-
-
-def drive(port: int, method: str, path: str, headers: dict, concurrency: int, seconds: float, body=None,
-          expect: int = 200) -> dict:
-    """Raw per-request times (ms) of `concurrency` keep-alive connections asking for `seconds`;
-    ``body`` may be a function of the request's index (each creation its own title)."""
-    results: list[list] = [[] for _ in range(concurrency)]
-    deadline = time.perf_counter() + seconds
-    counter = iter(range(10**9))
-
-    def run(out):
-        connection = http.client.HTTPConnection(HOST, port, timeout=30)
-        try:
-            while time.perf_counter() < deadline:
-                payload = body(next(counter)) if callable(body) else body
-                started = time.perf_counter()
-                connection.request(method, path, body=payload, headers=headers)
-                response = connection.getresponse()
-                response.read()
-                out.append(((time.perf_counter() - started) * 1000, response.status))
-                if response.will_close:
-                    connection.close()
-                    connection = http.client.HTTPConnection(HOST, port, timeout=30)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(out,)) for out in results]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    samples = [s for out in results for s in out]
-    times = sorted(t for t, status in samples if status == expect)
-    failures = sorted({status for _, status in samples if status != expect})
-    summary = {"requests": len(samples), "rps": len(samples) / elapsed, "failures": failures, "raw": times}
-    if times:
-        summary.update({f"p{q}": percentile([t / 1000 for t in times], q) * 1000 for q in (50, 95, 99)})
-        summary["max"] = times[-1]
-    return summary
 
 
 def csrf(port: int, path: str, cookie: str) -> tuple[str, str]:
@@ -160,7 +117,7 @@ def clean_up(url: str) -> None:
 
 def line(name: str, c: int, app: dict, bare: dict | None = None) -> str:
     if "p50" not in app:
-        return f"{name:<30} {c:>3}  no answer as expected: {app['failures']}"
+        return f"{name:<30} {c:>3}  no answer as expected: {app.get('status')} {app['failures']}"
     text = (f"{name:<30} {c:>3} {app['rps']:>8.1f} {app['p50']:>8.1f} {app['p95']:>8.1f} {app['p99']:>8.1f} "
             f"{app['max']:>8.1f} {app['p99'] / app['p50']:>7.1f}")
     if bare and "p95" in bare:

@@ -244,17 +244,25 @@ def log_in(port: int, email: str, password: str) -> str:
 
 def drive(port: int, endpoint: Endpoint, cookie: str, concurrency: int, seconds: float) -> dict:
     """`concurrency` threads, each with one keep-alive connection, asking for `seconds`."""
-    headers = {"Cookie": cookie, **endpoint.headers}
+    return drive_raw(port, endpoint.method, endpoint.path, {"Cookie": cookie, **endpoint.headers}, concurrency,
+                     seconds, endpoint.body, endpoint.expect, budget=MAX_REQUESTS // concurrency)
+
+
+def drive_raw(port: int, method: str, path: str, headers: dict, concurrency: int, seconds: float, body=None,
+              expect: int = 200, budget: int = MAX_REQUESTS) -> dict:
+    """Requests/s, p50/p95/p99 and max (ms), and every request's time (``raw``, ms, sorted).
+    ``body`` may be a function of the request's index (each creation its own text)."""
     results: list[list] = [[] for _ in range(concurrency)]
     deadline = time.perf_counter() + seconds
-    budget = MAX_REQUESTS // concurrency
+    counter = iter(range(10**9))
 
     def run(out):
         connection = http.client.HTTPConnection(HOST, port, timeout=30)
         try:
             while time.perf_counter() < deadline and len(out) < budget:
+                payload = body(next(counter)) if callable(body) else body
                 started = time.perf_counter()
-                connection.request(endpoint.method, endpoint.path, body=endpoint.body, headers=headers)
+                connection.request(method, path, body=payload, headers=headers)
                 response = connection.getresponse()
                 response.read()
                 out.append((time.perf_counter() - started, response.status))
@@ -272,14 +280,16 @@ def drive(port: int, endpoint: Endpoint, cookie: str, concurrency: int, seconds:
         thread.join()
     elapsed = time.perf_counter() - started
     samples = [s for out in results for s in out]
-    latencies = sorted(t for t, status in samples if status == endpoint.expect)
+    latencies = sorted(t for t, status in samples if status == expect)
     failures: dict[int, int] = {}
     for _, status in samples:
-        if status != endpoint.expect:
+        if status != expect:
             failures[status] = failures.get(status, 0) + 1
     if not latencies:  # every answer was a failure: show the status, not a latency
-        return {"status": "HTTP " + ",".join(map(str, sorted(failures))) if failures else "no answer"}
-    result = {"requests": len(samples), "rps": len(samples) / elapsed, "failures": failures}
+        return {"status": "HTTP " + ",".join(map(str, sorted(failures))) if failures else "no answer",
+                "failures": failures}
+    result = {"requests": len(samples), "rps": len(samples) / elapsed, "failures": failures,
+              "raw": [t * 1000 for t in latencies], "max": latencies[-1] * 1000}
     result.update({f"p{q}": percentile(latencies, q) * 1000 for q in (50, 95, 99)})
     return result
 
