@@ -176,6 +176,7 @@ def free_port() -> int:
 
 def start_gunicorn(url: str, port: int, workers: int, log_path: Path) -> subprocess.Popen:
     env = dict(os.environ, DATABASE_URL=url, REDIS_URL=REDIS_URL, BASE_URL=f"http://{HOST}:{port}",
+               RATE_LIMIT_API="1000000 per minute", RATE_LIMIT_PORTAL_TICKETS="1000000 per hour",  # counted, never hit
                SECRET_KEY=SECRET_KEY, LOG_LEVEL="WARNING", FLASK_APP="wsgi",
                ZAYAVKA_INSTANCE_PATH=str(ROOT / "bench" / "out" / "instance"))
     log = open(log_path, "ab")  # noqa: SIM115 — closed with the process
