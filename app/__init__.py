@@ -78,7 +78,8 @@ def _instance_secret_key(instance_path: str) -> str:
 
 
 MODEL_MODULES = ("app.jobs.models", "app.auth.models", "app.orgs.models", "app.portal.models", "app.requests.models",
-                 "app.tickets.models", "app.problems.models", "app.changes.models")
+                 "app.tickets.models", "app.problems.models", "app.changes.models",
+                 "cmdb.models")
 
 
 def configure_database(app: Flask) -> None:
