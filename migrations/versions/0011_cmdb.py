@@ -13,7 +13,6 @@ from alembic import op
 
 from cmdb import catalog
 
-
 # revision identifiers, used by Alembic.
 revision = '0011'
 down_revision = '0009'
