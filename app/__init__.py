@@ -133,8 +133,9 @@ def configure_doors(app: Flask) -> None:
     from app.problems import pages as problem_pages
     from app.problems import rules as problem_rules
     from app.tickets.pages import register_panel
+    from cmdb import doors as cmdb_doors
 
-    for module in (problem_rules, change_rules, notify):
+    for module in (problem_rules, change_rules, notify, cmdb_doors):
         module.init_app(app)
     register_panel("problems/_on_ticket.html", problem_pages.context)
     register_panel("changes/_on_ticket.html", change_pages.context)
@@ -157,6 +158,7 @@ def configure_blueprints(app: Flask) -> None:
     from app.requests import views as request_views
     from app.tickets import canned_views
     from app.tickets import views as ticket_views
+    from cmdb import views as cmdb_views
 
     converters.init_app(app)  # before any rule with <int:…> is added
     app.register_blueprint(api_views.bp, url_prefix="/api/v1")
@@ -174,6 +176,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(problem_views.bp, url_prefix="/problems")
     app.register_blueprint(change_views.bp, url_prefix="/changes")
     app.register_blueprint(job_views.bp, url_prefix="/admin/jobs")
+    app.register_blueprint(cmdb_views.bp, url_prefix="/cmdb")
 
 
 def configure_cli(app: Flask) -> None:

@@ -1,0 +1,52 @@
+"""The CMDB's forms. Shape only: the rules (names, schemas, groups) live in cmdb/services.py."""
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from app.forms import Form, choices
+from cmdb.labels import IMPACT_LABELS, STATUS_LABELS
+
+
+class CIForm(Form):
+    ci_class = SelectField(_l("Class"), validators=[DataRequired()])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    organization = SelectField(_l("Organization"), coerce=int,
+                               description=_l("Nobody's: the provider's shared infrastructure."))
+    status = SelectField(_l("Status"), choices=choices(STATUS_LABELS.items()), default="in_production")
+    hostname = StringField(_l("Hostname"), validators=[Optional(), Length(max=255)])
+    ip_addresses = StringField(_l("IP addresses"), validators=[Optional(), Length(max=500)],
+                               description=_l("Separated by spaces or commas."))
+    serial = StringField(_l("Serial number"), validators=[Optional(), Length(max=100)])
+    asset_tag = StringField(_l("Asset tag"), validators=[Optional(), Length(max=100)])
+    location = StringField(_l("Location"), validators=[Optional(), Length(max=200)],
+                           description=_l("Site / room / rack."))
+    warranty_end = DateField(_l("Warranty end"), validators=[Optional()])
+    support_contract = StringField(_l("Support contract"), validators=[Optional(), Length(max=200)])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=20_000)])
+    submit = SubmitField(_l("Save"))
+
+
+class RelationForm(Form):
+    type = SelectField(_l("Relation"), validators=[DataRequired()])
+    target = IntegerField(_l("Depends on (CI id)"), validators=[DataRequired()])
+    impact = SelectField(_l("Impact"), choices=choices([("", _l("The type's default")), *IMPACT_LABELS.items()]),
+                         validators=[Optional()])
+    group = StringField(_l("Redundancy group"), validators=[Optional(), Length(max=40)])
+    submit = SubmitField(_l("Add relation"))
+
+
+class GroupForm(Form):
+    key = StringField(_l("Group"), validators=[DataRequired(), Length(max=40)])
+    min_up = IntegerField(_l("At least up"), validators=[Optional(), NumberRange(min=1)])
+    min_up_pct = IntegerField(_l("Or at least up, %"), validators=[Optional(), NumberRange(min=1, max=100)])
+    submit = SubmitField(_l("Save group"))
+
+
+class LinkForm(Form):
+    ci = HiddenField(validators=[DataRequired()])
+    submit = SubmitField(_l("Link"))
+
+
+class ActionForm(Form):
+    """A button that only posts (compute impact, unlink, rule out): its CSRF token and nothing else."""
+    submit = SubmitField(_l("Go"))
