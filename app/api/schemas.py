@@ -11,7 +11,7 @@ import copy
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, fields, validates_schema
+from marshmallow import Schema, fields, validate, validates_schema
 from marshmallow import ValidationError as SchemaError
 
 from app.api.fields import Bool, Date, Dict, FormInt, InputSchema, Int, List, Str, at_least, length, one_of
@@ -175,8 +175,9 @@ class TicketCreateIn(InputSchema):
     affected_system = Str(load_default="", validate=length(200))
     organization = Str(load_default=None, metadata={"description": _l(
         "The client organization's code: implied for clients, required for staff.")})
-    cis = List(Str(validate=length(200)), load_default=list, validate=length(50), metadata={"description": _l(
-        "Configuration items to link: each a CI id, or a CI's name within the ticket's organization.")})
+    cis = List(Str(validate=length(200)), load_default=list,
+               validate=validate.Length(max=50, error=_l("At most {max} CIs.")), metadata={"description": _l(
+                   "Configuration items to link: each a CI id, or a CI's name within the ticket's organization.")})
     problem = fields.Nested("ProblemFieldsIn", load_default=None, metadata={"description": _l("With kind problem.")})
     change = fields.Nested("NewChangeFieldsIn", load_default=None, metadata={"description": _l("With kind change.")})
 

@@ -4,7 +4,6 @@ import sqlalchemy as sa
 
 from cmdb import links, services
 from cmdb.models import CI, Relation, TicketCI
-from tests.cmdb.conftest import cls
 from tests.factories import make_ticket
 from tests.helpers import text
 
