@@ -185,6 +185,7 @@ def configure_cli(app: Flask) -> None:
     from app.auth import token_cli
     from app.jobs import worker
     from app.orgs import cli as orgs_cli
+    from cmdb import cli as cmdb_cli
 
     app.cli.add_command(orgs_cli.orgs)
     app.cli.add_command(users_cli.users)
@@ -193,6 +194,7 @@ def configure_cli(app: Flask) -> None:
     app.cli.add_command(worker.worker)
     app.cli.add_command(worker.jobs_cli)
     app.cli.add_command(devserver.serve)
+    app.cli.add_command(cmdb_cli.cmdb_cli)
 
 
 def configure_errors(app: Flask) -> None:
