@@ -77,6 +77,8 @@ def panel_context(ticket) -> dict:
     q = (request.args.get("ci_q") or "").strip()[:200]
     linked = queries.cis_of_ticket(current_user, ticket)
     linked_ids = {link.ci_id for _, link in linked}
-    found = [ci for ci in queries.search(current_user, q, limit=15) if ci.id not in linked_ids] if q else []
+    found = [] if not q else [
+        ci for ci in queries.search(current_user, q, organization_id=ticket.organization_id, limit=12)
+        + queries.search(current_user, q, provider=True, limit=8) if ci.id not in linked_ids]
     return {"cmdb_linked": linked, "cmdb_found": found, "cmdb_q": q, "cmdb_link_form": LinkForm(formdata=None),
             "cmdb_action_form": ActionForm(formdata=None), "cmdb_link_labels": LINK_LABELS}

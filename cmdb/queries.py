@@ -193,16 +193,19 @@ def _label(user, ci: CI) -> str:
 
 
 def _why(user, g, result, ci: CI) -> str:
-    """"1 of 2 nodes down (a provider component)": the first redundancy group on the way, and the cause."""
+    """"1 of 2 nodes down (a provider component)": the first redundancy group on the way with a
+    member down (else the first group), and the cause at the end of the way."""
     path = result.path(ci.id)
     if len(path) < 2:
         return _("its own status") if ci.id in result.failed else ""
     cause = names([path[-1]]).get(path[-1])
     cause_text = _label(user, cause) if cause else _("a provider component")
+    groups = []
     for owner, member in zip(path, path[1:], strict=False):
-        keys = {attrs.get("group") for attrs in g[owner][member].values()} - {None}
-        for key in keys:
+        for key in sorted({attrs.get("group") for attrs in g[owner][member].values()} - {None}):
             members = [m for m, edges in g[owner].items() for attrs in edges.values() if attrs.get("group") == key]
-            down = sum(1 for m in members if result.states.get(m) == "down")
-            return _("%(down)d of %(n)d nodes down (%(cause)s)", down=down, n=len(members), cause=cause_text)
+            groups.append((sum(1 for m in members if result.states.get(m) == "down"), len(members)))
+    if groups:
+        down, n = next((group for group in groups if group[0]), groups[0])
+        return _("%(down)d of %(n)d nodes down (%(cause)s)", down=down, n=n, cause=cause_text)
     return _("depends on %(cause)s", cause=cause_text)
