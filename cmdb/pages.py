@@ -8,22 +8,31 @@ from app.forms import choices
 from app.orgs import queries as org_queries
 from cmdb import queries, svg
 from cmdb.forms import ActionForm, CIForm, GroupForm, LinkForm, RelationForm
-from cmdb.labels import GROUP_LABELS, IMPACT_LABELS, LINK_LABELS, STATE_LABELS, STATUS_LABELS
+from cmdb.labels import (
+    GROUP_LABELS,
+    IMPACT_LABELS,
+    LINK_LABELS,
+    STATE_LABELS,
+    STATUS_LABELS,
+    class_label,
+    relation_label,
+)
 
 LABELS = {"status_labels": STATUS_LABELS, "group_labels": GROUP_LABELS, "impact_labels": IMPACT_LABELS,
-          "link_labels": LINK_LABELS, "state_labels": STATE_LABELS}
+          "link_labels": LINK_LABELS, "state_labels": STATE_LABELS, "class_label": class_label}
 
 
 def ci_form(**data) -> CIForm:
     form = CIForm(**data)
-    form.ci_class.choices = choices((c.code, f"{GROUP_LABELS.get(c.group, c.group)} · {c.name}") for c in queries.classes())
+    form.ci_class.choices = choices((c.code, f"{GROUP_LABELS.get(c.group, c.group)} · {class_label(c)}")
+                                    for c in queries.classes())
     form.organization.choices = choices([(0, "—"), *((o.id, o.name) for o in org_queries.active_organizations())])
     return form
 
 
 def relation_form(**data) -> RelationForm:
     form = RelationForm(prefix="rel", **data)
-    form.type.choices = choices((t.code, t.label) for t in queries.relation_types())
+    form.type.choices = choices((t.code, relation_label(t)) for t in queries.relation_types())
     return form
 
 
@@ -53,7 +62,7 @@ def picture(ci, result: queries.WhatIf, depends, dependents):
                 members = [r.target_id for r in queries.group_members(ci, key)]
                 groups.append(("right", index, _group_text(group, members, {}), "ok"))
     label = lambda side: (side.other.name if side.other else "?", side.label, side.other.id if side.other else None)  # noqa: E731
-    return svg.neighbourhood((ci.name, ci.ci_class.name), [label(s) for s in dependents[:30]],
+    return svg.neighbourhood((ci.name, class_label(ci.ci_class)), [label(s) for s in dependents[:30]],
                              [label(s) for s in depends[:30]], states,
                              lambda ci_id: url_for("cmdb.detail", ci_id=ci_id), groups)
 

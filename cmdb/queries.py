@@ -15,6 +15,7 @@ from app.orgs.models import Organization
 from app.tickets.models import Ticket
 from app.tickets.queries import tickets_visible_to
 from cmdb import graph, impact
+from cmdb.labels import relation_label
 from cmdb.models import CI, CIChange, CIClass, RedundancyGroup, Relation, RelationType, TicketCI
 
 PAGE = 50
@@ -87,9 +88,10 @@ def relations_of(user, ci: CI) -> tuple[list[Side], list[Side]]:
         joinedload(Relation.target)).order_by(Relation.id))
     into = db.session.scalars(sa.select(Relation).where(Relation.target_id == ci.id).options(
         joinedload(Relation.source)).order_by(Relation.id))
-    depends = [Side(r, r.target if _visible(user, r.target) else None, r.type.label) for r in out
+    depends = [Side(r, r.target if _visible(user, r.target) else None, relation_label(r.type)) for r in out
                if _visible(user, r.target) or r.target.organization_id is None]
-    dependents = [Side(r, r.source if _visible(user, r.source) else None, r.type.inverse_label) for r in into
+    dependents = [Side(r, r.source if _visible(user, r.source) else None, relation_label(r.type, True))
+                  for r in into
                   if _visible(user, r.source) or r.source.organization_id is None]
     return depends, dependents
 

@@ -11,9 +11,10 @@ from app.orgs import queries as org_queries
 from app.tickets import queries as tickets
 from cmdb import links, pages, queries, services
 from cmdb.forms import ActionForm, GroupForm, LinkForm
-from cmdb.labels import GROUP_LABELS, STATE_LABELS, STATUS_LABELS
+from cmdb.labels import GROUP_LABELS, STATE_LABELS, STATUS_LABELS, class_label
 
 bp = Blueprint("cmdb", __name__)
+bp.add_app_template_filter(class_label, "ci_class")
 
 
 @bp.before_request
