@@ -1,5 +1,6 @@
 """The CMDB's write path: staff write, bad input is refused with nothing written, every write is
 recorded and bumps the version."""
+import networkx as nx
 import pytest
 import sqlalchemy as sa
 
@@ -118,3 +119,21 @@ def test_removing_a_group_member_keeps_the_group_sound(estate, users):
     services.set_group(users["agent"], estate["cluster"], "nodes", min_up=1)
     services.remove_relation(users["agent"], member)
     assert estate["cluster"].id not in impact.downstream(graph.graph(), [estate["hv2"].id]).states
+
+
+def test_the_built_graph_is_the_one_networkx_would_build(estate, users):
+    services.update_ci(users["agent"], estate["hv2"], status="retired")
+    built = graph.build()
+    rows = services.db.session.execute(sa.select(Relation)).scalars()
+    expected = nx.MultiDiGraph()
+    expected.add_nodes_from(ci.id for ci in services.db.session.scalars(sa.select(CI)) if ci.status != "retired")
+    for relation in rows:
+        if {relation.source_id, relation.target_id} <= set(expected):
+            attrs = {"impact": relation.effective_impact}
+            if relation.group_key:
+                attrs["group"] = relation.group_key
+            expected.add_edge(relation.source_id, relation.target_id, **attrs)
+    expected.nodes[estate["cluster"].id]["redundancy"] = {"nodes": {"min_up": 1}}
+    assert sorted(built.edges(keys=True, data=True)) == sorted(expected.edges(keys=True, data=True))
+    assert dict(built.nodes(data=True)) == dict(expected.nodes(data=True))
+    assert built.in_degree(estate["core"].id) == 2 and estate["hv2"].id not in built
