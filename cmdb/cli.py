@@ -7,7 +7,7 @@ from flask.cli import with_appcontext
 
 from app.auth.permissions import SHELL
 from app.errors import ValidationError
-from cmdb import services, transfer
+from cmdb import links, services, transfer
 
 
 @click.group("cmdb")
@@ -49,3 +49,14 @@ def export_command(path: Path) -> None:
     rows = transfer.export_rows()
     path.write_bytes(transfer.write_file(path.name, rows))
     click.echo(f"{len(rows)} rows written to {path}.")
+
+
+@cmdb_cli.command("link-affected")
+@click.option("--dry-run", is_flag=True, help="Report what would be linked; write nothing.")
+@with_appcontext
+def link_affected(dry_run: bool) -> None:
+    """Link tickets to the CI their affected system names (once, for tickets older than the CMDB)."""
+    done = links.link_affected(SHELL, dry_run=dry_run)
+    for number, name in done:
+        click.echo(f"{number} → {name}")
+    click.echo(f"{len(done)} tickets {'would be linked' if dry_run else 'linked'}.")

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from app.auth.permissions import can_view_ticket, is_staff
 from app.errors import Forbidden, ValidationError
 from app.extensions import db
+from app.tickets.models import Ticket
 from app.transactions import transactional
 from cmdb import graph, impact
 from cmdb.catalog import LINK_IMPACTS
@@ -117,3 +118,32 @@ def compute_impact(actor, ticket) -> tuple[list[CI], list]:
     orgs = db.session.scalars(sa.select(CI.organization_id).where(CI.id.in_(all_ids),
                                                                   CI.organization_id.is_not(None)).distinct())
     return added, sorted(set(orgs))
+
+
+def matching_ci(ticket) -> CI | None:
+    """The one live CI of the ticket's organization whose name or hostname is its affected system."""
+    text = (ticket.affected_system or "").strip().lower()
+    if not text or ticket.organization_id is None:
+        return None
+    found = db.session.scalars(sa.select(CI).where(
+        CI.organization_id == ticket.organization_id, CI.status != "retired",
+        sa.or_(sa.func.lower(CI.name) == text, sa.func.lower(CI.hostname) == text)).limit(2)).all()
+    return found[0] if len(found) == 1 else None
+
+
+@transactional
+def link_affected(actor, *, dry_run: bool = False) -> list[tuple[str, str]]:
+    """The one-off match of tickets' free-text affected systems to CIs: every ticket with no CI
+    yet whose affected system names exactly one CI of its organization gets it (``manual``).
+    Returns (ticket number, CI name) for each, linked or — with ``dry_run`` — that would be."""
+    require_staff(actor)
+    unlinked = sa.select(Ticket).where(Ticket.affected_system != "", Ticket.organization_id.is_not(None),
+                                       ~sa.exists().where(TicketCI.ticket_id == Ticket.id)).order_by(Ticket.id)
+    done = []
+    for ticket in db.session.scalars(unlinked).all():
+        ci = matching_ci(ticket)
+        if ci is not None:
+            if not dry_run:
+                _link(actor, ticket, [ci], "manual", {})
+            done.append((ticket.number, ci.name))
+    return done

@@ -47,3 +47,22 @@ def test_compute_impact_needs_a_failed_ci(estate, users, org_a):
     ticket = make_ticket(users["agent"], title="Something", organization=org_a)
     with pytest.raises(ValidationError):
         links.compute_impact(users["agent"], ticket)
+
+
+def test_link_affected_matches_old_tickets_by_name_or_hostname(app, users, org_a, org_b):
+    from cmdb import services
+    from tests.cmdb.conftest import cls
+
+    old = make_ticket(users["client_user"], title="Old server is slow", affected_system="WEB-09.acme.test")
+    other = make_ticket(users["other_user"], title="Globex server is slow", affected_system="web-09")
+    unknown = make_ticket(users["client_user"], title="Something is slow somewhere", affected_system="nowhere")
+    services.seed_catalog(users["admin"])
+    services.create_ci(users["agent"], ci_class=cls("virtual_machine"), name="web-09", organization=org_a,
+                       hostname="web-09.acme.test")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["cmdb", "link-affected", "--dry-run"])
+    assert f"{old.number} → web-09" in result.output and "1 tickets would be linked." in result.output
+    assert not links.links_of(old)
+    assert "1 tickets linked." in runner.invoke(args=["cmdb", "link-affected"]).output
+    assert [link.ci.name for link in links.links_of(old).values()] == ["web-09"]
+    assert not links.links_of(other) and not links.links_of(unknown)
