@@ -104,7 +104,8 @@ def _catalog():
 
 
 def test_every_string_in_the_code_has_a_ukrainian_translation():
-    method_map = [("app/**.py", "python"), ("cmdb/**.py", "python"), ("app/templates/**.html", "jinja2"), ("app/templates/**.txt", "jinja2")]
+    method_map = [("app/**.py", "python"), ("cmdb/**.py", "python"), ("app/templates/**.html", "jinja2"),
+                  ("app/templates/**.txt", "jinja2")]
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
     catalog = _catalog()
     missing = []
