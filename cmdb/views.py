@@ -67,7 +67,8 @@ def detail(ci_id):
 @permissions.staff_required
 def edit(ci_id):
     ci = queries.get_ci(current_user, ci_id)
-    form = pages.ci_form(obj=ci, ci_class=ci.ci_class.code, organization=ci.organization_id or 0)
+    form = pages.ci_form(obj=ci)
+    del form.ci_class, form.organization  # a CI keeps its class and its owner
     done = submitted(form, lambda: services.update_ci(current_user, ci, **_fields(form)), _("Saved."),
                      url_for("cmdb.detail", ci_id=ci.id))
     return done or render_template("cmdb/form.html", form=form, ci=ci)

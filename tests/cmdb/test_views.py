@@ -74,3 +74,14 @@ def test_clients_never_see_the_staff_pages(login, estate):
     client = login("client_admin")
     for url in ("/cmdb/", f"/cmdb/{estate['node1'].id}", "/cmdb/new"):
         assert client.get(url).status_code == 403
+
+
+def test_staff_edit_a_ci_and_the_history_shows_it(login, estate):
+    client = login("agent")
+    page = f"/cmdb/{estate['node1'].id}/edit"
+    assert "web-01.acme.test" in text(client.get(page))
+    response = client.submit(page, {"name": "web-01", "status": "failed", "hostname": "web-01.acme.test",
+                                    "ip_addresses": "192.0.2.11", "notes": "Disk died"})
+    assert response.status_code == 302
+    shown = text(client.get(response.headers["Location"]))
+    assert "Failed" in shown and "Disk died" in shown and "in_production → failed" in shown
