@@ -85,3 +85,9 @@ def test_staff_edit_a_ci_and_the_history_shows_it(login, estate):
     assert response.status_code == 302
     shown = text(client.get(response.headers["Location"]))
     assert "Failed" in shown and "Disk died" in shown and "in_production → failed" in shown
+
+
+def test_the_portal_offers_the_organizations_cis_for_which_server(login, estate):
+    body = login("client_user").get("/portal/new").get_data(as_text=True)
+    assert '<option value="web-01">web-01.acme.test 192.0.2.11</option>' in body
+    assert "globex-db" not in body and "core-sw-1" not in body
