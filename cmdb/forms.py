@@ -1,6 +1,7 @@
 """The CMDB's forms. Shape only: the rules (names, schemas, groups) live in cmdb/services.py."""
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.forms import Form, choices
@@ -50,3 +51,10 @@ class LinkForm(Form):
 class ActionForm(Form):
     """A button that only posts (compute impact, unlink, rule out): its CSRF token and nothing else."""
     submit = SubmitField(_l("Go"))
+
+
+class ImportForm(Form):
+    file = FileField(_l("CSV or XLSX file"), validators=[FileRequired()],
+                     description=_l("One row per CI, relation or group: export the CMDB to see the columns."))
+    dry_run = BooleanField(_l("Dry run: check every row, write nothing"), default=True)
+    submit = SubmitField(_l("Import"))

@@ -1,16 +1,18 @@
 """The CMDB's pages: the CI list, the CI page ("what if this fails" and its picture), the
 CMDB panel's actions on the ticket page, and the client's "My servers"."""
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+import io
+
+from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import validation
 from app.auth import permissions
-from app.forms import SearchForm, acted, submitted
+from app.forms import SearchForm, acted, attempted, submitted
 from app.orgs import queries as org_queries
 from app.tickets import queries as tickets
-from cmdb import links, pages, queries, services
-from cmdb.forms import ActionForm, GroupForm, LinkForm
+from cmdb import links, pages, queries, services, transfer
+from cmdb.forms import ActionForm, GroupForm, ImportForm, LinkForm
 from cmdb.labels import GROUP_LABELS, STATE_LABELS, STATUS_LABELS, class_label
 
 bp = Blueprint("cmdb", __name__)
@@ -92,6 +94,22 @@ def save_group(ci_id):
     return acted(lambda: services.set_group(current_user, ci, form.key.data, min_up=form.min_up.data,
                                             min_up_pct=form.min_up_pct.data),
                  _("Group saved."), url_for("cmdb.detail", ci_id=ci.id), form=form)
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@permissions.staff_required
+def import_file():
+    form = ImportForm()
+    done, counts = attempted(form, lambda: transfer.import_file(
+        current_user, form.file.data.filename or "", form.file.data.read(), dry_run=form.dry_run.data))
+    return render_template("cmdb/import.html", form=form, counts=counts if done else None)
+
+
+@bp.route("/export.<any(csv, xlsx):kind>")
+@permissions.staff_required
+def export(kind):
+    data = transfer.write_file(f"cmdb.{kind}", transfer.export_rows())
+    return send_file(io.BytesIO(data), as_attachment=True, download_name=f"cmdb.{kind}")
 
 
 # -- the panel on the ticket page -----------------------------------------------------------

@@ -1,4 +1,6 @@
 """Import and export as CSV and XLSX: a dry run reports row errors, a file goes in whole or not at all."""
+import io
+
 import pytest
 import sqlalchemy as sa
 
@@ -90,3 +92,23 @@ def test_the_command_line(app, catalog, org_a, tmp_path):
     result = runner.invoke(args=["cmdb", "import", str(path)])
     assert result.exit_code == 1 and "row 10: class: There is no CI class toaster." in result.output
     assert SHELL.is_staff
+
+
+def test_the_import_page_checks_then_imports_and_the_export_downloads(login, catalog, org_a):
+    client = login("agent")
+
+    def send(text, dry_run):
+        data = {"file": (io.BytesIO(text.encode()), "estate.csv")}
+        if dry_run:
+            data["dry_run"] = "y"
+        return client.submit("/cmdb/import", data, content_type="multipart/form-data").get_data(as_text=True)
+
+    assert "row 10: class: There is no CI class toaster." in send(GOOD + "ci,toaster,t-1,ACME,,,,,,,,\n", False)
+    assert count(CI) == 0
+    page = send(GOOD, True)
+    assert "CIs: 4, relations: 3, groups: 1." in page and "Dry run: nothing was written." in page and count(CI) == 0
+    assert "Imported." in send(GOOD, False) and count(CI) == 4
+    response = client.get("/cmdb/export.xlsx")
+    assert response.status_code == 200 and len(transfer.read_rows("x.xlsx", response.data)) == 8
+    assert client.get("/cmdb/export.csv").data.startswith(b"record,class,name,organization")
+    assert login("client_admin").get("/cmdb/export.csv").status_code == 403
