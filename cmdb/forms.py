@@ -25,6 +25,7 @@ class CIForm(Form):
     support_contract = StringField(_l("Support contract"), validators=[Optional(), Length(max=200)])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=20_000)])
     submit = SubmitField(_l("Save"))
+    attribute_names: tuple = ()  # the class attributes' fields, attr_<name> (with_attributes)
 
 
 class RelationForm(Form):
@@ -58,3 +59,29 @@ class ImportForm(Form):
                      description=_l("One row per CI, relation or group: export the CMDB to see the columns."))
     dry_run = BooleanField(_l("Dry run: check every row, write nothing"), default=True)
     submit = SubmitField(_l("Import"))
+
+
+def with_attributes(form_class, schema: dict):
+    """``form_class`` with one field per class attribute (named ``attr_<name>``): a choice or a
+    yes/no becomes a select, anything else a line of text that the service checks and converts."""
+
+    class WithAttributes(form_class):
+        attribute_names = tuple(sorted(schema or {}))
+
+    for name, spec in sorted((schema or {}).items()):
+        if spec.get("choices"):
+            field = SelectField(name, choices=choices([("", "—"), *((c, c) for c in spec["choices"])]),
+                                validators=[Optional()])
+        elif spec.get("type") == "bool":
+            field = SelectField(name, choices=choices([("", "—"), ("true", _l("Yes")), ("false", _l("No"))]),
+                                validators=[Optional()])
+        else:
+            field = StringField(name, validators=[Optional(), Length(max=500)],
+                                description=spec.get("type") if spec.get("type") != "str" else None)
+        setattr(WithAttributes, f"attr_{name}", field)
+    return WithAttributes
+
+
+def attributes_of(form) -> dict:
+    return {name.removeprefix("attr_"): field.data for name, field in form._fields.items()
+            if name.startswith("attr_") and field.data not in (None, "")}

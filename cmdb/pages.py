@@ -7,7 +7,7 @@ from app.auth.permissions import is_staff
 from app.forms import choices
 from app.orgs import queries as org_queries
 from cmdb import queries, svg
-from cmdb.forms import ActionForm, CIForm, GroupForm, LinkForm, RelationForm
+from cmdb.forms import ActionForm, CIForm, GroupForm, LinkForm, RelationForm, with_attributes
 from cmdb.labels import (
     GROUP_LABELS,
     IMPACT_LABELS,
@@ -22,8 +22,14 @@ LABELS = {"status_labels": STATUS_LABELS, "group_labels": GROUP_LABELS, "impact_
           "link_labels": LINK_LABELS, "state_labels": STATE_LABELS, "class_label": class_label}
 
 
-def ci_form(**data) -> CIForm:
-    form = CIForm(**data)
+def ci_form(ci=None, **data) -> CIForm:
+    """The CI form; for an existing CI, without class and owner and with its class's attributes."""
+    if ci is None:
+        form = CIForm(**data)
+    else:
+        attributes = {f"attr_{name}": value if not isinstance(value, bool) else str(value).lower()
+                      for name, value in (ci.attributes or {}).items()}
+        form = with_attributes(CIForm, ci.ci_class.schema)(obj=ci, **attributes, **data)
     form.ci_class.choices = choices((c.code, f"{GROUP_LABELS.get(c.group, c.group)} · {class_label(c)}")
                                     for c in queries.classes())
     form.organization.choices = choices([(0, "—"), *((o.id, o.name) for o in org_queries.active_organizations())])

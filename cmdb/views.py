@@ -12,7 +12,7 @@ from app.forms import SearchForm, acted, attempted, submitted
 from app.orgs import queries as org_queries
 from app.tickets import queries as tickets
 from cmdb import links, pages, queries, services, transfer
-from cmdb.forms import ActionForm, GroupForm, ImportForm, LinkForm
+from cmdb.forms import ActionForm, GroupForm, ImportForm, LinkForm, attributes_of
 from cmdb.labels import GROUP_LABELS, STATE_LABELS, STATUS_LABELS, class_label
 
 bp = Blueprint("cmdb", __name__)
@@ -69,10 +69,11 @@ def detail(ci_id):
 @permissions.staff_required
 def edit(ci_id):
     ci = queries.get_ci(current_user, ci_id)
-    form = pages.ci_form(obj=ci)
+    form = pages.ci_form(ci)
     del form.ci_class, form.organization  # a CI keeps its class and its owner
-    done = submitted(form, lambda: services.update_ci(current_user, ci, **_fields(form)), _("Saved."),
-                     url_for("cmdb.detail", ci_id=ci.id))
+    done = submitted(form, lambda: services.update_ci(current_user, ci, attributes=attributes_of(form),
+                                                      **_fields(form)),
+                     _("Saved."), url_for("cmdb.detail", ci_id=ci.id))
     return done or render_template("cmdb/form.html", form=form, ci=ci)
 
 

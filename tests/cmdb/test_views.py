@@ -4,6 +4,7 @@ import sqlalchemy as sa
 
 from cmdb import links, services
 from cmdb.models import CI, Relation, TicketCI
+from tests.cmdb.conftest import cls
 from tests.factories import make_ticket
 from tests.helpers import text
 
@@ -91,3 +92,19 @@ def test_the_portal_offers_the_organizations_cis_for_which_server(login, estate)
     body = login("client_user").get("/portal/new").get_data(as_text=True)
     assert '<option value="web-01">web-01.acme.test 192.0.2.11</option>' in body
     assert "globex-db" not in body and "core-sw-1" not in body
+
+
+def test_staff_edit_a_cis_class_attributes(login, catalog, users, org_a):
+    disk = services.create_ci(users["agent"], ci_class=cls("disk"), name="sda", organization=org_a,
+                              attributes={"size_gb": 960, "smart": "ok"})
+    client = login("agent")
+    page = f"/cmdb/{disk.id}/edit"
+    form = text(client.get(page))
+    assert "smart" in form and "size_gb" in form
+    base = {"name": "sda", "status": "in_production"}
+    response = client.submit(page, {**base, "attr_size_gb": "big", "attr_smart": "failing"})
+    assert response.status_code == 200 and "size_gb: not a valid int." in text(response)
+    response = client.submit(page, {**base, "attr_size_gb": "1920", "attr_smart": "failing", "attr_model": "PM883"})
+    assert response.status_code == 302
+    services.db.session.refresh(disk)
+    assert disk.attributes == {"size_gb": 1920, "smart": "failing", "model": "PM883"}
