@@ -5,7 +5,7 @@ from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectFi
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.forms import Form, choices
-from cmdb.labels import IMPACT_LABELS, STATUS_LABELS
+from cmdb.labels import GROUP_LABELS, IMPACT_LABELS, STATUS_LABELS
 
 
 class CIForm(Form):
@@ -85,3 +85,14 @@ def with_attributes(form_class, schema: dict):
 def attributes_of(form) -> dict:
     return {name.removeprefix("attr_"): field.data for name, field in form._fields.items()
             if name.startswith("attr_") and field.data not in (None, "")}
+
+
+class ClassForm(Form):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)],
+                       description=_l("Small letters, digits and _: used in imports and the API."))
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
+    group = SelectField(_l("Group"), choices=choices(GROUP_LABELS.items()))
+    attributes = TextAreaField(_l("Attributes"), validators=[Optional(), Length(max=10_000)],
+                               description=_l("One per line: name: type (str, int, float, bool or date), "
+                                              "or name: choice | choice."))
+    submit = SubmitField(_l("Save"))

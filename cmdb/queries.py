@@ -39,6 +39,13 @@ def classes() -> list[CIClass]:
                                                                                               CIClass.name)))
 
 
+def get_class(class_id: int) -> CIClass:
+    ci_class = db.session.get(CIClass, class_id)
+    if ci_class is None:
+        raise NotFound()
+    return ci_class
+
+
 def class_by_code(code: str) -> CIClass | None:
     return db.session.scalar(sa.select(CIClass).where(CIClass.code == code))
 

@@ -3,13 +3,14 @@ clients never. Every write records its history (who, when, field, old → new) a
 version counter that the graph cache keys on. Bad input raises ValidationError and writes
 nothing (each service is one unit of work). Ticket ↔ CI links are in cmdb/links.py."""
 import ipaddress
+import re
 import time
 from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app.auth.permissions import is_staff
+from app.auth.permissions import is_admin, is_staff
 from app.errors import Forbidden, ValidationError
 from app.extensions import db
 from app.transactions import transactional
@@ -307,3 +308,69 @@ def set_group(actor, owner, key: str, *, min_up: int | None = None, min_up_pct: 
 
 def _spec_text(spec: dict) -> str:
     return f"min {spec['min_up']}" if "min_up" in spec else f"min {spec['min_up_pct']}%"
+
+
+# ---------------------------------------------------------------- classes (admins)
+
+_CODE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+def schema_text(schema: dict) -> str:
+    """A class's attribute schema as the lines admins edit: ``name: type`` or ``name: a | b | c``."""
+    return "\n".join(f"{name}: {' | '.join(spec['choices']) if spec.get('choices') else spec.get('type', 'str')}"
+                     for name, spec in sorted((schema or {}).items()))
+
+
+def parse_schema(text: str) -> dict:
+    """The lines of ``schema_text`` back to a schema; a bad line is a ValidationError on ``attributes``."""
+    schema, errors = {}, []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        name, _sep, kind = (part.strip() for part in line.partition(":"))
+        choices = [c.strip() for c in kind.split("|") if c.strip()] if "|" in kind else []
+        if not _CODE.match(name) or name in schema:
+            errors.append(_("Line %(n)d: a new attribute name of small letters, digits and _.", n=number))
+        elif choices:
+            schema[name] = {"type": "str", "choices": choices}
+        elif (kind or "str") in catalog.ATTRIBUTE_TYPES:
+            schema[name] = {"type": kind or "str"}
+        else:
+            errors.append(_("Line %(n)d: the type is one of %(types)s, or choices separated by |.", n=number,
+                            types=", ".join(catalog.ATTRIBUTE_TYPES)))
+    if len(schema) > 60:
+        errors.append(_("At most %(n)d attributes.", n=60))
+    if errors:
+        raise ValidationError({"attributes": errors})
+    return schema
+
+
+@transactional
+def save_class(actor, ci_class: CIClass | None, *, code: str, name: str, group: str, attributes: str) -> CIClass:
+    """Add a CI class or change one (admins): its code, name, group and attribute schema. The
+    attributes CIs hold already are kept; they are checked against the new schema when next written."""
+    if not is_admin(actor):
+        raise Forbidden()
+    code, name = (code or "").strip(), (name or "").strip()
+    errors = {}
+    if not _CODE.match(code):
+        errors["code"] = [_("Small letters, digits and _, starting with a letter.")]
+    elif db.session.scalar(sa.select(CIClass.id).where(CIClass.code == code,
+                                                       CIClass.id != (ci_class.id if ci_class else -1))):
+        errors["code"] = [_("There is already a class %(code)s.", code=code)]
+    if not name or len(name) > 80:
+        errors["name"] = [_("A name of 1 to 80 characters.")]
+    if group not in catalog.GROUPS:
+        errors["group"] = [_("Not a group of classes.")]
+    try:
+        schema = parse_schema(attributes)
+    except ValidationError as error:
+        errors.update(error.errors)
+    if errors:
+        raise ValidationError(errors)
+    if ci_class is None:
+        ci_class = CIClass(code=code)
+        db.session.add(ci_class)
+    ci_class.code, ci_class.name, ci_class.group, ci_class.schema = code, name, group, schema
+    db.session.flush()
+    return ci_class

@@ -12,7 +12,7 @@ from app.forms import SearchForm, acted, attempted, submitted
 from app.orgs import queries as org_queries
 from app.tickets import queries as tickets
 from cmdb import links, pages, queries, services, transfer
-from cmdb.forms import ActionForm, GroupForm, ImportForm, LinkForm, attributes_of
+from cmdb.forms import ActionForm, ClassForm, GroupForm, ImportForm, LinkForm, attributes_of
 from cmdb.labels import GROUP_LABELS, STATE_LABELS, STATUS_LABELS, class_label
 
 bp = Blueprint("cmdb", __name__)
@@ -111,6 +111,25 @@ def import_file():
 def export(kind):
     data = transfer.write_file(f"cmdb.{kind}", transfer.export_rows())
     return send_file(io.BytesIO(data), as_attachment=True, download_name=f"cmdb.{kind}")
+
+
+@bp.route("/classes")
+@permissions.staff_required
+def classes():
+    return render_template("cmdb/classes.html", classes=queries.classes(), group_labels=GROUP_LABELS,
+                           schema_text=services.schema_text)
+
+
+@bp.route("/classes/new", methods=["GET", "POST"], defaults={"class_id": None})
+@bp.route("/classes/<int:class_id>/edit", methods=["GET", "POST"])
+@permissions.admin_required
+def save_class(class_id):
+    ci_class = queries.get_class(class_id) if class_id else None
+    form = ClassForm(obj=ci_class, attributes=services.schema_text(ci_class.schema) if ci_class else "")
+    done = submitted(form, lambda: services.save_class(current_user, ci_class, code=form.code.data, name=form.name.data,
+                                                       group=form.group.data, attributes=form.attributes.data or ""),
+                     _("Class saved."), url_for("cmdb.classes"))
+    return done or render_template("cmdb/class_form.html", form=form, ci_class=ci_class)
 
 
 # -- the panel on the ticket page -----------------------------------------------------------

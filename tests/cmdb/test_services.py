@@ -137,3 +137,22 @@ def test_the_built_graph_is_the_one_networkx_would_build(estate, users):
     assert sorted(built.edges(keys=True, data=True)) == sorted(expected.edges(keys=True, data=True))
     assert dict(built.nodes(data=True)) == dict(expected.nodes(data=True))
     assert built.in_degree(estate["core"].id) == 2 and estate["hv2"].id not in built
+
+
+def test_admins_add_a_class_with_its_attributes(catalog, users):
+    text = "capacity_kwh: float\nchemistry: LFP | NMC\n\nmonitored: bool"
+    battery = services.save_class(users["admin"], None, code="battery", name="Battery string", group="facility",
+                                  attributes=text)
+    assert battery.schema == {"capacity_kwh": {"type": "float"}, "chemistry": {"type": "str", "choices": ["LFP", "NMC"]},
+                              "monitored": {"type": "bool"}}
+    assert services.schema_text(battery.schema) == "capacity_kwh: float\nchemistry: LFP | NMC\nmonitored: bool"
+    ci = services.create_ci(users["agent"], ci_class=battery, name="bat-1", attributes={"chemistry": "LFP",
+                                                                                        "monitored": "yes"})
+    assert ci.attributes == {"chemistry": "LFP", "monitored": True}
+    errors = nothing_written(lambda: services.save_class(users["admin"], None, code="Battery!", name="", group="x",
+                                                         attributes="size: huge\nBad Name: int"))
+    assert set(errors) == {"code", "name", "group", "attributes"} and len(errors["attributes"]) == 2
+    assert "code" in nothing_written(lambda: services.save_class(users["admin"], None, code="disk", name="Disk",
+                                                                 group="components", attributes=""))
+    with pytest.raises(Forbidden):
+        services.save_class(users["agent"], None, code="ups2", name="UPS", group="facility", attributes="")

@@ -108,3 +108,12 @@ def test_staff_edit_a_cis_class_attributes(login, catalog, users, org_a):
     assert response.status_code == 302
     services.db.session.refresh(disk)
     assert disk.attributes == {"size_gb": 1920, "smart": "failing", "model": "PM883"}
+
+
+def test_admins_edit_classes_on_a_page(login, catalog):
+    admin = login("admin")
+    assert "smart: ok | warning | failing" in text(admin.get("/cmdb/classes"))
+    response = admin.submit("/cmdb/classes/new", {"code": "battery", "name": "Battery string", "group": "facility",
+                                                 "attributes": "capacity_kwh: float"})
+    assert response.status_code == 302 and "Battery string" in text(admin.get("/cmdb/classes"))
+    assert login("agent").get("/cmdb/classes/new").status_code == 403
