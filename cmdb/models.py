@@ -140,4 +140,4 @@ class CMDBVersion(db.Model):
     __tablename__ = "cmdb_version"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    version: Mapped[int] = mapped_column(default=0)
+    version: Mapped[int] = mapped_column(sa.BigInteger, default=0)

@@ -165,8 +165,9 @@ def what_if(user, ci: CI, excluded=()) -> WhatIf:
     orgs = list(db.session.scalars(sa.select(Organization).where(Organization.id.in_(org_ids - {None}))
                                    .order_by(Organization.name)))
     hit = [row[0].id for row in rows] + [ci.id]
-    tickets = list(db.session.scalars(tickets_visible_to(user).join(TicketCI, TicketCI.ticket_id == Ticket.id).where(
-        TicketCI.ci_id.in_(hit), Ticket.is_open.is_(True)).distinct().order_by(Ticket.id.desc()).limit(50)))
+    on_them = sa.select(TicketCI.ticket_id).where(TicketCI.ci_id.in_(hit))
+    tickets = list(db.session.scalars(tickets_visible_to(user).where(
+        Ticket.id.in_(on_them), Ticket.is_open.is_(True)).order_by(Ticket.id.desc()).limit(50)))
     return WhatIf(ci, rows, services, orgs, tickets)
 
 

@@ -45,7 +45,7 @@ def upgrade():
     )
     op.create_table('cmdb_version',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('version', sa.BigInteger(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cmdb_version'))
     )
     op.create_table('cmdb_cis',
