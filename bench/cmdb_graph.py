@@ -77,6 +77,8 @@ def load(cis: int, seed: int) -> None:
                "created_at": now, "updated_at": now}
               for node, redundancy in g.nodes(data="redundancy") if redundancy for key, spec in redundancy.items()]
     db.session.execute(sa.insert(RedundancyGroup), groups)
+    if db.engine.dialect.name == "postgresql":  # ids were given: move the sequence past them
+        db.session.execute(sa.text("SELECT setval(pg_get_serial_sequence('cmdb_cis', 'id'), (SELECT max(id) FROM cmdb_cis))"))
     services.bump()
     db.session.commit()
     print(f"loaded      {len(rows):,} CIs, {len(relations):,} relations, {len(groups):,} groups "
