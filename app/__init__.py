@@ -79,7 +79,8 @@ def _instance_secret_key(instance_path: str) -> str:
 
 
 MODEL_MODULES = ("app.jobs.models", "app.auth.models", "app.orgs.models", "app.portal.models", "app.requests.models",
-                 "app.tickets.models", "app.problems.models", "app.changes.models", "sla.models")
+                 "app.tickets.models", "app.problems.models", "app.changes.models", "sla.models",
+                 "cmdb.models")
 
 
 def configure_database(app: Flask) -> None:
@@ -134,10 +135,11 @@ def configure_doors(app: Flask) -> None:
     from app.problems import pages as problem_pages
     from app.problems import rules as problem_rules
     from app.tickets.pages import register_panel
+    from cmdb import doors as cmdb_doors
     from sla import doors as sla_doors
     from sla import pages as sla_pages
 
-    for module in (problem_rules, change_rules, notify, sla_doors):
+    for module in (problem_rules, change_rules, notify, sla_doors, cmdb_doors):
         module.init_app(app)
     register_panel("problems/_on_ticket.html", problem_pages.context)
     register_panel("changes/_on_ticket.html", change_pages.context)
@@ -161,6 +163,7 @@ def configure_blueprints(app: Flask) -> None:
     from app.requests import views as request_views
     from app.tickets import canned_views
     from app.tickets import views as ticket_views
+    from cmdb import views as cmdb_views
 
     converters.init_app(app)  # before any rule with <int:…> is added
     app.register_blueprint(api_views.bp, url_prefix="/api/v1")
@@ -178,6 +181,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(problem_views.bp, url_prefix="/problems")
     app.register_blueprint(change_views.bp, url_prefix="/changes")
     app.register_blueprint(job_views.bp, url_prefix="/admin/jobs")
+    app.register_blueprint(cmdb_views.bp, url_prefix="/cmdb")
 
 
 def configure_cli(app: Flask) -> None:
@@ -186,6 +190,7 @@ def configure_cli(app: Flask) -> None:
     from app.auth import token_cli
     from app.jobs import worker
     from app.orgs import cli as orgs_cli
+    from cmdb import cli as cmdb_cli
     from sla import cli as sla_cli
 
     app.cli.add_command(orgs_cli.orgs)
@@ -196,6 +201,7 @@ def configure_cli(app: Flask) -> None:
     app.cli.add_command(worker.jobs_cli)
     app.cli.add_command(devserver.serve)
     app.cli.add_command(sla_cli.sla_cli)
+    app.cli.add_command(cmdb_cli.cmdb_cli)
 
 
 def configure_errors(app: Flask) -> None:

@@ -14,6 +14,7 @@ from app.extensions import db
 from app.jobs import without_jobs
 from app.orgs import services as orgs
 from app.orgs.models import Organization, Team
+from cmdb.demo import seed_estate
 
 DEMO_PASSWORD = "zayavka-demo"
 
@@ -88,6 +89,7 @@ def _seed() -> int:
                 accounts.create_user(SHELL, email=email, name=contact_name, role=role, organization=org,
                                      job_title=job_title, password=DEMO_PASSWORD)
                 added += 1
+    added += seed_estate()  # before the tickets: their affected systems link to its CIs
     return added + seed_desk()
 
 

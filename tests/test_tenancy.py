@@ -31,6 +31,7 @@ OPEN_TO_CLIENTS = {
     # The portal is the client's own: lists and forms of org A; org B's numbers and ids must give 404.
     "portal.home", "portal.ticket_list", "portal.new_ticket", "portal.similar", "portal.service_catalog",
     "portal.colleagues", "portal.visibility",
+    "cmdb.my_servers",  # the client's own organization's CIs
 }
 
 
@@ -70,10 +71,26 @@ def org_b_ticket(users, org_b):
     saved = save_filter(users["agent"], "Globex view", f"organization={org_b.id}")
     answer = save_canned(users["manager"], None, title="Globex answer", body="Secret: Globex canned")
     window, change, template = org_b_change(users, org_b)
-    return {"number": ticket.number, "attachment_id": ticket.attachments[0].id, "key": "network", "step": "reopen",
+    ci = org_b_ci(users, org_b, ticket)
+    return {"ci_id": ci.id,
+            "number": ticket.number, "attachment_id": ticket.attachments[0].id, "key": "network", "step": "reopen",
             "link_id": tickets.db.session.scalar(sa.select(Link.id)), "item_id": item.id, "filter_id": saved.id,
             "response_id": answer.id, "window_id": window.id, "change": change.number, "template_id": template.id,
             "outbox_id": tickets.db.session.scalar(sa.select(OutboxJob.id))}  # B's acknowledgement mail
+
+
+def org_b_ci(users, org_b, ticket):
+    """Organization B's server on the provider's shared switch, linked to B's ticket."""
+    from cmdb import links, services
+    from cmdb.queries import class_by_code
+
+    services.seed_catalog(users["admin"])
+    switch = services.create_ci(users["agent"], ci_class=class_by_code("switch"), name="shared-core-switch")
+    server = services.create_ci(users["agent"], ci_class=class_by_code("physical_server"), organization=org_b,
+                                name="Secret: Globex db server", hostname="db.globex.test")
+    services.add_relation(users["agent"], server, switch, "connected_to")
+    links.link_cis(users["agent"], ticket, [server])
+    return server
 
 
 def org_b_change(users, org_b):
@@ -98,7 +115,7 @@ def org_b_change(users, org_b):
 def fill(rule, org_b, users, team, extra):
     values = {"org_id": org_b.id, "user_id": users["other_user"].id, "team_id": team.id,
               "token": "forged-token", "action": "deactivate", "filename": "css/app.css", "code": org_b.code,
-              "outbox_id": 1, **extra}  # the outbox is the provider's, admins' only
+              "outbox_id": 1, "kind": "csv", "class_id": 1, **extra}  # the outbox is the provider's, admins' only
     missing = set(rule.arguments) - set(values)
     assert not missing, f"{rule.rule}: teach the isolation test how to fill {missing}"
     _, path = rule.build({name: values[name] for name in rule.arguments}, append_unknown=False)
@@ -112,7 +129,7 @@ def test_every_url_keeps_organization_b_private(app, login, users, org_a, org_b,
     before = snapshot(db)
     client = login("client_admin")
     token = csrf_from(text(client.get("/profile")))
-    secrets = [org_b.name, users["other_user"].email, users["other_admin"].email, "Secret: Globex",
+    secrets = ["db.globex.test", org_b.name, users["other_user"].email, users["other_admin"].email, "Secret: Globex",
                "Globex secret outage", "globex-secret.log", "Globex approval", extra["number"] + "<",
                "Globex secret change", extra["change"] + "<"]
 
@@ -183,7 +200,7 @@ def html_rules():
     return sorted((r for r in rules if not r.endpoint.startswith(("api.", "static", "bootstrap."))), key=str)
 
 
-OBJECT_ARGUMENTS = {"number", "org_id", "user_id", "attachment_id"}
+OBJECT_ARGUMENTS = {"number", "org_id", "user_id", "attachment_id", "ci_id"}
 OBJECT_RULES = [pytest.param(rule.endpoint, rule.rule, method, id=f"{method} {rule.rule}")
                 for rule in html_rules() if rule.arguments & OBJECT_ARGUMENTS
                 for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
@@ -214,6 +231,14 @@ def acme_objects(rule, users, org_a):
             link = relations.link(users["agent"], ticket, make_ticket(users["client_user"], title="Acme second"),
                                   "related")
             real["link_id"] = missing["link_id"] = link.id
+    if "ci_id" in rule.arguments:
+        from cmdb import services as cmdb
+        from cmdb.queries import class_by_code
+
+        cmdb.seed_catalog(users["admin"])
+        ci = cmdb.create_ci(users["agent"], ci_class=class_by_code("virtual_machine"), organization=org_a,
+                            name="Acme secret VM")
+        real["ci_id"], missing["ci_id"] = ci.id, 99999
     unknown = set(rule.arguments) - set(real)
     assert not unknown, f"{rule.rule}: teach acme_objects how to fill {unknown}"
     return ({a: real[a] for a in rule.arguments}, {a: missing[a] for a in rule.arguments})
@@ -221,7 +246,7 @@ def acme_objects(rule, users, org_a):
 
 # Whole blueprints a client may not open: they refuse before looking anything up, so with a 403
 # that is the same for every object, existing or not. The rest must answer 404.
-STAFF_ONLY = ("tickets.", "changes.", "problems.", "users.")
+STAFF_ONLY = ("tickets.", "changes.", "problems.", "users.", "cmdb.")
 CSRF_VALUE = re.compile(r'(name="csrf_token"[^>]*value=")[^"]+')
 
 

@@ -15,10 +15,14 @@ from app.problems.models import ProblemDetail
 from app.tickets import doors, relations, services, workspace
 from app.tickets.models import Event, Link, Message, Ticket
 from app.transactions import UnitOfWorkFailed, unit_of_work
+from cmdb import links as cmdb_links
+from cmdb import services as cmdb
+from cmdb.models import TicketCI
+from cmdb.queries import class_by_code
 from tests.changes.conftest import plan, to_cab
 from tests.factories import make_ticket
 
-COUNTED = (Ticket, Message, Event, Link, OutboxJob, ChangeDetail, ChangeApproval, ProblemDetail)
+COUNTED = (Ticket, Message, Event, Link, OutboxJob, ChangeDetail, ChangeApproval, ProblemDetail, TicketCI)
 
 
 class Fault(Exception):
@@ -115,6 +119,23 @@ def test_a_problem_created_through_the_api_with_its_root_cause_is_all_or_nothing
     client, before = api("agent"), snapshot(db)
     response = client.post("/api/v1/tickets", json={"kind": "problem", "title": "Exporter hangs", "organization": "ACME",
                                                     "problem": {"root_cause": "A leak"}})
+    assert response.status_code == 500
+    assert snapshot(db) == before
+
+
+def test_a_ticket_created_through_the_api_with_its_cis_is_all_or_nothing(api, users, org_a, db, monkeypatch):
+    cmdb.seed_catalog(users["admin"])
+    cmdb.create_ci(users["agent"], ci_class=class_by_code("virtual_machine"), name="web-01", organization=org_a)
+    linked = cmdb_links.link_cis
+
+    def link_then_fail(*args, **kwargs):
+        linked(*args, **kwargs)
+        raise Fault()
+
+    monkeypatch.setattr(cmdb_links, "link_cis", link_then_fail)
+    client, before = api("client_user"), snapshot(db)
+    response = client.post("/api/v1/tickets", json={"kind": "incident", "title": "Web server web-01 is down",
+                                                    "cis": ["web-01"]})
     assert response.status_code == 500
     assert snapshot(db) == before
 

@@ -11,7 +11,7 @@ import copy
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, fields, post_load, validates_schema
+from marshmallow import Schema, fields, validate, validates_schema
 from marshmallow import ValidationError as SchemaError
 
 from app.api.fields import Bool, Date, Dict, FormInt, InputSchema, Int, List, Str, at_least, length, one_of
@@ -181,15 +181,11 @@ class TicketCreateIn(InputSchema):
     affected_system = Str(load_default="", validate=length(200))
     organization = Str(load_default=None, metadata={"description": _l(
         "The client organization's code: implied for clients, required for staff.")})
-    cis = List(Str(), load_default=list, metadata={"description": _l(
-        "Configuration items; accepted and not yet used (the CMDB comes later).")})
+    cis = List(Str(validate=length(200)), load_default=list,
+               validate=validate.Length(max=50, error=_l("At most {max} CIs.")), metadata={"description": _l(
+                   "Configuration items to link: each a CI id, or a CI's name within the ticket's organization.")})
     problem = fields.Nested("ProblemFieldsIn", load_default=None, metadata={"description": _l("With kind problem.")})
     change = fields.Nested("NewChangeFieldsIn", load_default=None, metadata={"description": _l("With kind change.")})
-
-    @post_load
-    def drop_cis(self, data, **kwargs):
-        data.pop("cis", None)
-        return data
 
 
 class TicketUpdateIn(InputSchema):

@@ -24,6 +24,7 @@ from app.tickets import relations
 from app.tickets import services as tickets
 from app.tickets.attachments import send
 from app.tickets.workflow import CLIENT, STATUS_LABELS, workflow
+from cmdb import queries as cmdb_queries
 from sla import pages as sla_pages
 
 bp = Blueprint("portal", __name__)
@@ -89,7 +90,9 @@ def new_ticket():
             lambda ticket: url_for("portal.ticket", number=ticket.number))
     return done or render_template("portal/new.html", form=form, categories=categories, earlier=earlier,
                                    vague_words=" ".join(sorted(hints.VAGUE_WORDS)),
-                                   has_catalog=bool(ordering_queries.offered_to(current_user)))
+                                   has_catalog=bool(ordering_queries.offered_to(current_user)),
+                                   cis=cmdb_queries.search(current_user, "", organization_id=current_user.organization_id,
+                                                           limit=500) if current_user.organization_id else [])
 
 
 @bp.route("/similar")

@@ -1,6 +1,7 @@
 """API fixtures: tickets to read and write (the token clients, `api`, are in the root conftest)."""
 import pytest
 
+from tests.cmdb.conftest import catalog, estate  # noqa: F401 (the CMDB tests' fixtures, for tests/api/test_cmdb.py)
 from tests.factories import make_ticket
 
 

@@ -31,9 +31,12 @@ from app.requests import services as catalog_services
 from app.tickets import relations, services
 from app.tickets.models import Ticket
 from app.uploads import Upload
+from cmdb import links
+from cmdb import services as cmdb
+from cmdb.queries import class_by_code
 from tests.factories import PNG, make_ticket
 
-MISSING = {"number": "INC-99999", "attachment_id": 99999, "code": "NOPE", "item_id": 99999}
+MISSING = {"number": "INC-99999", "attachment_id": 99999, "code": "NOPE", "item_id": 99999, "ci_id": 99999}
 
 
 @dataclass
@@ -135,6 +138,17 @@ CALLS = {
     ("get", "/api/v1/teams"): [Call("manager"), Call("client_user", expect=403)],
     ("get", "/api/v1/me"): [Call("agent"), Call("client_user")],
     ("get", "/api/v1/openapi.json"): [Call(None)],
+    ("get", "/api/v1/cis"): [
+        Call("agent", query={"q": "backup", "organization": "ACME"}),
+        Call("client_user", query={"group": "hardware", "limit": "10"}), Call("agent", query={"organization": "provider"})],
+    ("get", "/api/v1/cis/{ci_id}"): [Call("agent"), Call("client_user")],
+    ("get", "/api/v1/cis/{ci_id}/relations"): [Call("agent"), Call("client_user")],
+    ("get", "/api/v1/cis/{ci_id}/impact"): [
+        Call("agent"), Call("client_user", expect=403)],
+    ("get", "/api/v1/tickets/{number}/cis"): [Call("agent"), Call("client_user")],
+    ("post", "/api/v1/tickets/{number}/cis"): [
+        Call("client_user", json={"cis": ["backup-01"]}, expect=201),
+        Call("agent", json=lambda w: {"cis": [str(w.ids["switch"])]}, expect=201)],
 }
 
 
@@ -180,9 +194,23 @@ def world(users, org_a, team):
         services.transition(users["agent"], change, status)
     item = catalog_services.save_item(users["admin"], None, name="Virtual server", fields=catalog.parse_fields(
         "hostname | Server name | text | required\ncores | CPU cores | number | required"))
+    switch, server = cmdb_estate(users, org_a)
+    links.link_cis(users["agent"], ticket, [server])
     return World(path={"number": ticket.number, "attachment_id": ticket.attachments[0].id, "code": "ACME",
-                       "item_id": item.id},
-                 ids={"team": team.id, "agent": users["agent"].id})
+                       "item_id": item.id, "ci_id": server.id},
+                 ids={"team": team.id, "agent": users["agent"].id, "switch": switch.id})
+
+
+def cmdb_estate(users, org_a):
+    """The provider's switch, and ACME's backup server behind it."""
+    cmdb.seed_catalog(users["admin"])
+    switch = cmdb.create_ci(users["agent"], ci_class=class_by_code("switch"), name="core-sw-1", ip_addresses="10.0.0.1")
+    server = cmdb.create_ci(users["agent"], ci_class=class_by_code("physical_server"), name="backup-01",
+                            organization=org_a, hostname="backup-01.acme.test", attributes={"ram_gb": 64})
+    cmdb.add_relation(users["agent"], server, switch, "connected_to")
+    service = cmdb.create_ci(users["agent"], ci_class=class_by_code("client_service"), name="Backups", organization=org_a)
+    cmdb.add_relation(users["agent"], service, server, "runs_on")
+    return switch, server
 
 
 def validator(spec: dict, schema: dict) -> Draft202012Validator:

@@ -15,6 +15,10 @@ from app.requests.models import RequestItem
 from app.tickets import relations, services
 from app.tickets.models import Attachment, Event, Link, Message, Ticket, Worklog
 from app.uploads import Upload
+from cmdb import links
+from cmdb import services as cmdb
+from cmdb.models import TicketCI
+from cmdb.queries import class_by_code
 from tests.factories import PNG, make_ticket
 
 SECRETS = ["Acme secret", "Acme internal", "acme-db-01", "web-01.acme"]
@@ -37,13 +41,14 @@ def bodies(method: str, endpoint: str, target: str) -> dict:
         "api.update_problem": {"json": {"root_cause": "Hijacked"}},
         "api.update_change": {"json": {"risk": "low"}},
         "api.create_approval": {"json": {"decision": "approve", "comment": "Hijacked"}},
+        "api.link_ticket_cis": {"json": {"cis": ["acme-db-01"]}},
     }[endpoint]
 
 
 def snapshot(db, ticket_id):
     db.session.expire_all()
     counts = [db.session.scalar(sa.select(sa.func.count()).select_from(m))
-              for m in (Ticket, Message, Attachment, Link, Worklog, Event)]
+              for m in (Ticket, Message, Attachment, Link, Worklog, Event, TicketCI)]
     ticket = db.session.get(Ticket, ticket_id)
     return counts, (ticket.title, ticket.status, ticket.version)
 
@@ -59,20 +64,26 @@ def acme(users, org_a):
     relations.link(users["agent"], ticket, problem, "caused_by")
     relations.log_time(users["agent"], ticket, minutes=30, note="Acme internal work")
     catalog.save_item(users["admin"], None, name="Acme secret item", fields=[], organizations=[org_a])
+    cmdb.seed_catalog(users["admin"])
+    server = cmdb.create_ci(users["agent"], ci_class=class_by_code("physical_server"), organization=org_a,
+                            name="acme-db-01", hostname="web-01.acme.test")
+    links.link_cis(users["agent"], ticket, [server])
     return ticket
 
 
 def test_every_api_url_keeps_organization_a_private(app, api, users, acme, other_ticket, db):
     attachment_id = acme.attachments[0].id
     secret_item = db.session.scalar(sa.select(RequestItem.id).where(RequestItem.name == "Acme secret item"))
+    secret_ci = links.links_of(acme).popitem()[0]
     before = snapshot(db, acme.id)
     client = api("other_admin")
     tried = 0
     for rule in app.url_map.iter_rules():
         if not rule.endpoint.startswith("api."):
             continue
-        real = {"number": acme.number, "attachment_id": attachment_id, "code": "ACME", "item_id": secret_item}
-        missing = {"number": "INC-99999", "attachment_id": 99999, "code": "NOPE", "item_id": 99999}
+        real = {"number": acme.number, "attachment_id": attachment_id, "code": "ACME", "item_id": secret_item,
+                "ci_id": secret_ci}
+        missing = {"number": "INC-99999", "attachment_id": 99999, "code": "NOPE", "item_id": 99999, "ci_id": 99999}
         assert set(rule.arguments) <= set(real), f"{rule.rule}: teach the walk how to fill {rule.arguments}"
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             kwargs = bodies(method, rule.endpoint, other_ticket.number)

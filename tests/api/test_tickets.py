@@ -4,6 +4,8 @@ import sqlalchemy as sa
 
 from app.tickets import services
 from app.tickets.models import Event, Ticket
+from cmdb import services as cmdb
+from cmdb.queries import class_by_code
 from tests.factories import make_ticket
 
 STAFF_FIELDS = {"team", "assignee", "major", "via", "first_response_at"}
@@ -19,7 +21,9 @@ def fields_of(response) -> set[str]:
 
 # -- open and read -------------------------------------------------------------------------
 
-def test_a_client_opens_a_ticket_in_the_shape_scripts_use(api, users, org_a, db):
+def test_a_client_opens_a_ticket_in_the_shape_scripts_use(api, users, org_a, db, catalog):
+    for name in ("mail-01", "mx-02"):  # the CIs it names are linked (tests/api/test_cmdb.py)
+        cmdb.create_ci(users["agent"], ci_class=class_by_code("virtual_machine"), name=name, organization=org_a)
     client = api("client_user")
     response = client.post("/api/v1/tickets", json={
         "kind": "incident", "title": "Mail server does not answer", "description": "Since **09:40**, port 25.",

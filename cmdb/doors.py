@@ -1,0 +1,19 @@
+"""The CMDB at the ticket core's doors (app/tickets/doors.py), and its panel on the ticket page.
+
+``ticket_created``: the portal's "Which server or service?" puts the chosen CI's name in the
+ticket's ``affected_system``; when that names exactly one live CI of the ticket's organization
+(by name or hostname), the CI is linked (``manual``) in the same unit of work."""
+from app.tickets import doors
+from app.tickets.pages import register_panel
+from cmdb import links, pages
+
+
+def link_affected_system(ticket, *, actor) -> None:
+    ci = links.matching_ci(ticket)
+    if ci is not None:
+        links.link_cis(actor, ticket, [ci])
+
+
+def init_app(app) -> None:
+    doors.ticket_created.connect(link_affected_system)
+    register_panel("cmdb/_on_ticket.html", pages.panel_context)
