@@ -1,13 +1,17 @@
 """Reads of the SLA engine: a ticket's clock as the API, the agent's panel and the portal show it."""
-from datetime import UTC
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
 from app import timeutil
+from app.errors import NotFound
 from app.extensions import db
+from app.orgs.models import Organization
 from sla import clock as clocks
-from sla.models import SlaCalendar, SlaPolicy
+from sla.calendar import DAYS
+from sla.models import SlaCalendar, SlaPolicy, organization_policies
+from sla.policy import working_calendar
 
 ZONE_FALLBACK = "UTC"
 
@@ -67,3 +71,74 @@ def calendars() -> list[SlaCalendar]:
 
 def policies() -> list[SlaPolicy]:
     return list(db.session.scalars(sa.select(SlaPolicy).order_by(SlaPolicy.name)))
+
+
+def get_calendar(calendar_id: int) -> SlaCalendar:
+    calendar = db.session.get(SlaCalendar, calendar_id)
+    if calendar is None:
+        raise NotFound()
+    return calendar
+
+
+def calendar_or_none(calendar_id: int | None) -> SlaCalendar | None:
+    return db.session.get(SlaCalendar, calendar_id) if calendar_id else None
+
+
+def get_policy(policy_id: int) -> SlaPolicy:
+    policy = db.session.get(SlaPolicy, policy_id)
+    if policy is None:
+        raise NotFound()
+    return policy
+
+
+def organizations_by_policy() -> dict[int, list[Organization]]:
+    """The organizations whose contract names each policy, by policy id."""
+    rows = db.session.execute(sa.select(organization_policies.c.policy_id, Organization)
+                              .join(Organization, Organization.id == organization_policies.c.organization_id)
+                              .order_by(Organization.name))
+    found: dict[int, list[Organization]] = {}
+    for policy_id, organization in rows:
+        found.setdefault(policy_id, []).append(organization)
+    return found
+
+
+def policies_using(calendar: SlaCalendar) -> list[SlaPolicy]:
+    return list(db.session.scalars(sa.select(SlaPolicy).where(SlaPolicy.calendar_id == calendar.id)
+                                   .order_by(SlaPolicy.name)))
+
+
+def zone_of(calendar: SlaCalendar) -> ZoneInfo:
+    return ZoneInfo(calendar.timezone)
+
+
+def week(calendar: SlaCalendar, day: date) -> list[dict]:
+    """The seven days (Monday first) of the week holding ``day``, each with its working intervals
+    in the calendar's local time as minutes after midnight, and what makes it special (a holiday,
+    an exception), for the week preview."""
+    monday = day - timedelta(days=day.weekday())
+    rows = {row.day: row for row in calendar.days if monday <= row.day < monday + timedelta(days=7)}
+    out = []
+    for offset in range(7):
+        current = monday + timedelta(days=offset)
+        row = rows.get(current)
+        if row is not None and row.kind == "holiday":
+            intervals = []
+        elif row is not None:
+            intervals = row.intervals
+        else:
+            intervals = (calendar.weekly or {}).get(DAYS[current.weekday()], [])
+        spans = [(_minutes(a), _minutes(b)) for a, b in intervals]
+        out.append({"day": current, "kind": row.kind if row is not None else None,
+                    "name": row.name if row is not None else "", "intervals": intervals, "spans": spans,
+                    "minutes": sum(b - a for a, b in spans)})
+    return out
+
+
+def _minutes(text: str) -> int:
+    hours, minutes = text.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def deadline(calendar: SlaCalendar, start: datetime, minutes: float) -> datetime:
+    """When ``minutes`` business minutes from ``start`` (aware) are over on this calendar."""
+    return working_calendar(calendar).add(start, minutes)
