@@ -151,3 +151,22 @@ for _i in range(LEVEL_ROWS):
     setattr(PolicyForm, f"lv{_i}_percent", IntegerField(_l("Percent of the target"), validators=[Optional()]))
     setattr(PolicyForm, f"lv{_i}_action", SelectField(_l("Then"), choices=choices(ACTION_LABELS.items())))
 assert set(ACTION_LABELS) == set(ACTIONS)
+
+
+def _int_or_none(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class BreachFilterForm(Form):
+    """The breach list's filters: a GET form, so it carries no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    organization = SelectField(_l("Organization"), coerce=_int_or_none, validators=[Optional()])
+    team = SelectField(_l("Team"), coerce=_int_or_none, validators=[Optional()])
+    priority = SelectField(_l("Priority"), coerce=_int_or_none, validators=[Optional()],
+                           choices=choices([("", _l("Any")), *((p, f"P{p}") for p in PRIORITIES)]))
+    month = StringField(_l("Month"), validators=[Optional(), Length(max=7)])
+    state = SelectField(_l("Tickets"), validators=[Optional()],
+                        choices=choices([("", _l("Open and past")), ("open", _l("Open")), ("past", _l("Past"))]))

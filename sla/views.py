@@ -13,6 +13,8 @@ from app import timeutil, validation
 from app.auth import permissions
 from app.forms import acted, answered, choices, submitted
 from app.orgs import queries as org_queries
+from app.tickets import workspace
+from app.tickets.workflow import STATUS_LABELS
 from sla import queries, services
 from sla.calendar import DAYS
 from sla.forms import (
@@ -21,6 +23,7 @@ from sla.forms import (
     KIND_LABELS,
     PAUSE_LABELS,
     TARGET_LABELS,
+    BreachFilterForm,
     CalculatorForm,
     CalendarForm,
     DayForm,
@@ -247,3 +250,40 @@ def minutes_text(minutes) -> str:
     if minutes % 60 == 0:
         return _("%(h)d h", h=minutes // 60)
     return _("%(hours)d h %(minutes)02d min", hours=minutes // 60, minutes=minutes % 60)
+
+
+# -- the managers' breach list -------------------------------------------------------------------
+
+def _month(value: str | None, zone: ZoneInfo) -> date:
+    try:
+        found = date.fromisoformat(f"{value}-01") if value else None
+    except ValueError:
+        found = None
+    if found is None or not validation.date_ok(found):
+        today = timeutil.utcnow().astimezone(zone).date()
+        found = today.replace(day=1)
+    return found
+
+
+@bp.route("/breaches")
+def breaches():
+    form = BreachFilterForm(request.args)
+    form.organization.choices = workspace.organization_choices()
+    form.team.choices = workspace.team_choices()
+    form.validate()
+    zone = _viewer_zone()
+    month = _month(form.month.data, zone)
+    form.month.data = month.strftime("%Y-%m")
+    chosen = queries.BreachFilter(
+        month=month, zone=str(zone), organization_id=validation.id_or_none(form.organization.data),
+        team_id=validation.id_or_none(form.team.data),
+        priority=form.priority.data if form.priority.data in (1, 2, 3, 4) else None,
+        state=form.state.data if form.state.data in ("open", "past") else "")
+    previous = (month - timedelta(days=1)).replace(day=1)
+    following = (month + timedelta(days=32)).replace(day=1)
+    args = {k: v for k, v in request.args.items() if k != "month"}
+    return render_template("sla/breaches.html", form=form, month=month, rows=queries.breaches(chosen),
+                           compliance=queries.compliance(chosen), limit=queries.BREACH_LIMIT,
+                           previous_url=url_for("sla.breaches", month=previous.strftime("%Y-%m"), **args),
+                           next_url=url_for("sla.breaches", month=following.strftime("%Y-%m"), **args),
+                           status_labels={k: str(v) for k, v in STATUS_LABELS.items()}, **_labels())
