@@ -131,11 +131,14 @@ def _calendar_page(calendar, day_form=None, import_form=None):
     import_form.country.choices = choices((c, f"{territories.get(c, c)} ({c})") for c in HOLIDAY_COUNTRIES)
     week = queries.week(calendar, week_day)
     monday = week[0]["day"]
+    today = timeutil.utcnow().astimezone(zone).date()
+    upcoming = [row for row in calendar.days if row.day >= today]
     return render_template(
         "sla/calendar.html", calendar=calendar, week=week, monday=monday,
         previous_week=(monday - timedelta(days=7)).isoformat(), next_week=(monday + timedelta(days=7)).isoformat(),
         calculator=calculator, result=result, day_form=day_form or DayForm(prefix="day"), import_form=import_form,
-        used_by=queries.policies_using(calendar), viewer_zone=str(get_timezone()), **_labels())
+        used_by=queries.policies_using(calendar), viewer_zone=str(get_timezone()), upcoming_days=upcoming,
+        past_days=len(calendar.days) - len(upcoming), **_labels())
 
 
 @bp.route("/calendars/<int:calendar_id>")
