@@ -164,6 +164,7 @@ def configure_blueprints(app: Flask) -> None:
     from app.tickets import canned_views
     from app.tickets import views as ticket_views
     from cmdb import views as cmdb_views
+    from sla import views as sla_views
 
     converters.init_app(app)  # before any rule with <int:…> is added
     app.register_blueprint(api_views.bp, url_prefix="/api/v1")
@@ -182,6 +183,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(change_views.bp, url_prefix="/changes")
     app.register_blueprint(job_views.bp, url_prefix="/admin/jobs")
     app.register_blueprint(cmdb_views.bp, url_prefix="/cmdb")
+    app.register_blueprint(sla_views.bp, url_prefix="/sla")
 
 
 def configure_cli(app: Flask) -> None:

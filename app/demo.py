@@ -1,4 +1,4 @@
-"""`flask seed-demo`: a provider with teams and staff, and three client organizations.
+"""`flask seed-demo`: a provider with teams and staff, three client organizations, service levels.
 
 Idempotent: what exists (by e-mail, code or name) is left as it is.
 """
@@ -10,6 +10,7 @@ from app.auth import services as accounts
 from app.auth.models import User
 from app.auth.permissions import SHELL
 from app.demo_desk import seed_desk
+from app.demo_sla import seed_sla
 from app.extensions import db
 from app.jobs import without_jobs
 from app.orgs import services as orgs
@@ -90,6 +91,7 @@ def _seed() -> int:
                                      job_title=job_title, password=DEMO_PASSWORD)
                 added += 1
     added += seed_estate()  # before the tickets: their affected systems link to its CIs
+    added += seed_sla()  # before the tickets: their clocks start at the doors
     return added + seed_desk()
 
 

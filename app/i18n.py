@@ -58,23 +58,33 @@ def _pattern(locale, fmt: str) -> dates.DateTimePattern:
     return dates.parse_pattern(combined.replace("{0}", dates.get_time_format(fmt, locale=locale).pattern))
 
 
-def format_moment(value, fmt: str = "medium") -> str:
-    """A datetime in the reader's zone and language: what Babel's format_datetime gives, but
-    with the locale, zone and pattern looked up once per request and numeric fields formatted
-    directly — lists format hundreds of these."""
+def format_moment(value, fmt: str = "medium", zone: str | None = None) -> str:
+    """A datetime in the reader's zone (or the IANA ``zone`` named, e.g. a calendar's) and language:
+    what Babel's format_datetime gives, but with the locale, zone and pattern looked up once per
+    request and numeric fields formatted directly — lists format hundreds of these."""
     if not value:
         return ""
     if not has_request_context():
-        return format_datetime(value, fmt)
+        return format_datetime(value, fmt) if zone is None else dates.format_datetime(
+            value, fmt, tzinfo=dates.get_timezone(zone), locale=get_locale())
     if "zayavka_dt" not in g:
         g.zayavka_dt = (get_locale(), get_timezone())
-    locale, zone = g.zayavka_dt
-    local = value.astimezone(zone)
+    locale, reader_zone = g.zayavka_dt
+    local = value.astimezone(dates.get_timezone(zone) if zone else reader_zone)
     return _pattern(locale, fmt).format % _Fields(local, locale)
+
+
+def format_day(value, fmt: str = "medium") -> str:
+    """A calendar date (no zone: a date is the same everywhere) in the reader's language;
+    ``fmt`` is a babel format or pattern ("short", "long", "EEE" for the weekday)."""
+    if not value:
+        return ""
+    return dates.format_date(value, fmt, locale=get_locale())
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_moment
+    app.jinja_env.filters["day"] = format_day
 
     @app.context_processor
     def language_context():

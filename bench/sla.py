@@ -7,13 +7,35 @@ Europe/Kyiv with three years of holidays: ``add`` calls/s (durations from 1 minu
 days), ``elapsed`` calls/s (spans up to 60 days), ``add`` with three pauses, and the cost of a
 1-minute ``add`` beside a 100,000-minute one. Each figure is the best of ``--repeat`` runs over the
 same ``--calls`` random starts, after a warm-up pass that lays out the calendar's tables.
-The sweep and escalation parts are to come.
+
+    .venv/bin/python bench/sla.py --database-url sqlite:///bench/out/sla.sqlite --due 10000
+
+With ``--database-url`` (a database made by bench/seed.py; it is upgraded to the newest
+migration and its SLA tables are overwritten) it also times the escalation sweep and the
+escalation jobs:
+
+- every ticket gets a ``next_sla_check_at`` (written with SQL, no clocks computed): ``--due`` of
+  them a minute in the past, all others a day ahead, so the sweep's select reads only the due
+  ones through ix_tickets_next_sla_check_at whatever the table's size. The due tickets get a
+  clock (one running segment, on a 24x7 policy) and one due 75 % threshold of their resolution
+  target ("notify the assignee");
+- "select": ``escalation.due_ticket_ids`` for all the due tickets at once (read only);
+- "sweep": ``escalation.sweep`` — select, fire each threshold with its conditional UPDATE, the
+  event, the clock refreshed, an outbox row per escalation, and the push to RQ after each
+  batch's commit; jobs enqueued per second;
+- "jobs": the queued escalation mails worked by 1, then (the sweep run again on fresh
+  thresholds) 2 RQ worker processes, each mail sent to an SMTP sink on 127.0.0.1; jobs/s.
+Redis: ``--redis-url``, else an embedded redis-server.
 """
 import argparse
+import json
 import os
 import platform
 import random
+import socket
+import subprocess
 import sys
+import tempfile
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -101,9 +123,179 @@ def bench_calendar(calls: int = 200_000, repeat: int = 3, seed: int = 1) -> dict
     return figures
 
 
+# -- the sweep and the escalation jobs -----------------------------------------------------------
+
+def _bench_app(database_url: str, redis_url: str, smtp_port: int = 0):
+    from flask_migrate import upgrade
+
+    from app import create_app
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": redis_url, "MAIL_PORT": smtp_port,
+                      "MAIL_SERVER": "127.0.0.1", "BASE_URL": "http://bench.example", "LOG_LEVEL": "WARNING",
+                      "RATELIMIT_ENABLED": False})
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+    return app
+
+
+def seed_sla(app, due: int, seed: int = 1) -> int:
+    """SLA rows written straight with SQL (see the module doc); returns the number of tickets."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.timeutil import utcnow
+
+    now = utcnow()
+    with app.app_context(), db.engine.begin() as conn:
+        for table in ("sla_thresholds", "sla_clocks", "sla_organization_policies", "sla_policies",
+                      "sla_calendar_days", "sla_calendars"):
+            conn.execute(sa.text(f"DELETE FROM {table}"))
+        conn.execute(sa.text("DELETE FROM job_outbox"))
+        conn.execute(sa.text("DELETE FROM ticket_events WHERE field = 'escalation'"))
+        week = json.dumps({day: [["00:00", "24:00"]] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")})
+        conn.execute(sa.text("INSERT INTO sla_calendars (id, name, timezone, weekly, version, created_at, updated_at) "
+                             "VALUES (1, 'bench 24x7', 'Europe/Kyiv', :week, 1, :now, :now)"),
+                     {"week": week, "now": now})
+        targets = json.dumps({str(p): {"first_response": 60 * p, "resolution": 240 * p} for p in range(1, 5)})
+        levels = json.dumps([{"percent": 75, "action": "notify_assignee"}, {"percent": 100, "action": "notify_managers"}])
+        conn.execute(sa.text("INSERT INTO sla_policies (id, name, calendar_id, kind, targets, pause_statuses, levels, "
+                             "is_default, active, created_at, updated_at) VALUES (1, 'bench', 1, NULL, :t, '[\"pending\"]', "
+                             ":l, :yes, :yes, :now, :now)"), {"t": targets, "l": levels, "yes": True, "now": now})
+        total = conn.execute(sa.text("SELECT count(*) FROM tickets")).scalar()
+        conn.execute(sa.text("UPDATE tickets SET next_sla_check_at = :later, first_response_due = NULL, "
+                             "resolution_due = NULL"), {"later": now + timedelta(days=1)})
+        rng = random.Random(seed)
+        ids = sorted(rng.sample(list(conn.execute(sa.text("SELECT id FROM tickets")).scalars()), min(due, total)))
+        conn.execute(sa.text("UPDATE tickets SET next_sla_check_at = :past WHERE id = :id"),
+                     [{"past": now - timedelta(minutes=1), "id": i} for i in ids])
+        started = now - timedelta(hours=4)
+        segment = json.dumps([{"state": "running", "from": started.isoformat(), "to": None, "why": "open"}])
+        conn.execute(sa.text("INSERT INTO sla_clocks (ticket_id, policy_id, calendar_version, started_at, segments, "
+                             "first_response_met_at, first_response_breached, next_response_breached, "
+                             "resolution_breached) VALUES (:id, 1, 1, :started, :segments, :started, :no, :no, :no)"),
+                     [{"id": i, "started": started, "segments": segment, "no": False} for i in ids])
+        conn.execute(sa.text("INSERT INTO sla_thresholds (ticket_id, target, level, percent, action, at) "
+                             "VALUES (:id, 'resolution', 0, 75, 'notify_assignee', :past)"),
+                     [{"id": i, "past": now - timedelta(minutes=1)} for i in ids])
+    return total
+
+
+def bench_select(app) -> tuple[float, int]:
+    """The sweep's query (escalation.due_ticket_ids) for every due ticket at once: read only."""
+    from app.extensions import db
+    from app.timeutil import utcnow
+    from sla import escalation
+
+    with app.app_context():
+        now, started = utcnow(), time.perf_counter()
+        seen = len(escalation.due_ticket_ids(now, limit=10_000_000))
+        seconds = time.perf_counter() - started
+        db.session.remove()
+        return seconds, seen
+
+
+def bench_sweep(app) -> tuple[float, int]:
+    from app.timeutil import utcnow
+    from sla import escalation
+
+    with app.app_context():
+        started = time.perf_counter()
+        fired = escalation.sweep(utcnow())
+        return time.perf_counter() - started, fired
+
+
+def _smtp_sink():
+    from aiosmtpd.controller import Controller
+
+    class Sink:
+        count = 0
+
+        async def handle_DATA(self, server, session, envelope):
+            Sink.count += 1
+            return "250 OK"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Sink(), hostname="127.0.0.1", port=port)
+    controller.start()
+    return controller, port, Sink
+
+
+WORKER = """
+import sys
+sys.path.insert(0, {root!r})
+from rq import SimpleWorker
+from bench.sla import _bench_app
+from app import jobs
+app = _bench_app({url!r}, {redis!r}, {port})
+with app.app_context():
+    connection = jobs.get_redis()
+    SimpleWorker([jobs.get_queue(name) for name in jobs.QUEUES], connection=connection).work(burst=True)
+"""
+
+
+def bench_jobs(app, database_url: str, redis_url: str, port: int, workers: int) -> tuple[float, int]:
+    """Work every queued job with ``workers`` RQ worker processes; (seconds, jobs run)."""
+    import logging
+
+    from app import jobs
+
+    logging.getLogger("rq.worker").setLevel(logging.WARNING)
+    with app.app_context():
+        queued = sum(jobs.get_queue(name).count for name in jobs.QUEUES)
+    code = WORKER.format(root=str(ROOT), url=database_url, redis=redis_url, port=port)
+    started = time.perf_counter()
+    processes = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                 for _ in range(workers)]
+    for process in processes:
+        _, err = process.communicate()
+        if process.returncode:
+            print(err.decode()[-2000:])
+    return time.perf_counter() - started, queued
+
+
+def bench_escalation(database_url: str, redis_url: str | None, due: int) -> dict:
+    from app.jobs.embedded import EmbeddedRedis
+
+    server = None
+    if not redis_url:
+        directory = tempfile.mkdtemp(prefix="zr-")
+        server = EmbeddedRedis(directory).start()
+        redis_url = server.url
+    controller, port, sink = _smtp_sink()
+    try:
+        app = _bench_app(database_url, redis_url, port)
+        figures = {}
+        for workers in (1, 2):
+            total = seed_sla(app, due)
+            with app.app_context():
+                from app import jobs
+                jobs.get_redis().flushdb()
+            seconds, seen = bench_select(app)
+            print(f"sweep over {total:,} tickets, {seen:,} due: select {seconds:.3f} s")
+            seconds, fired = bench_sweep(app)
+            print(f"sweep: select, fire and enqueue {fired:,} escalations: {seconds:.2f} s "
+                  f"({fired / seconds:,.0f} enqueued/s)")
+            figures[f"sweep {workers}"] = seconds
+            sent_before = sink.count
+            seconds, ran = bench_jobs(app, database_url, redis_url, port, workers)
+            print(f"escalation jobs with {workers} worker(s): {ran:,} jobs ({sink.count - sent_before:,} mails) "
+                  f"in {seconds:.1f} s: {ran / seconds:,.0f} jobs/s")
+            figures[f"jobs/s {workers}"] = ran / seconds
+        return figures
+    finally:
+        controller.stop()
+        if server is not None:
+            server.stop()
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--calendar-only", action="store_true", help="only the calendar part (the only one so far)")
+    parser.add_argument("--calendar-only", action="store_true", help="only the calendar part")
+    parser.add_argument("--database-url", help="a bench/seed.py database: also the sweep and the jobs")
+    parser.add_argument("--redis-url", help="default: an embedded redis-server")
+    parser.add_argument("--due", type=int, default=10_000, help="tickets due for the sweep (default 10,000)")
     parser.add_argument("--calls", type=int, default=200_000, help="calls per timed run (default 200,000)")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per figure; the best is kept (default 3)")
     parser.add_argument("--seed", type=int, default=1)
@@ -111,8 +303,11 @@ def main(argv=None) -> None:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"{os.cpu_count()} cores, 1-minute load {load:.2f}, Python {platform.python_version()}")
     bench_calendar(args.calls, args.repeat, args.seed)
-    if not args.calendar_only:
-        print("(the sweep and escalation parts are not written yet)")
+    if not args.calendar_only and args.database_url:
+        url = args.database_url
+        if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):  # relative to here, not instance/
+            url = "sqlite:///" + os.path.abspath(url[len("sqlite:///"):])
+        bench_escalation(url, args.redis_url, args.due)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,6 @@
 from datetime import date, datetime
 
 import click
-import holidays as holiday_data
 import sqlalchemy as sa
 from flask.cli import AppGroup
 
@@ -68,12 +67,11 @@ def import_holidays(name, country, subdivision, years, categories):
     this = date.today().year
     first, _, last = (years or f"{this}-{this + 2}").partition("-")
     try:
-        found = holiday_data.country_holidays(country.upper(), subdiv=subdivision, categories=categories,
-                                              years=range(int(first), int(last or first) + 1))
-    except (NotImplementedError, ValueError, KeyError) as problem:
-        raise click.ClickException(f"no holidays for {country}/{subdivision}: {problem}") from None
-    try:
-        added = services.import_holidays(SHELL, _calendar(name), dict(found.items()))
+        added, found = services.import_country_holidays(
+            SHELL, _calendar(name), country=country, subdivision=subdivision, first_year=int(first),
+            last_year=int(last or first), categories=categories)
+    except ValueError:
+        raise click.ClickException(f"bad years {years!r} (e.g. 2026-2028)") from None
     except ValidationError as error:
         fail_with(error)
-    click.echo(f"{added} holidays added ({len(found)} found)")
+    click.echo(f"{added} holidays added ({found} found)")

@@ -89,6 +89,7 @@ class TicketClock(db.Model):
     from which every due time, remaining minute and breach is derived (sla/clock.py)."""
 
     __tablename__ = "sla_clocks"
+    __table_args__ = (sa.Index("ix_sla_clocks_started_at", "started_at"),)  # the month's compliance
 
     ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("tickets.id"), primary_key=True)
     policy_id: Mapped[int] = mapped_column(sa.ForeignKey("sla_policies.id"), index=True)
@@ -113,7 +114,8 @@ class SlaThreshold(db.Model):
 
     __tablename__ = "sla_thresholds"
     __table_args__ = (sa.UniqueConstraint("ticket_id", "target", "level", name="uq_sla_thresholds_level"),
-                      sa.Index("ix_sla_thresholds_due", "ticket_id", "fired_at", "at"))
+                      sa.Index("ix_sla_thresholds_due", "ticket_id", "fired_at", "at"),
+                      sa.Index("ix_sla_thresholds_fired", "percent", "fired_at"))  # the breach list
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("tickets.id"))

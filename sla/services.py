@@ -1,8 +1,11 @@
 """The SLA engine's writes: calendars and their dated rows, policies, which organization runs on
 which policy, and replaying tickets' clocks. Each is one unit of work; bad input raises
 ValidationError and changes nothing. The actor is checked (admins; SHELL from the command line)."""
+import re
 from datetime import date
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import holidays as holiday_data
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
@@ -33,14 +36,71 @@ def check_calendar(timezone: str, weekly: dict, days=()) -> None:
         raise ValidationError.single(field, _("This calendar cannot be used: %(reason)s", reason=str(problem))) from None
 
 
+_TIME = re.compile(r"(\d\d):(\d\d)")
+
+
+def _minute_of_day(text) -> int | None:
+    match = _TIME.fullmatch(text) if isinstance(text, str) else None
+    if match is None:
+        return None
+    hours, minutes = int(match[1]), int(match[2])
+    if minutes > 59 or hours > 24 or (hours == 24 and minutes):
+        return None
+    return hours * 60 + minutes
+
+
+def interval_problems(intervals) -> list[str]:
+    """What is wrong with one day's intervals ([["09:00", "13:00"], …]), in the reader's words:
+    a time that is not a time of day ("25:00"), an interval that ends before it starts, two that
+    overlap. Empty when they can be used."""
+    if not isinstance(intervals, (list, tuple)):
+        return [_("Write the hours as 09:00–13:00, 14:00–18:00.")]
+    problems, spans = [], []
+    for pair in intervals:
+        if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+            problems.append(_("Write the hours as 09:00–13:00, 14:00–18:00."))
+            continue
+        start, end = _minute_of_day(pair[0]), _minute_of_day(pair[1])
+        for text, value in ((pair[0], start), (pair[1], end)):
+            if value is None:
+                problems.append(_("“%(time)s” is not a time of day (00:00 to 24:00).", time=text))
+        if start is None or end is None:
+            continue
+        if start >= end:
+            problems.append(_("%(start)s–%(end)s ends before it starts (a night shift is 22:00–24:00 on one day "
+                              "and 00:00–06:00 on the next).", start=pair[0], end=pair[1]))
+            continue
+        spans.append((start, end, f"{pair[0]}–{pair[1]}"))
+    spans.sort()
+    for (_s0, e0, first), (s1, _e1, second) in zip(spans, spans[1:], strict=False):
+        if s1 < e0:
+            problems.append(_("%(first)s and %(second)s overlap.", first=first, second=second))
+    return problems
+
+
+def _check_zone(timezone) -> None:
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError, OSError, TypeError):
+        raise ValidationError.single("timezone", _("Unknown time zone.")) from None
+
+
 @transactional
 def save_calendar(actor, calendar: SlaCalendar | None, *, name: str, timezone: str, weekly: dict) -> SlaCalendar:
-    """Create a calendar (``calendar`` None) or change one; a change moves its version on."""
+    """Create a calendar (``calendar`` None) or change one; a change moves its version on.
+    A day's bad hours are refused on that day's field ("mon" … "sun")."""
     _require_admin(actor)
     name = " ".join((name or "").split())
     if not name or len(name) > 80:
         raise ValidationError.single("name", _("Give the calendar a name of at most 80 characters."))
-    weekly = {day: weekly.get(day, []) for day in DAYS} if isinstance(weekly, dict) else weekly
+    _check_zone(timezone)
+    if isinstance(weekly, dict):
+        weekly = {day: weekly.get(day) or [] for day in DAYS}
+        errors = {day: found for day in DAYS if (found := interval_problems(weekly[day]))}
+        if errors:
+            raise ValidationError(errors)
+        if not any(weekly.values()):
+            raise ValidationError.single("weekly", _("A calendar needs some working time in its week."))
     check_calendar(timezone, weekly)
     clash = db.session.scalar(sa.select(SlaCalendar.id).where(SlaCalendar.name == name))
     if clash is not None and (calendar is None or clash != calendar.id):
@@ -62,6 +122,8 @@ def set_day(actor, calendar: SlaCalendar, day: date, *, kind: str, name: str = "
     if kind not in ("holiday", "exception"):
         raise ValidationError.single("kind", _("Choose a holiday or a working-day exception."))
     intervals = list(intervals) if kind == "exception" else []
+    if kind == "exception" and (problems := interval_problems(intervals)):
+        raise ValidationError({"intervals": problems})
     if kind == "exception":
         try:
             WorkingCalendar.from_dict({"timezone": calendar.timezone, "weekly": {},
@@ -103,6 +165,43 @@ def import_holidays(actor, calendar: SlaCalendar, found: dict[date, str]) -> int
     if added:
         calendar.version += 1
     return added
+
+
+HOLIDAY_COUNTRIES = ("UA", "PL", "DE", "CZ", "SK", "RO", "MD", "LT", "LV", "EE", "GB", "IE", "FR", "NL", "US", "CA")
+
+
+def holidays_of(country: str, subdivision: str | None, first_year: int, last_year: int,
+                categories=("public",)) -> dict[date, str]:
+    """The public holidays the ``holidays`` package knows for a country (and subdivision) and years.
+    Asked only when an admin imports them, never when a clock is computed."""
+    errors = {}
+    if not 2000 <= (first_year or 0) <= (last_year or 0) <= 2100 or last_year - first_year > 10:
+        errors["first_year"] = [_("Choose at most ten years between 2000 and 2100, the first before the last.")]
+    country = (country or "").strip().upper()
+    if not re.fullmatch(r"[A-Z]{2}", country):
+        errors["country"] = [_("Give a two-letter country code, e.g. UA.")]
+    if errors:
+        raise ValidationError(errors)
+    try:
+        found = holiday_data.country_holidays(country, subdiv=(subdivision or "").strip().upper() or None,
+                                              categories=tuple(categories),
+                                              years=range(first_year, last_year + 1))
+        return dict(found.items())
+    except NotImplementedError:
+        raise ValidationError.single("country", _("No holidays are known for %(country)s.",
+                                                  country=country)) from None
+    except (ValueError, KeyError):
+        raise ValidationError.single("subdivision", _("No holidays are known for %(country)s / %(subdivision)s.",
+                                                      country=country, subdivision=subdivision)) from None
+
+
+@transactional
+def import_country_holidays(actor, calendar: SlaCalendar, *, country: str, subdivision: str | None,
+                            first_year: int, last_year: int, categories=("public",)) -> tuple[int, int]:
+    """Holiday rows from the ``holidays`` package for these years; returns (added, found)."""
+    _require_admin(actor)
+    found = holidays_of(country, subdivision, first_year, last_year, categories)
+    return import_holidays(actor, calendar, found), len(found)
 
 
 @transactional
@@ -147,6 +246,25 @@ def set_organization_policies(actor, organization, policies: list[SlaPolicy]) ->
     for policy in {p.id: p for p in policies}.values():
         db.session.execute(sa.insert(organization_policies).values(organization_id=organization.id,
                                                                    policy_id=policy.id))
+
+
+@transactional
+def set_policy_organizations(actor, policy: SlaPolicy, organizations) -> None:
+    """The organizations whose contract names this policy (replacing the ones it had); an
+    organization keeps its other contract policies."""
+    _require_admin(actor)
+    db.session.execute(sa.delete(organization_policies).where(organization_policies.c.policy_id == policy.id))
+    for organization in {o.id: o for o in organizations}.values():
+        db.session.execute(sa.insert(organization_policies).values(organization_id=organization.id,
+                                                                   policy_id=policy.id))
+
+
+@transactional
+def save_policy_with_organizations(actor, policy: SlaPolicy | None, *, organizations, **fields) -> SlaPolicy:
+    """save_policy, then the organizations whose contract names it: one unit of work (the admin page)."""
+    saved = save_policy(actor, policy, **fields)
+    set_policy_organizations(actor, saved, organizations)
+    return saved
 
 
 def replay(ticket: Ticket, actor=None) -> TicketClock | None:

@@ -115,7 +115,8 @@ def org_b_change(users, org_b):
 def fill(rule, org_b, users, team, extra):
     values = {"org_id": org_b.id, "user_id": users["other_user"].id, "team_id": team.id,
               "token": "forged-token", "action": "deactivate", "filename": "css/app.css", "code": org_b.code,
-              "outbox_id": 1, "kind": "csv", "class_id": 1, **extra}  # the outbox is the provider's, admins' only
+              "outbox_id": 1, "kind": "csv", "class_id": 1, "calendar_id": 1, "policy_id": 1, "day": "2026-03-09",
+              **extra}  # the outbox, calendars and policies are the provider's: managers' and admins' only
     missing = set(rule.arguments) - set(values)
     assert not missing, f"{rule.rule}: teach the isolation test how to fill {missing}"
     _, path = rule.build({name: values[name] for name in rule.arguments}, append_unknown=False)
@@ -278,7 +279,7 @@ STAFF_PAGES = [
     "/changes/approvals", "/changes/calendar", "/changes/new", "/changes/policy", "/changes/templates",
     "/changes/windows", "/requests/catalog", "/requests/catalog/new", "/organizations/", "/organizations/new",
     "/users/", "/users/new", "/teams/", "/teams/new", "/settings/portal/", "/settings/portal/categories/new",
-    "/admin/jobs",
+    "/admin/jobs", "/sla/breaches", "/sla/calendars", "/sla/calendars/new", "/sla/policies", "/sla/policies/new",
 ]
 
 
@@ -291,7 +292,7 @@ def test_staff_pages_are_refused_to_clients_and_ask_visitors_to_log_in(app, logi
 
 
 def test_the_list_names_every_page_of_the_staff_only_blueprints():
-    staff_only = {"tickets", "canned", "reports", "changes", "users", "teams", "jobs", "portal_settings"}
+    staff_only = {"tickets", "canned", "reports", "changes", "users", "teams", "jobs", "portal_settings", "sla"}
     pages = {r.rule for r in html_rules() if not r.arguments and "GET" in r.methods
              and r.endpoint.split(".")[0] in staff_only}
     assert pages <= set(STAFF_PAGES), f"add to STAFF_PAGES: {sorted(pages - set(STAFF_PAGES))}"

@@ -88,13 +88,14 @@ def test_the_deadline_command(app, calendar):
 
 
 @pytest.mark.parametrize("timezone, weekly, field, words", [
-    ("Europe/Kyiv", {"mon": [["09:00", "13:00"], ["12:00", "18:00"]]}, "weekly", "overlap"),
-    ("Europe/Kyiv", {"mon": [["18:00", "09:00"]]}, "weekly", "reversed"),
-    ("Europe/Kyiv", {"mon": [["09:00", "25:00"]]}, "weekly", "out of range"),
-    ("Mars/Olympus", NINE_TO_SIX, "timezone", "unknown time zone"),
-    ("Europe/Kyiv", {}, "weekly", "no working time"),
+    ("Europe/Kyiv", {"mon": [["09:00", "13:00"], ["12:00", "18:00"]]}, "mon", "09:00–13:00 and 12:00–18:00 overlap"),
+    ("Europe/Kyiv", {"mon": [["18:00", "09:00"]]}, "mon", "18:00–09:00 ends before it starts"),
+    ("Europe/Kyiv", {"tue": [["09:00", "25:00"]]}, "tue", "“25:00” is not a time of day"),
+    ("Mars/Olympus", NINE_TO_SIX, "timezone", "Unknown time zone"),
+    ("Europe/Kyiv", {}, "weekly", "needs some working time"),
 ])
 def test_a_bad_calendar_is_refused_clearly(db, timezone, weekly, field, words):
+    """On the field of the day (the admin page's) or the zone, in the reader's words."""
     with pytest.raises(ValidationError) as refused:
         services.save_calendar(SHELL, None, name="Bad", timezone=timezone, weekly=weekly)
     assert words in " ".join(refused.value.errors[field])
