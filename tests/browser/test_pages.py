@@ -1,6 +1,7 @@
 """What a person sees in Chromium: every demo role logs in, lands on its home
 page, switches to Ukrainian and back. Screenshots go to test-output/screenshots/."""
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from app.demo import DEMO_PASSWORD
 
@@ -25,8 +26,19 @@ def nav_link(page, name):
 
 
 def choose_language(page, name):
-    page.locator("#language-menu").click()
-    page.get_by_role("button", name=name).click()
+    """Open the language menu and choose. A click before Bootstrap's script has run opens
+    nothing (seen on a busy machine), so wait for the page to load and click again if the
+    menu did not open."""
+    page.wait_for_load_state("load")
+    choice = page.get_by_role("button", name=name)
+    for _attempt in range(3):
+        page.locator("#language-menu").click()
+        try:
+            choice.wait_for(state="visible", timeout=5000)
+            break
+        except PlaywrightTimeout:
+            continue
+    choice.click()
 
 
 @pytest.mark.parametrize("email,role,heading,heading_uk", HOMES, ids=[h[1] for h in HOMES])
