@@ -16,9 +16,9 @@ from app.mail import outbound
 from app.tickets import doors
 from app.tickets.models import Message, Ticket
 from app.tickets.numbering import subject_tag
-from app.tickets.workflow import STATUS_LABELS, Kind
+from app.tickets.services import CLIENT_KINDS  # the kinds a client sees, and hears of
+from app.tickets.workflow import STATUS_LABELS
 
-CLIENT_KINDS = (Kind.INCIDENT, Kind.REQUEST)  # the kinds a client sees, and hears of
 QUEUE = "mail"
 
 
