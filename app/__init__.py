@@ -113,11 +113,13 @@ def _sqlite_begin(conn):
 def configure_extensions(app: Flask) -> None:
     from app import i18n, jobs, security, transactions
     from app.auth import login
+    from app.widgets import render_field
 
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     bootstrap.init_app(app)
+    app.jinja_env.globals["render_field"] = render_field
     compress.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     login.init_app(app, login_manager)

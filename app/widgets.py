@@ -1,0 +1,63 @@
+"""render_field: one WTForms field as Bootstrap 5 markup, written in Python.
+
+The markup is the one Bootstrap-Flask's ``bootstrap5/form.html`` macro writes for the basic
+layout, which is the layout every page of ours uses. The macro runs a dozen ``set``
+statements and nested calls per field; on the agent's ticket page, with its side panel of
+forms, it was the largest single cost of the page (bench/README.md, issue 18). The other
+layouts (horizontal, inline) and compound fields are handed to the macro itself.
+
+Templates use the global: ``{{ render_field(form.title, placeholder=…) }}``.
+"""
+from flask import current_app
+from markupsafe import Markup, escape
+
+_MACRO_ONLY = frozenset({"RadioField", "FormField", "FieldList"})
+_MACRO_KW = ("label_class", "radio_class", "description_class")
+_RANGES = frozenset({"DecimalRangeField", "IntegerRangeField"})
+
+
+def render_field(field, form_type="basic", horizontal_columns=("lg", 2, 10), button_map=None,
+                 button_style="", button_size="", form_group_classes="", **kwargs):
+    render_kw = field.render_kw or {}
+    if form_type != "basic" or field.type in _MACRO_ONLY or any(k in render_kw for k in _MACRO_KW):
+        macro = current_app.jinja_env.get_template("bootstrap5/form.html").module.render_field
+        return macro(field, form_type=form_type, horizontal_columns=horizontal_columns,
+                     button_map=button_map or {}, button_style=button_style, button_size=button_size,
+                     form_group_classes=form_group_classes, **kwargs)
+
+    if field.type in ("CSRFTokenField", "HiddenField"):
+        return Markup(field())
+    config = current_app.config
+    if field.flags.required and "required" not in kwargs:
+        kwargs["required"] = True
+    css = kwargs.pop("class", "") or kwargs.pop("class_", "")
+    extra = f" {css}" if css else (f" {render_kw['class']}" if render_kw.get("class") else "")
+
+    if field.type == "SubmitField":
+        style = (button_map or {}).get(field.name, button_style or config["BOOTSTRAP_BTN_STYLE"])
+        size = button_size or config["BOOTSTRAP_BTN_SIZE"]
+        return Markup(field(class_=f"btn btn-{style} btn-{size}{extra}", **kwargs))
+
+    group = form_group_classes or config["BOOTSTRAP_FORM_GROUP_CLASSES"]
+    invalid = " is-invalid" if field.errors else ""
+    if field.errors:
+        after = "".join(f'<div class="invalid-feedback d-block">{escape(error)}</div>' for error in field.errors)
+    elif field.description:
+        after = f'<small class="form-text text-body-secondary">{escape(field.description)}</small>'
+    else:
+        after = ""
+
+    if getattr(field.widget, "input_type", None) == "checkbox":
+        switch = field.type == "SwitchField"
+        if switch:
+            kwargs["role"] = "switch"
+        control = field(class_=f"form-check-input{invalid}{extra}", **kwargs)
+        label = field.label(class_="form-check-label", for_=field.id)
+        return Markup(f'<div class="{group} form-check{" form-switch" if switch else ""}">'
+                      f"{control}{label}{after}</div>")
+
+    base = "form-range" if field.type in _RANGES else "form-select" if field.type == "SelectField" else "form-control"
+    control = field(class_=f"{base}{invalid}{extra}", **kwargs)
+    required = " required" if field.flags.required else ""
+    return Markup(f'<div class="{group}{required}">{field.label(class_="form-label")}{control}{after}</div>')
+
