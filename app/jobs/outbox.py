@@ -61,8 +61,13 @@ def without_jobs():
         db.session.info.pop(_NO_JOBS, None)
 
 
-def push(outbox_id: int, queue: str) -> None:
-    get_queue(queue).enqueue_call(RUNNER, args=(outbox_id,), job_id=rq_id(outbox_id))
+def push(rows) -> None:
+    """Put ``(outbox_id, queue)`` rows on their RQ queues in one round trip to Redis (RQ on its
+    own makes eight per job: the difference is most of a ticket creation's time, issue 18)."""
+    pipe = get_redis().pipeline()
+    for outbox_id, queue in rows:
+        get_queue(queue).enqueue_call(RUNNER, args=(outbox_id,), job_id=rq_id(outbox_id), pipeline=pipe)
+    pipe.execute()
 
 
 def _before_commit(session) -> None:
@@ -73,11 +78,14 @@ def _before_commit(session) -> None:
 
 
 def _after_commit(session) -> None:
-    for outbox_id, queue in session.info.pop(_COMMITTED, []):
-        try:
-            push(outbox_id, queue)
-        except Exception as error:  # the row waits for the relay
-            log.warning("job outbox-%s not pushed (%s): the relay will push it", outbox_id, error)
+    rows = session.info.pop(_COMMITTED, [])
+    if not rows:
+        return
+    try:
+        push(rows)
+    except Exception as error:  # the rows wait for the relay
+        log.warning("jobs %s not pushed (%s): the relay will push them",
+                    ", ".join(f"outbox-{outbox_id}" for outbox_id, _queue in rows), error)
 
 
 def _after_rollback(session, previous_transaction=None) -> None:
@@ -108,14 +116,11 @@ def relay(older_than: float = 10.0, limit: int = 500) -> int:
     for outbox_id, _queue in rows:
         pipe.exists(f"rq:job:{rq_id(outbox_id)}")
     known = pipe.execute()
-    pushed = 0
-    for (outbox_id, queue), exists in zip(rows, known, strict=True):
-        if not exists:
-            push(outbox_id, queue)
-            pushed += 1
-    if pushed:
-        log.info("relayed %d outbox jobs", pushed)
-    return pushed
+    missing = [(outbox_id, queue) for (outbox_id, queue), exists in zip(rows, known, strict=True) if not exists]
+    if missing:
+        push(missing)
+        log.info("relayed %d outbox jobs", len(missing))
+    return len(missing)
 
 
 def _claim(outbox_id: int):

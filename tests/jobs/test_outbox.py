@@ -75,9 +75,9 @@ def test_a_row_pushed_twice_runs_once(app, users, mailbox, own_redis, db):
 
     ticket = make_ticket(users["client_user"], title="Printer jams")
     [row] = rows()
-    outbox.push(row.id, row.queue)  # a second push of the same row: the relay and the request raced
+    outbox.push([(row.id, row.queue)])  # a second push of the same row: the relay and the request raced
     run_jobs(app)
-    outbox.push(row.id, row.queue)  # and a late one, after it ran
+    outbox.push([(row.id, row.queue)])  # and a late one, after it ran
     run_jobs(app)
     assert [m["Subject"] for m in mailbox.messages] == [f"[{ticket.number}] We received your ticket: Printer jams"]
     assert rows()[0].attempts == 1
@@ -94,7 +94,7 @@ def test_a_worker_killed_in_the_middle_of_a_mail_does_not_send_it_twice(app, use
     assert row.state == "running" and len(mailbox.messages) == 1
 
     assert outbox.relay(older_than=0) == 0  # claimed: the relay leaves it alone
-    outbox.push(row.id, row.queue)  # even pushed again, it does not run again
+    outbox.push([(row.id, row.queue)])  # even pushed again, it does not run again
     SimpleWorker(queues, connection=connection).work(burst=True)
     assert len(mailbox.messages) == 1
     assert [m["Subject"] for m in mailbox.messages] == ["Only once, please"]
