@@ -146,7 +146,7 @@ def names(ids) -> dict[int, CI]:
 class WhatIf:
     """What a CI's failure does (staff): impacted CIs with their state and path, the services
     among them, the client organizations hit and their open tickets on those CIs."""
-    failed: CI
+    failed: CI | list  # one CI ("what if this fails"), or a list (a change's CIs)
     impacted: list  # (CI, state, [CI, ...] path)
     services: list
     organizations: list
@@ -154,21 +154,29 @@ class WhatIf:
 
 
 def what_if(user, ci: CI, excluded=()) -> WhatIf:
-    result = impact.downstream(graph.graph(), [ci.id], excluded=excluded)
-    states = {node: state for node, state in result.states.items() if node != ci.id}
+    result = impact_of(user, [ci], excluded)
+    result.failed = ci
+    return result
+
+
+def impact_of(user, cis: list[CI], excluded=()) -> WhatIf:
+    """What the failure of ``cis`` together does (staff): a change's CIs, a CI's "what if"."""
+    ids = {ci.id for ci in cis}
+    result = impact.downstream(graph.graph(), ids, excluded=excluded)
+    states = {node: state for node, state in result.states.items() if node not in ids}
     found = names(set(states) | {n for node in states for n in result.path(node)})
     rows = [(found[node], state, [found[n] for n in result.path(node)]) for node, state in states.items()
             if node in found]
     rows.sort(key=lambda row: (row[1] != "down", row[0].name))
     services = [row for row in rows if row[0].ci_class.group == "services"]
-    org_ids = {row[0].organization_id for row in rows} | {ci.organization_id}
+    org_ids = {row[0].organization_id for row in rows} | {ci.organization_id for ci in cis}
     orgs = list(db.session.scalars(sa.select(Organization).where(Organization.id.in_(org_ids - {None}))
-                                   .order_by(Organization.name)))
-    hit = [row[0].id for row in rows] + [ci.id]
+                                   .order_by(Organization.name))) if org_ids - {None} else []
+    hit = [row[0].id for row in rows] + list(ids)
     on_them = sa.select(TicketCI.ticket_id).where(TicketCI.ci_id.in_(hit))
     tickets = list(db.session.scalars(tickets_visible_to(user).where(
-        Ticket.id.in_(on_them), Ticket.is_open.is_(True)).order_by(Ticket.id.desc()).limit(50)))
-    return WhatIf(ci, rows, services, orgs, tickets)
+        Ticket.id.in_(on_them), Ticket.is_open.is_(True)).order_by(Ticket.id.desc()).limit(50))) if hit else []
+    return WhatIf(cis, rows, services, orgs, tickets)
 
 
 @dataclass
