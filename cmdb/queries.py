@@ -1,6 +1,7 @@
 """Reads of the CMDB, scoped by the reader: staff see every CI; a client sees only their
 organization's CIs, and a provider CI on the way only as "a provider component" — never
 another organization's CI or name. A CI the reader may not see is a 404, like a missing one."""
+import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -74,6 +75,25 @@ def search(user, q: str = "", *, organization_id: int | None = None, provider: b
         stmt = stmt.where(CIClass.group == group)
     stmt = stmt.where(CI.status == status) if status else stmt.where(CI.status != "retired")
     return list(db.session.scalars(stmt.order_by(CI.name, CI.id).offset(offset).limit(limit)))
+
+
+_REF_ID = re.compile(r"\(#(\d{1,9})\)\s*$")
+
+
+def find_ref(user, text: str) -> CI | None:
+    """The CI a person picked or typed: "web-01 (#42)" (what the search offers), "42", or a name or
+    hostname that names exactly one live CI the reader may see. None when nothing or several match."""
+    text = (text or "").strip()[:220]
+    picked = _REF_ID.search(text)
+    if picked or (text.isdigit() and len(text) < 10):
+        ci_id = int(picked.group(1) if picked else text)
+        return db.session.scalar(cis_visible_to(user).where(CI.id == ci_id))
+    if not text:
+        return None
+    found = db.session.scalars(cis_visible_to(user).where(
+        CI.status != "retired", sa.or_(sa.func.lower(CI.name) == text.lower(),
+                                       sa.func.lower(CI.hostname) == text.lower())).limit(2)).all()
+    return found[0] if len(found) == 1 else None
 
 
 @dataclass
