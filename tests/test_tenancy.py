@@ -279,7 +279,8 @@ STAFF_PAGES = [
     "/changes/approvals", "/changes/calendar", "/changes/new", "/changes/policy", "/changes/templates",
     "/changes/windows", "/requests/catalog", "/requests/catalog/new", "/organizations/", "/organizations/new",
     "/users/", "/users/new", "/teams/", "/teams/new", "/settings/portal/", "/settings/portal/categories/new",
-    "/admin/jobs", "/cmdb/", "/cmdb/new", "/cmdb/import", "/cmdb/classes", "/cmdb/search.json?q=web", "/sla/breaches", "/sla/calendars", "/sla/calendars/new", "/sla/policies", "/sla/policies/new",
+    "/admin/jobs", "/cmdb/", "/cmdb/new", "/cmdb/import", "/cmdb/classes", "/cmdb/search.json?q=web",
+    "/sla/breaches", "/sla/calendars", "/sla/calendars/new", "/sla/policies", "/sla/policies/new",
 ]
 
 
