@@ -202,16 +202,23 @@ def known_errors_by_ci(incident: Ticket) -> list[tuple[Ticket, ProblemDetail, st
     mine_cis = queries.names(mine)
     my_classes = {ci.class_id: ci.ci_class for ci in mine_cis.values()}
     my_deps = {dep for ci in mine for dep in impact.direct_dependencies(g, ci)}
+    problem_ids = [problem.id for problem, _ in rows]
+    incidents: dict[int, list[int]] = {}
+    for incident_id, problem_id in db.session.execute(sa.select(Link.source_id, Link.target_id).where(
+            Link.target_id.in_(problem_ids), Link.kind == "caused_by")):
+        incidents.setdefault(problem_id, []).append(incident_id)
+    linked = _links(problem_ids + [i for ids in incidents.values() for i in ids], ("manual", "computed"))
+    theirs_by_problem = {pid: set().union(set(), *(linked.get(t, set()) for t in [pid, *incidents.get(pid, [])]))
+                         for pid in problem_ids}
+    classes_of = {ci.id: ci.class_id for ci in queries.names(set().union(set(), *theirs_by_problem.values())).values()}
     found = []
     for problem, detail in rows:
         if problem.id in offered or problem.id == incident.id:
             continue
-        theirs = set().union(set(), *_links([problem.id, *incidents_of_problem(problem)],
-                                             ("manual", "computed")).values())
-        theirs_cis = queries.names(theirs)
+        theirs = theirs_by_problem[problem.id]
         shared = mine & theirs
         deps = (mine | my_deps) & (theirs | {dep for ci in theirs for dep in impact.direct_dependencies(g, ci)})
-        classes = set(my_classes) & {ci.class_id for ci in theirs_cis.values()}
+        classes = set(my_classes) & {classes_of[ci] for ci in theirs if ci in classes_of}
         if shared:
             found.append((0, problem, detail, "ci", ", ".join(sorted(mine_cis[c].name for c in shared if c in mine_cis))))
         elif deps:
