@@ -401,7 +401,7 @@ class RankedCause:
     observed: bool
 
 
-def rank_causes(graph, incidents):
+def rank_causes(graph, incidents, focus=None):
     """Root-cause help: ``incidents`` maps an incident (any key) to the CIs it is linked to. Every
     CI they depend on — and each incident CI another incident depends on — ranked: the most
     incidents explained first, then the most incidents on it at all (the CI common to most
@@ -414,6 +414,8 @@ def rank_causes(graph, incidents):
     below = {key: _dependencies(graph, cis) for key, cis in incidents.items()}
     candidates = set().union(*below.values()) | every
     within = candidates | every
+    if focus is not None:
+        candidates = below.get(focus, set()) | incidents.get(focus, set())
     ranked = []
     for candidate, states in _lone_failures(graph, sorted(candidates, key=repr), within):
         explained = {ci for ci in every if states.get(ci) == DOWN}

@@ -148,7 +148,7 @@ def problem_cis(problem: Ticket) -> list[tuple[CI, int]]:
 
 
 def _causes(incidents: dict[int, set[int]], focus: int | None = None, limit: int = 8) -> list[Cause]:
-    ranked = impact.rank_causes(graph.graph(), incidents)
+    ranked = impact.rank_causes(graph.graph(), incidents, focus=focus)
     if focus is not None:
         ranked = [cause for cause in ranked if focus in cause.under or focus in cause.explains]
     ranked = ranked[:limit]

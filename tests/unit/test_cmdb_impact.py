@@ -547,3 +547,11 @@ def test_redundancy_keeps_a_lone_node_from_explaining_a_cluster_incident():
 
 def test_no_incident_cis_no_causes():
     assert rank_causes(cluster_example(), {"INC-1": set()}) == []
+
+
+def test_a_focus_tries_only_the_candidates_under_that_incident_and_ranks_them_alike():
+    g = graph(("web-1", "hv-1"), ("web-2", "hv-2"), ("hv-1", "core"), ("hv-2", "core"), ("db", "core"))
+    incidents = {"INC-1": {"web-1"}, "INC-2": {"web-2"}, "INC-3": {"db"}}
+    focused = rank_causes(g, incidents, focus="INC-1")
+    assert [(c.ci, len(c.explains)) for c in focused] == [("core", 3), ("hv-1", 1)]
+    assert [c for c in rank_causes(g, incidents) if "INC-1" in c.under] == focused
