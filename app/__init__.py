@@ -150,6 +150,7 @@ def configure_doors(app: Flask) -> None:
 
 def configure_blueprints(app: Flask) -> None:
     from app import converters
+    from app.api import cmdb_views as api_cmdb_views  # noqa: F401 (adds the CMDB's routes to the API's blueprint)
     from app.api import views as api_views
     from app.auth import admin_views as users_views
     from app.auth import views as auth_views

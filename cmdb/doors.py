@@ -2,10 +2,16 @@
 
 ``ticket_created``: the portal's "Which server or service?" puts the chosen CI's name in the
 ticket's ``affected_system``; when that names exactly one live CI of the ticket's organization
-(by name or hostname), the CI is linked (``manual``) in the same unit of work."""
+(by name or hostname), the CI is linked (``manual``) in the same unit of work.
+
+``status_changed``: a change entering submission gets the impact of its CIs recorded
+(cmdb/kinds.py). The change calendar asks which CIs a change touches (app/changes/hooks.py).
+The ticket page shows the CMDB panel, and beside a change, a problem or an incident what the
+CMDB says of it (impact for the CAB; the problem's CIs; root-cause help; known errors by CI)."""
+from app.changes import hooks
 from app.tickets import doors
 from app.tickets.pages import register_panel
-from cmdb import links, pages
+from cmdb import kinds, links, pages
 
 
 def link_affected_system(ticket, *, actor) -> None:
@@ -16,4 +22,7 @@ def link_affected_system(ticket, *, actor) -> None:
 
 def init_app(app) -> None:
     doors.ticket_created.connect(link_affected_system)
+    doors.status_changed.connect(kinds.record_change_impact)
     register_panel("cmdb/_on_ticket.html", pages.panel_context)
+    register_panel("cmdb/_on_kinds.html", kinds.panel_context)
+    hooks.register_touches(kinds.touches)

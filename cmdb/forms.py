@@ -5,7 +5,7 @@ from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectFi
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.forms import Form, choices
-from cmdb.labels import GROUP_LABELS, IMPACT_LABELS, STATUS_LABELS
+from cmdb.labels import GROUP_LABELS, IMPACT_LABELS, STATUS_LABELS, schema_label
 
 
 class CIForm(Form):
@@ -30,7 +30,8 @@ class CIForm(Form):
 
 class RelationForm(Form):
     type = SelectField(_l("Relation"), validators=[DataRequired()])
-    target = IntegerField(_l("Depends on (CI id)"), validators=[DataRequired()])
+    target = StringField(_l("Depends on"), validators=[DataRequired(), Length(max=220)],
+                         description=_l("Type a name, hostname or IP address and pick the CI."))
     impact = SelectField(_l("Impact"), choices=choices([("", _l("The type's default")), *IMPACT_LABELS.items()]),
                          validators=[Optional()])
     group = StringField(_l("Redundancy group"), validators=[Optional(), Length(max=40)])
@@ -69,14 +70,15 @@ def with_attributes(form_class, schema: dict):
         attribute_names = tuple(sorted(schema or {}))
 
     for name, spec in sorted((schema or {}).items()):
+        label = schema_label(schema, name)
         if spec.get("choices"):
-            field = SelectField(name, choices=choices([("", "—"), *((c, c) for c in spec["choices"])]),
+            field = SelectField(label, choices=choices([("", "—"), *((c, c) for c in spec["choices"])]),
                                 validators=[Optional()])
         elif spec.get("type") == "bool":
-            field = SelectField(name, choices=choices([("", "—"), ("true", _l("Yes")), ("false", _l("No"))]),
+            field = SelectField(label, choices=choices([("", "—"), ("true", _l("Yes")), ("false", _l("No"))]),
                                 validators=[Optional()])
         else:
-            field = StringField(name, validators=[Optional(), Length(max=500)],
+            field = StringField(label, validators=[Optional(), Length(max=500)],
                                 description=spec.get("type") if spec.get("type") != "str" else None)
         setattr(WithAttributes, f"attr_{name}", field)
     return WithAttributes
@@ -94,5 +96,5 @@ class ClassForm(Form):
     group = SelectField(_l("Group"), choices=choices(GROUP_LABELS.items()))
     attributes = TextAreaField(_l("Attributes"), validators=[Optional(), Length(max=10_000)],
                                description=_l("One per line: name: type (str, int, float, bool or date), "
-                                              "or name: choice | choice."))
+                                              "or name: choice | choice; add = Label to show a label."))
     submit = SubmitField(_l("Save"))

@@ -345,3 +345,83 @@ def spofs(graph, service):
     dependencies = _dependencies(graph, [service])
     within = dependencies | {service}
     return {ci for ci, states in _lone_failures(graph, dependencies, within) if states.get(service) == DOWN}
+
+
+# ---------------------------------------------------------------- changes and incidents side by side
+
+def _dependents(graph, starts):
+    """Every CI that transitively depends on the ``starts`` through edges that carry impact."""
+    seen, stack = set(), [node for node in starts if node in graph]
+    while stack:
+        node = stack.pop()
+        if graph.is_multigraph():
+            pairs = ((dependent, attrs) for dependent, keyed in graph._pred[node].items() for attrs in keyed.values())
+        else:
+            pairs = graph._pred[node].items()
+        for dependent, attrs in pairs:
+            if dependent not in seen and dependent != node and _cap(attrs) != OK:
+                seen.add(dependent)
+                stack.append(dependent)
+    return seen - set(starts)
+
+
+def dependencies(graph, cis):
+    """Every CI the ``cis`` transitively depend on through edges that carry impact (not themselves)."""
+    return _dependencies(graph, cis)
+
+
+def direct_dependencies(graph, ci):
+    """The CIs ``ci`` depends on directly through edges that carry impact."""
+    if ci not in graph:
+        return set()
+    return {dependency for dependency, attrs in _edges(graph, ci) if dependency != ci and _cap(attrs) != OK}
+
+
+def reach(graph, cis):
+    """The CIs on one dependency chain with ``cis``: themselves, what they transitively depend on
+    and what transitively depends on them (through edges that carry impact). Two changes whose
+    windows overlap conflict when one's CIs lie in the other's reach."""
+    cis = set(cis)
+    return frozenset(cis | _dependencies(graph, cis) | _dependents(graph, cis))
+
+
+def ci_conflict(a_cis, a_reach, b_cis, b_reach) -> bool:
+    """Whether two sets of CIs touch: one shares a CI with, or depends (either way) on, the other."""
+    return bool(set(a_cis) & b_reach or set(b_cis) & a_reach)
+
+
+@dataclass(frozen=True)
+class RankedCause:
+    """A root-cause candidate with the incidents it would explain alone (their CIs go down when it
+    fails), the incidents that depend on it at all (or are linked to it), and whether it is one of
+    the incidents' own CIs (observed, not only inferred)."""
+    ci: object
+    explains: frozenset
+    under: frozenset
+    observed: bool
+
+
+def rank_causes(graph, incidents, focus=None):
+    """Root-cause help: ``incidents`` maps an incident (any key) to the CIs it is linked to. Every
+    CI they depend on — and each incident CI another incident depends on — ranked: the most
+    incidents explained first, then the most incidents on it at all (the CI common to most
+    incidents), an observed CI before an inferred one, then by id. A candidate that explains no
+    incident and is under only one is left out: it says nothing the incident does not."""
+    incidents = {key: set(cis) for key, cis in incidents.items() if cis}
+    every = set().union(*incidents.values()) if incidents else set()
+    if not every:
+        return []
+    below = {key: _dependencies(graph, cis) for key, cis in incidents.items()}
+    candidates = set().union(*below.values()) | every
+    within = candidates | every
+    if focus is not None:
+        candidates = below.get(focus, set()) | incidents.get(focus, set())
+    ranked = []
+    for candidate, states in _lone_failures(graph, sorted(candidates, key=repr), within):
+        explained = {ci for ci in every if states.get(ci) == DOWN}
+        explains = frozenset(key for key, cis in incidents.items() if cis & explained)
+        under = frozenset(key for key in incidents if candidate in below[key] or candidate in incidents[key])
+        if len(explains) > 1 or len(under) > 1 or (explains and candidate not in every):
+            ranked.append(RankedCause(candidate, explains, under, candidate in every))
+    ranked.sort(key=lambda c: (-len(c.explains), -len(c.under), not c.observed, repr(c.ci)))
+    return ranked

@@ -1,6 +1,8 @@
 """Words for the CMDB's codes, translated (lazily: built once, shown in the reader's language)."""
 from flask_babel import lazy_gettext as _l
 
+from cmdb.catalog import RELATION_TYPES
+
 STATUS_LABELS = {"planned": _l("Planned"), "in_production": _l("In production"), "maintenance": _l("Maintenance"),
                  "failed": _l("Failed"), "retired": _l("Retired")}
 GROUP_LABELS = {"facility": _l("Facility"), "hardware": _l("Hardware"), "components": _l("Components"),
@@ -48,3 +50,75 @@ def relation_label(relation_type, inverse: bool = False) -> str:
     if pair is None:
         return relation_type.inverse_label if inverse else relation_type.label
     return str(pair[1] if inverse else pair[0])
+
+
+# The shipped classes' attributes (cmdb/catalog.py). An attribute an admin adds may carry its own
+# "label" in the class schema; otherwise its name shows with spaces for underscores.
+ATTRIBUTE_LABELS = {
+    "address": _l("Address"), "floor": _l("Floor"), "units": _l("Rack units"), "feed": _l("Power feed"),
+    "max_amps": _l("Maximum current (A)"), "capacity_kva": _l("Capacity (kVA)"), "runtime_min": _l("Runtime (min)"),
+    "cpu": _l("CPU"), "cores": _l("Cores"), "ram_gb": _l("RAM (GB)"), "os": _l("Operating system"),
+    "bays": _l("Bays"), "capacity_tb": _l("Capacity (TB)"), "model": _l("Model"), "ports": _l("Ports"),
+    "watts": _l("Power (W)"), "size_gb": _l("Size (GB)"), "smart": _l("SMART state"), "level": _l("RAID level"),
+    "ecc": _l("ECC"), "speed_gbps": _l("Speed (Gbit/s)"), "mac": _l("MAC address"), "firmware": _l("Firmware"),
+    "carrier": _l("Carrier"), "bandwidth_mbps": _l("Bandwidth (Mbit/s)"), "vlan_id": _l("VLAN ID"),
+    "cidr": _l("Network (CIDR)"), "platform": _l("Platform"), "version": _l("Version"), "vcpus": _l("vCPUs"),
+    "engine": _l("Engine"), "product": _l("Product"), "expires": _l("Expires"), "issuer": _l("Issuer"),
+    "registrar": _l("Registrar"), "sla": _l("Service level"), "owner": _l("Owner"),
+}
+FIELD_LABELS = {
+    "created": _l("Created"), "name": _l("Name"), "status": _l("Status"), "hostname": _l("Hostname"),
+    "ip_addresses": _l("IP addresses"), "serial": _l("Serial number"), "asset_tag": _l("Asset tag"),
+    "location": _l("Location"), "warranty_end": _l("Warranty end"), "support_contract": _l("Support contract"),
+    "notes": _l("Notes"), "relation": _l("Relation"),
+}
+ATTRIBUTE_VALUE_LABELS = {"True": _l("Yes"), "False": _l("No"), "true": _l("Yes"), "false": _l("No")}
+
+
+def attribute_label(ci_class, name: str) -> str:
+    return schema_label((ci_class.schema or {}) if ci_class is not None else {}, name)
+
+
+def schema_label(schema: dict, name: str) -> str:
+    spec = (schema or {}).get(name) or {}
+    if spec.get("label"):
+        return str(spec["label"])
+    return str(ATTRIBUTE_LABELS.get(name, name.replace("_", " ").capitalize()))
+
+
+def attribute_value(value) -> str:
+    if isinstance(value, bool):
+        return str(ATTRIBUTE_VALUE_LABELS[str(value)])
+    return str(value)
+
+
+def history_field(ci_class, field: str) -> str:
+    """A history row's field in words: "attributes.ram_gb" → "RAM (GB)", "group.nodes" → "Redundancy group nodes"."""
+    if field.startswith("attributes."):
+        return attribute_label(ci_class, field.removeprefix("attributes."))
+    if field.startswith("group."):
+        return str(_l("Redundancy group %(key)s", key=field.removeprefix("group.")))
+    return str(FIELD_LABELS.get(field, field))
+
+
+def _relation_words(text: str) -> str:
+    """A stored relation ("runs on web-01 (#4) [nodes]", in the catalog's English) in the reader's words."""
+    from_catalog = [(english, pair[i]) for code, (label, inverse, _impact) in RELATION_TYPES.items()
+                    if (pair := RELATION_LABELS.get(code)) for i, english in ((0, label), (1, inverse))]
+    for english, words in sorted(from_catalog, key=lambda item: -len(item[0])):
+        if text.startswith(english + " "):
+            return f"{words}{text[len(english):]}"
+    return text
+
+
+def history_value(field: str, value) -> str | None:
+    """A history row's old or new value in words (statuses, yes/no, relations)."""
+    if value is None or value == "":
+        return None
+    if field == "status":
+        return str(STATUS_LABELS.get(value, value))
+    if field == "relation":
+        return _relation_words(value)
+    if field.startswith("attributes."):
+        return str(ATTRIBUTE_VALUE_LABELS.get(value, value))
+    return value

@@ -141,3 +141,39 @@ class CMDBVersion(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+
+class ChangeImpact(db.Model):
+    """The impact of a change's CIs as it was when the change was submitted (to the CAB): the CIs,
+    the impacted services and CIs, and the client organizations, by name — a record that does not
+    move when the graph changes later. One per change; a new submission records it again."""
+
+    __tablename__ = "cmdb_change_impacts"
+
+    ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("tickets.id"), primary_key=True)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(sa.String(30))
+    snapshot: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+    actor = relationship("User")
+
+
+class ImportRun(TimestampMixin, db.Model):
+    """A large import run as a job (cmdb/transfer.start_import): the file until it has run, then
+    how it ended — the counts, or the rows' errors. Its progress lives in app/jobs/progress."""
+
+    __tablename__ = "cmdb_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
+    dry_run: Mapped[bool] = mapped_column(default=True)
+    state: Mapped[str] = mapped_column(sa.String(10), default="queued")  # queued, running, done, failed
+    rows: Mapped[int] = mapped_column(default=0)
+    counts: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    errors: Mapped[list] = mapped_column(sa.JSON, default=list)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    actor = relationship("User")

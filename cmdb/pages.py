@@ -14,12 +14,28 @@ from cmdb.labels import (
     LINK_LABELS,
     STATE_LABELS,
     STATUS_LABELS,
+    attribute_label,
+    attribute_value,
     class_label,
+    history_field,
+    history_value,
     relation_label,
 )
 
 LABELS = {"status_labels": STATUS_LABELS, "group_labels": GROUP_LABELS, "impact_labels": IMPACT_LABELS,
           "link_labels": LINK_LABELS, "state_labels": STATE_LABELS, "class_label": class_label}
+
+
+def attributes_shown(ci) -> list[tuple[str, str]]:
+    """The CI's class attributes as (label, value), in the reader's language, by label."""
+    return sorted(((attribute_label(ci.ci_class, name), attribute_value(value))
+                   for name, value in (ci.attributes or {}).items()), key=lambda row: row[0].lower())
+
+
+def history_shown(ci, rows) -> list[tuple]:
+    """The history rows as (row, field label, old, new) in words."""
+    return [(row, history_field(ci.ci_class, row.field), history_value(row.field, row.old),
+             history_value(row.field, row.new)) for row in rows]
 
 
 def ci_form(ci=None, **data) -> CIForm:
@@ -78,7 +94,8 @@ def ci_page(ci, **forms) -> dict:
     result = queries.what_if(current_user, ci)
     tickets = queries.tickets_of(current_user, ci)
     return dict(ci=ci, depends=depends, dependents=dependents, groups=queries.groups_of(ci),
-                history=queries.history_of(ci), open_tickets=[t for t in tickets if t[0].is_open],
+                history=history_shown(ci, queries.history_of(ci)), attributes=attributes_shown(ci),
+                open_tickets=[t for t in tickets if t[0].is_open],
                 past_tickets=[t for t in tickets if not t[0].is_open], what_if=result,
                 picture=picture(ci, result, depends, dependents),
                 relation_form=forms.get("relation_form") or relation_form(formdata=None),

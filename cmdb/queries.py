@@ -1,6 +1,7 @@
 """Reads of the CMDB, scoped by the reader: staff see every CI; a client sees only their
 organization's CIs, and a provider CI on the way only as "a provider component" — never
 another organization's CI or name. A CI the reader may not see is a 404, like a missing one."""
+import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -76,6 +77,25 @@ def search(user, q: str = "", *, organization_id: int | None = None, provider: b
     return list(db.session.scalars(stmt.order_by(CI.name, CI.id).offset(offset).limit(limit)))
 
 
+_REF_ID = re.compile(r"\(#(\d{1,9})\)\s*$")
+
+
+def find_ref(user, text: str) -> CI | None:
+    """The CI a person picked or typed: "web-01 (#42)" (what the search offers), "42", or a name or
+    hostname that names exactly one live CI the reader may see. None when nothing or several match."""
+    text = (text or "").strip()[:220]
+    picked = _REF_ID.search(text)
+    if picked or (text.isdigit() and len(text) < 10):
+        ci_id = int(picked.group(1) if picked else text)
+        return db.session.scalar(cis_visible_to(user).where(CI.id == ci_id))
+    if not text:
+        return None
+    found = db.session.scalars(cis_visible_to(user).where(
+        CI.status != "retired", sa.or_(sa.func.lower(CI.name) == text.lower(),
+                                       sa.func.lower(CI.hostname) == text.lower())).limit(2)).all()
+    return found[0] if len(found) == 1 else None
+
+
 @dataclass
 class Side:
     """One relation seen from a CI: the other end (None when the reader may not see it), its label."""
@@ -146,7 +166,7 @@ def names(ids) -> dict[int, CI]:
 class WhatIf:
     """What a CI's failure does (staff): impacted CIs with their state and path, the services
     among them, the client organizations hit and their open tickets on those CIs."""
-    failed: CI
+    failed: CI | list  # one CI ("what if this fails"), or a list (a change's CIs)
     impacted: list  # (CI, state, [CI, ...] path)
     services: list
     organizations: list
@@ -154,21 +174,29 @@ class WhatIf:
 
 
 def what_if(user, ci: CI, excluded=()) -> WhatIf:
-    result = impact.downstream(graph.graph(), [ci.id], excluded=excluded)
-    states = {node: state for node, state in result.states.items() if node != ci.id}
+    result = impact_of(user, [ci], excluded)
+    result.failed = ci
+    return result
+
+
+def impact_of(user, cis: list[CI], excluded=()) -> WhatIf:
+    """What the failure of ``cis`` together does (staff): a change's CIs, a CI's "what if"."""
+    ids = {ci.id for ci in cis}
+    result = impact.downstream(graph.graph(), ids, excluded=excluded)
+    states = {node: state for node, state in result.states.items() if node not in ids}
     found = names(set(states) | {n for node in states for n in result.path(node)})
     rows = [(found[node], state, [found[n] for n in result.path(node)]) for node, state in states.items()
             if node in found]
     rows.sort(key=lambda row: (row[1] != "down", row[0].name))
     services = [row for row in rows if row[0].ci_class.group == "services"]
-    org_ids = {row[0].organization_id for row in rows} | {ci.organization_id}
+    org_ids = {row[0].organization_id for row in rows} | {ci.organization_id for ci in cis}
     orgs = list(db.session.scalars(sa.select(Organization).where(Organization.id.in_(org_ids - {None}))
-                                   .order_by(Organization.name)))
-    hit = [row[0].id for row in rows] + [ci.id]
+                                   .order_by(Organization.name))) if org_ids - {None} else []
+    hit = [row[0].id for row in rows] + list(ids)
     on_them = sa.select(TicketCI.ticket_id).where(TicketCI.ci_id.in_(hit))
     tickets = list(db.session.scalars(tickets_visible_to(user).where(
-        Ticket.id.in_(on_them), Ticket.is_open.is_(True)).order_by(Ticket.id.desc()).limit(50)))
-    return WhatIf(ci, rows, services, orgs, tickets)
+        Ticket.id.in_(on_them), Ticket.is_open.is_(True)).order_by(Ticket.id.desc()).limit(50))) if hit else []
+    return WhatIf(cis, rows, services, orgs, tickets)
 
 
 @dataclass

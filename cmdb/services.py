@@ -316,8 +316,10 @@ _CODE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
 def schema_text(schema: dict) -> str:
-    """A class's attribute schema as the lines admins edit: ``name: type`` or ``name: a | b | c``."""
+    """A class's attribute schema as the lines admins edit: ``name: type`` or ``name: a | b | c``,
+    with `` = Label`` at the end when the attribute has a label to show instead of its name."""
     return "\n".join(f"{name}: {' | '.join(spec['choices']) if spec.get('choices') else spec.get('type', 'str')}"
+                     + (f" = {spec['label']}" if spec.get("label") else "")
                      for name, spec in sorted((schema or {}).items()))
 
 
@@ -328,13 +330,16 @@ def parse_schema(text: str) -> dict:
         if not line.strip():
             continue
         name, _sep, kind = (part.strip() for part in line.partition(":"))
+        kind, _sep, label = (part.strip() for part in kind.partition("="))
         choices = [c.strip() for c in kind.split("|") if c.strip()] if "|" in kind else []
         if not _CODE.match(name) or name in schema:
             errors.append(_("Line %(n)d: a new attribute name of small letters, digits and _.", n=number))
+        elif len(label) > 80:
+            errors.append(_("Line %(n)d: a label of at most 80 characters.", n=number))
         elif choices:
-            schema[name] = {"type": "str", "choices": choices}
+            schema[name] = {"type": "str", "choices": choices, **({"label": label} if label else {})}
         elif (kind or "str") in catalog.ATTRIBUTE_TYPES:
-            schema[name] = {"type": kind or "str"}
+            schema[name] = {"type": kind or "str", **({"label": label} if label else {})}
         else:
             errors.append(_("Line %(n)d: the type is one of %(types)s, or choices separated by |.", n=number,
                             types=", ".join(catalog.ATTRIBUTE_TYPES)))

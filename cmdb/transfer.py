@@ -15,12 +15,14 @@ import openpyxl
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app.errors import ValidationError
+from app import jobs
+from app.errors import NotFound, ValidationError
 from app.extensions import db
 from app.orgs.models import Organization
+from app.timeutil import utcnow
 from app.transactions import transactional
 from cmdb import services
-from cmdb.models import CI, CIClass, RedundancyGroup, Relation, RelationType
+from cmdb.models import CI, CIClass, ImportRun, RedundancyGroup, Relation, RelationType
 from cmdb.services import require_staff
 
 COLUMNS = ("record", "class", "name", "organization", "status", "hostname", "ip_addresses", "serial", "asset_tag",
@@ -68,10 +70,47 @@ def _cell(value) -> str:
 
 # ---------------------------------------------------------------- importing
 
-def import_file(actor, filename: str, data: bytes, *, dry_run: bool = False, progress=None) -> dict:
-    """Import a file; returns counts {"ci": n, "relation": n, "group": n}. Raises ValidationError
-    {"rows": ["row 3: name: …", …]} and writes nothing when any row is wrong."""
+BACKGROUND_ROWS = 1000  # a larger file imports as a job, its page showing a progress bar
+
+
+def start_import(actor, filename: str, data: bytes, *, dry_run: bool = False,
+                 background_rows: int = BACKGROUND_ROWS) -> dict | ImportRun:
+    """A small file is imported at once (its counts returned); a larger one is queued as a job that
+    imports it the same way (cmdb/jobs.run_import) and the ImportRun is returned to follow it."""
     require_staff(actor)
+    rows = checked_rows(filename, data)
+    if len(rows) <= background_rows:
+        return import_file(actor, filename, data, dry_run=dry_run)
+    return queue_import(actor, filename, data, dry_run=dry_run, rows=len(rows))
+
+
+@transactional
+def queue_import(actor, filename: str, data: bytes, *, dry_run: bool, rows: int) -> ImportRun:
+    require_staff(actor)
+    run = ImportRun(actor_id=actor.id, filename=filename[:255], data=data, dry_run=dry_run, state="queued", rows=rows,
+                    counts={}, errors=[])
+    db.session.add(run)
+    db.session.flush()
+    jobs.enqueue_after_commit("cmdb.jobs.run_import", run.id)
+    return run
+
+
+@transactional
+def finish_import(run_id: int, state: str, *, counts: dict | None = None, errors: list | None = None) -> None:
+    """How a queued import ended (in its own unit of work, after the import's own): the file goes."""
+    run = db.session.get(ImportRun, run_id)
+    run.state, run.counts, run.errors = state, counts or {}, errors or []
+    run.finished_at, run.data = utcnow(), b""
+
+
+def import_run(run_id) -> ImportRun:
+    run = db.session.get(ImportRun, run_id) if isinstance(run_id, int) else None
+    if run is None:
+        raise NotFound()
+    return run
+
+def checked_rows(filename: str, data: bytes) -> list[dict]:
+    """The file's rows, or a ValidationError on ``file`` for one this import cannot read."""
     try:
         rows = read_rows(filename, data)
     except (UnicodeDecodeError, csv.Error, ValueError, KeyError, OSError) as error:
@@ -79,6 +118,14 @@ def import_file(actor, filename: str, data: bytes, *, dry_run: bool = False, pro
                                               error=str(error)[:200])) from None
     if len(rows) > MAX_ROWS:
         raise ValidationError.single("file", _("At most %(n)d rows in one file.", n=MAX_ROWS))
+    return rows
+
+
+def import_file(actor, filename: str, data: bytes, *, dry_run: bool = False, progress=None) -> dict:
+    """Import a file; returns counts {"ci": n, "relation": n, "group": n}. Raises ValidationError
+    {"rows": ["row 3: name: …", …]} and writes nothing when any row is wrong."""
+    require_staff(actor)
+    rows = checked_rows(filename, data)
     try:
         return _import(actor, rows, dry_run, progress)
     except DryRunDone as done:

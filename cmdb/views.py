@@ -2,18 +2,21 @@
 CMDB panel's actions on the ticket page, and the client's "My servers"."""
 import io
 
-from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import validation
 from app.auth import permissions
 from app.forms import SearchForm, acted, attempted, submitted
+from app.jobs import progress
 from app.orgs import queries as org_queries
 from app.tickets import queries as tickets
+from cmdb import jobs as cmdb_jobs
 from cmdb import links, pages, queries, services, transfer
 from cmdb.forms import ActionForm, ClassForm, GroupForm, ImportForm, LinkForm, attributes_of
 from cmdb.labels import GROUP_LABELS, STATE_LABELS, STATUS_LABELS, class_label
+from cmdb.models import ImportRun
 
 bp = Blueprint("cmdb", __name__)
 bp.add_app_template_filter(class_label, "ci_class")
@@ -82,9 +85,22 @@ def edit(ci_id):
 def add_relation(ci_id):
     ci = queries.get_ci(current_user, ci_id)
     form = pages.relation_form()
-    return acted(lambda: services.add_relation(current_user, ci, form.target.data, form.type.data,
+    target = queries.find_ref(current_user, form.target.data)
+    return acted(lambda: services.add_relation(current_user, ci, target, form.type.data,
                                                impact_override=form.impact.data or None, group_key=form.group.data),
                  _("Relation added."), url_for("cmdb.detail", ci_id=ci.id), form=form)
+
+
+@bp.route("/search.json")
+@permissions.staff_required
+def search_json():
+    """The type-ahead behind "Depends on": CIs by name, hostname or IP, fetched as one types."""
+    q = (request.args.get("q") or "").strip()[:200]
+    found = queries.search(current_user, q, limit=15) if len(q) >= 2 else []
+    return jsonify({"items": [{"id": ci.id, "value": f"{ci.name} (#{ci.id})",
+                               "detail": " · ".join(part for part in (
+                                   class_label(ci.ci_class), ci.organization.name if ci.organization
+                                   else _("Provider (shared)"), ci.hostname) if part)} for ci in found]})
 
 
 @bp.route("/<int:ci_id>/groups", methods=["POST"])
@@ -101,9 +117,34 @@ def save_group(ci_id):
 @permissions.staff_required
 def import_file():
     form = ImportForm()
-    done, counts = attempted(form, lambda: transfer.import_file(
-        current_user, form.file.data.filename or "", form.file.data.read(), dry_run=form.dry_run.data))
-    return render_template("cmdb/import.html", form=form, counts=counts if done else None)
+    done, result = attempted(form, lambda: transfer.start_import(
+        current_user, form.file.data.filename or "", form.file.data.read(), dry_run=form.dry_run.data,
+        background_rows=current_app.config.get("CMDB_IMPORT_BACKGROUND_ROWS", transfer.BACKGROUND_ROWS)))
+    if done and isinstance(result, ImportRun):
+        return redirect(url_for("cmdb.import_run", run_id=result.id))
+    return render_template("cmdb/import.html", form=form, counts=result if done else None)
+
+
+def _import_state(run: ImportRun) -> dict:
+    seen = progress.read(cmdb_jobs.progress_key(run.id))
+    state = "running" if run.state == "queued" and seen else run.state
+    done_rows, total = seen or (run.rows if run.state in ("done", "failed") else 0, run.rows)
+    return {"state": state, "done": done_rows, "total": total,
+            "percent": 100 if run.state in ("done", "failed") else int(done_rows * 100 / total) if total else 0}
+
+
+@bp.route("/import/<int:run_id>")
+@permissions.staff_required
+def import_run(run_id):
+    """A queued import: a progress bar the page's script keeps up to date, then how it ended."""
+    run = transfer.import_run(run_id)
+    return render_template("cmdb/import_run.html", run=run, progress=_import_state(run))
+
+
+@bp.route("/import/<int:run_id>.json")
+@permissions.staff_required
+def import_progress(run_id):
+    return jsonify(_import_state(transfer.import_run(run_id)))
 
 
 @bp.route("/export.<any(csv, xlsx):kind>")

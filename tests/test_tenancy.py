@@ -115,7 +115,7 @@ def org_b_change(users, org_b):
 def fill(rule, org_b, users, team, extra):
     values = {"org_id": org_b.id, "user_id": users["other_user"].id, "team_id": team.id,
               "token": "forged-token", "action": "deactivate", "filename": "css/app.css", "code": org_b.code,
-              "outbox_id": 1, "kind": "csv", "class_id": 1, "calendar_id": 1, "policy_id": 1, "day": "2026-03-09",
+              "outbox_id": 1, "run_id": 1, "kind": "csv", "class_id": 1, "calendar_id": 1, "policy_id": 1, "day": "2026-03-09",
               **extra}  # the outbox, calendars and policies are the provider's: managers' and admins' only
     missing = set(rule.arguments) - set(values)
     assert not missing, f"{rule.rule}: teach the isolation test how to fill {missing}"
@@ -279,7 +279,8 @@ STAFF_PAGES = [
     "/changes/approvals", "/changes/calendar", "/changes/new", "/changes/policy", "/changes/templates",
     "/changes/windows", "/requests/catalog", "/requests/catalog/new", "/organizations/", "/organizations/new",
     "/users/", "/users/new", "/teams/", "/teams/new", "/settings/portal/", "/settings/portal/categories/new",
-    "/admin/jobs", "/sla/breaches", "/sla/calendars", "/sla/calendars/new", "/sla/policies", "/sla/policies/new",
+    "/admin/jobs", "/cmdb/", "/cmdb/new", "/cmdb/import", "/cmdb/classes", "/cmdb/search.json?q=web",
+    "/sla/breaches", "/sla/calendars", "/sla/calendars/new", "/sla/policies", "/sla/policies/new",
 ]
 
 

@@ -1,21 +1,22 @@
 """REST API v1: tickets, their conversation, files, links and time; organizations,
-users and teams. Token authentication (app.api.auth), CSRF-exempt, JSON errors.
+users and teams (the CMDB's routes are in app/api/cmdb_views.py, on the same
+blueprint). Token authentication (app.api.auth), CSRF-exempt, JSON errors.
 
 Each view: scoped load (404) → permission (403) → schema → one service call → dump.
 """
 from datetime import UTC, datetime, time, timedelta
 
-from flask import Blueprint, current_app, jsonify, url_for
+from flask import current_app, jsonify, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app import timeutil
-from app.api import auth, errors, refs
 from app.api import change_schemas as cs
-from app.api import cmdb_schemas as ms
+from app.api import refs
 from app.api import schemas as s
 from app.api import services as api_services
 from app.api.auth import api_user, require
+from app.api.blueprint import STAFF_ONLY, bp
 from app.api.bodies import dump, load_args, load_json, load_upload
 from app.api.spec import doc, openapi
 from app.auth import queries as user_queries
@@ -23,22 +24,14 @@ from app.auth.permissions import can_see_internal, can_work_problems_and_changes
 from app.changes import queries as change_queries
 from app.changes import services as change_services
 from app.errors import NotFound
-from app.extensions import csrf, db
+from app.extensions import db
 from app.orgs import queries as org_queries
 from app.problems import services as problem_services
 from app.requests import catalog
 from app.requests import queries as request_queries
 from app.requests import services as request_services
 from app.tickets import attachments, queries, relations, services
-from cmdb import links as cmdb_links
-from cmdb import queries as cmdb_queries
 
-bp = Blueprint("api", __name__)
-csrf.exempt(bp)
-auth.init_blueprint(bp)
-errors.register(bp)
-
-STAFF_ONLY = _l("This is for the provider's staff only.")
 TICKET = [s.TicketOut, s.StaffTicketOut]
 
 
@@ -349,71 +342,3 @@ def me():
 @doc(_l("This document: the API in OpenAPI 3.1"), tag="meta", out="object", public=True)
 def openapi_document():
     return jsonify(openapi(current_app))
-
-
-# -- the CMDB ----------------------------------------------------------------------------------
-
-@bp.get("/cis")
-@doc(_l("Configuration items, a page at a time: staff see all, a client their organization's"), tag="cmdb",
-     query=ms.CIListArgs, out=ms.CIPageOut)
-def list_cis():
-    user = api_user()
-    args = load_args(ms.CIListArgs)
-    code = args["organization"]
-    org = None if code in (None, "provider") else refs.resolve(user, {"organization": code})["organization"]
-    found = cmdb_queries.search(user, args["q"], organization_id=org.id if org else None, provider=code == "provider",
-                                group=args["group"], status=args["status"], offset=args["offset"],
-                                limit=args["limit"] + 1)
-    more = len(found) > args["limit"]
-    return dump(ms.CIPageOut(), {"items": found[:args["limit"]], "next": args["offset"] + args["limit"] if more else None})
-
-
-@bp.get("/cis/<int:ci_id>")
-@doc(_l("Get a configuration item"), tag="cmdb", out=ms.CIOut, errors=(404,))
-def get_ci(ci_id):
-    return dump(ms.CIOut(), cmdb_queries.get_ci(api_user(), ci_id))
-
-
-@bp.get("/cis/<int:ci_id>/relations")
-@doc(_l("What a CI depends on and what depends on it"), tag="cmdb", out=ms.RelationListOut, errors=(404,))
-def list_ci_relations(ci_id):
-    user = api_user()
-    depends, dependents = cmdb_queries.relations_of(user, cmdb_queries.get_ci(user, ci_id))
-    items = [{"id": side.relation.id, "direction": direction, "type": side.relation.type.code, "label": side.label,
-              "impact": side.relation.effective_impact, "group": side.relation.group_key, "ci": side.other}
-             for direction, sides in (("depends_on", depends), ("depended_on_by", dependents)) for side in sides]
-    return dump(ms.RelationListOut(), {"items": items})
-
-
-@bp.get("/cis/<int:ci_id>/impact")
-@doc(_l("What if this CI fails: the impacted CIs with their paths, organizations and open tickets (staff)"),
-     tag="cmdb", out=ms.ImpactOut, errors=(403, 404))
-def ci_impact(ci_id):
-    user = api_user()
-    ci = cmdb_queries.get_ci(user, ci_id)
-    require(is_staff(user), STAFF_ONLY)
-    result = cmdb_queries.what_if(user, ci)
-    impacted = [{"ci": row[0], "state": row[1], "service": row[0].ci_class.group == "services",
-                 "organization": row[0].organization, "path": [step.id for step in row[2]]} for row in result.impacted]
-    return dump(ms.ImpactOut(), {"failed": ci, "impacted": impacted, "organizations": result.organizations,
-                                 "open_tickets": [t.number for t in result.tickets]})
-
-
-@bp.get("/tickets/<number>/cis")
-@doc(_l("The configuration items of a ticket"), tag="cmdb", out=ms.TicketCIListOut, errors=(404,))
-def list_ticket_cis(number):
-    user = api_user()
-    ticket = queries.get_ticket(user, number)
-    return dump(ms.TicketCIListOut(), {"items": [{"ci": ci, "impact": link.impact}
-                                                 for ci, link in cmdb_queries.cis_of_ticket(user, ticket)]})
-
-
-@bp.post("/tickets/<number>/cis")
-@doc(_l("Link configuration items to a ticket, by id or by name (a client: their organization's only)"),
-     tag="cmdb", body=ms.TicketCIsIn, out=ms.TicketCIListOut, status=201, errors=(404,))
-def link_ticket_cis(number):
-    user = api_user()
-    ticket = queries.get_ticket(user, number)
-    cmdb_links.link_refs(user, ticket, load_json(ms.TicketCIsIn)["cis"])
-    return dump(ms.TicketCIListOut(), {"items": [{"ci": ci, "impact": link.impact}
-                                                 for ci, link in cmdb_queries.cis_of_ticket(user, ticket)]}, 201)

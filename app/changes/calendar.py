@@ -7,12 +7,16 @@ from zoneinfo import ZoneInfo
 
 @dataclass(frozen=True)
 class Planned:
-    """A change's window and what it touches (organization ids; CIs once the CMDB lands)."""
+    """A change's window and what it touches: organization ids, and — when an engine answers
+    (app/changes/hooks.py) — the CIs it works on and their ``reach`` (every CI on one dependency
+    chain with them)."""
 
     id: int
     start: datetime
     end: datetime
     organizations: frozenset[int]
+    cis: frozenset = frozenset()
+    reach: frozenset = frozenset()
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,21 @@ def conflicts(items: list[Planned]) -> dict[int, set[int]]:
             if b.start >= a.end:
                 break
             if a.organizations & b.organizations:
+                found[a.id].add(b.id)
+                found[b.id].add(a.id)
+    return found
+
+
+def ci_conflicts(items: list[Planned]) -> dict[int, set[int]]:
+    """For each change, the others whose windows overlap it on the same CIs or on CIs that depend
+    on each other (one's CIs within the other's reach)."""
+    found: dict[int, set[int]] = {item.id: set() for item in items}
+    ordered = sorted((item for item in items if item.cis), key=lambda item: item.start)
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1:]:
+            if b.start >= a.end:
+                break
+            if a.cis & b.reach or b.cis & a.reach:
                 found[a.id].add(b.id)
                 found[b.id].add(a.id)
     return found

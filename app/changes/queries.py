@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app import timeutil
 from app.auth.permissions import can_approve_changes
-from app.changes import calendar
+from app.changes import calendar, hooks
 from app.changes.models import (
     ChangeApproval,
     ChangeDetail,
@@ -110,6 +110,7 @@ class Entry:
     detail: ChangeDetail
     organizations: list[Organization]
     conflicts: list[Ticket] = field(default_factory=list)
+    ci_conflicts: list[Ticket] = field(default_factory=list)  # overlapping on the same or dependent CIs
     outside: list[Organization] = field(default_factory=list)  # organizations whose windows it misses
 
 
@@ -121,18 +122,23 @@ def _planned(start: datetime, end: datetime) -> sa.Select:
 
 def calendar_entries(start: datetime, end: datetime, *, team_id=None, organization_id=None, risk=None) -> list[Entry]:
     """Changes planned in [start, end), with conflicts (overlapping windows on a shared organization,
-    whatever the filters) and the organizations whose maintenance windows they miss."""
+    and — apart — on the same CIs or CIs that depend on each other; whatever the filters) and the
+    organizations whose maintenance windows they miss."""
     rows = list(db.session.execute(_planned(start, end).where(Ticket.status.in_(ON_CALENDAR))
                                    .order_by(ChangeDetail.planned_start, Ticket.id)))
     # Conflicts are looked for among every change that overlaps one shown, not just those shown.
     entries = [Entry(t, d, list(d.organizations) or [t.organization]) for t, d in rows]
+    touched = hooks.touches(e.ticket.id for e in entries)
     planned = [calendar.Planned(e.ticket.id, e.detail.planned_start, e.detail.planned_end,
-                                frozenset(o.id for o in e.organizations)) for e in entries]
+                                frozenset(o.id for o in e.organizations),
+                                *touched.get(e.ticket.id, (frozenset(), frozenset()))) for e in entries]
     by_id = {e.ticket.id: e.ticket for e in entries}
-    clashes = calendar.conflicts([p for p in planned if by_id[p.id].status != "closed"])
+    live = [p for p in planned if by_id[p.id].status != "closed"]
+    clashes, ci_clashes = calendar.conflicts(live), calendar.ci_conflicts(live)
     windows_by_org = weekly(windows())
     for entry in entries:
         entry.conflicts = sorted((by_id[i] for i in clashes.get(entry.ticket.id, ())), key=lambda t: t.id)
+        entry.ci_conflicts = sorted((by_id[i] for i in ci_clashes.get(entry.ticket.id, ())), key=lambda t: t.id)
         entry.outside = [o for o in entry.organizations if not calendar.inside_windows(
             entry.detail.planned_start, entry.detail.planned_end, windows_by_org.get(o.id, []))]
     if team_id:

@@ -10,7 +10,8 @@ URGENCY = [("1", _l("It stops our business")), ("2", _l("It hampers our work")),
 
 class NewTicketForm(Form):
     affected_system = StringField(_l("Which server or service?"), validators=[Optional(), Length(max=200)],
-                                  description=_l("Its name as you know it, e.g. web-01 or shop.example.com."))
+                                  description=_l("Its name as you know it (e.g. web-01 or shop.example.com), hostname or IP: "
+                                                  "pick one of your servers; leave it empty if you don't know."))
     title = StringField(_l("Title"), validators=[Length(max=200)],
                         description=_l("Short and exact, with the server's name: "
                                        "“web-01: 502 errors since 10:00”, not “site not working”."))

@@ -24,6 +24,7 @@ from app.tickets import relations
 from app.tickets import services as tickets
 from app.tickets.attachments import send
 from app.tickets.workflow import CLIENT, STATUS_LABELS, workflow
+from cmdb import kinds as cmdb_kinds
 from cmdb import queries as cmdb_queries
 from sla import pages as sla_pages
 
@@ -47,9 +48,10 @@ def _locale() -> str:
 
 @bp.route("/")
 def home():
+    planned = planned_work(current_user.organization)
     return render_template("portal/home.html", open_tickets=queries.open_tickets(current_user),
-                           activity=queries.recent_activity(current_user),
-                           planned_work=planned_work(current_user.organization))
+                           activity=queries.recent_activity(current_user), planned_work=planned,
+                           planned_cis=cmdb_kinds.planned_for(current_user, [ticket.id for ticket, _ in planned]))
 
 
 @bp.route("/tickets")

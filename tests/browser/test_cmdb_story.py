@@ -117,3 +117,113 @@ def test_a_client_of_another_organization_sees_none_of_it(browser, live_server, 
 def _id_of(name, org_code, app):
     with app.app_context():
         return _ci(name, org_code).id
+
+
+def test_the_ci_page_reads_in_words_and_depends_on_is_a_search(page, screenshots, live_app):
+    from cmdb.models import Relation
+
+    web02 = _id_of("web-02", "KYIVMEDIA", live_app)
+    log_in(page, "maria@zayavka.example")
+    page.wait_for_load_state()
+    page.goto(f"/cmdb/{web02}")
+    details = page.locator("#ci-attributes").inner_text()
+    assert "RAM (GB)" in details and "Operating system" in details and "vCPUs" in details
+    assert "ram_gb" not in details
+    form = page.locator("#ci-relations form").first
+    form.get_by_label("Relation").select_option("monitored_by")
+    target = form.get_by_label("Depends on")
+    target.press_sequentially("hv-kyiv-0", delay=40)
+    page.locator("#ci-choices option").first.wait_for(state="attached")
+    offered = page.locator("#ci-choices option").evaluate_all("options => options.map(o => o.value)")
+    assert offered and all(value.startswith("hv-kyiv-0") and "(#" in value for value in offered)
+    target.fill(offered[0])
+    screenshots(page, "cmdb-engineer-3-depends-on-search")
+    form.get_by_role("button", name="Add relation").click()
+    page.get_by_text("Relation added.").wait_for()
+    history = page.locator("#ci-history").inner_text()
+    assert "Relation: — → is monitored by hv-kyiv-0" in history and "relation:" not in history
+    with live_app.app_context():  # leave the estate as the other browser tests found it
+        relation = services.db.session.scalar(sa.select(Relation).where(
+            Relation.source_id == web02, Relation.type.has(code="monitored_by")))
+        services.remove_relation(SHELL, relation)
+
+
+def _changes_on_cis(app):
+    """Two Kyiv Media changes in overlapping windows next year: one on a provider hypervisor, one on
+    web-02, which runs on the farm of that hypervisor. Both go to the CAB; the first is approved."""
+    from datetime import UTC, datetime, timedelta
+
+    from app.auth.models import User
+    from app.changes import services as changes
+    from app.orgs.models import Organization
+    from app.tickets import services as tickets
+    from cmdb import links
+
+    with app.app_context():
+        db = services.db
+        maria = db.session.scalar(sa.select(User).where(User.email == "maria@zayavka.example"))
+        taras = db.session.scalar(sa.select(User).where(User.email == "taras@zayavka.example"))  # on the CAB
+        org = db.session.scalar(sa.select(Organization).where(Organization.code == "KYIVMEDIA"))
+        start = datetime(2031, 3, 4, 22, 0, tzinfo=UTC)
+        made = []
+        for title, ci, shift in (("Firmware on hv-kyiv-01", _ci("hv-kyiv-01"), 0),
+                                 ("Kernel update on web-02", _ci("web-02", "KYIVMEDIA"), 1)):
+            change = changes.create_change(
+                maria, organization=org, title=title, risk="low", planned_start=start + timedelta(hours=shift),
+                planned_end=start + timedelta(hours=shift + 2), implementation_plan="Rolling, one node at a time.",
+                backout_plan="Boot the previous image.", client_summary=f"{title}: a short pause is possible.")
+            links.link_cis(maria, change, [ci])
+            for status in ("submitted", "assessment", "awaiting_approval"):
+                tickets.transition(maria, change, status)
+            made.append(change)
+        changes.decide(taras, made[0], "approve", "Go ahead")
+        return [change.number for change in made]
+
+
+@pytest.fixture(scope="module")
+def changes_on_cis(live_app):
+    return _changes_on_cis(live_app)
+
+
+@pytest.mark.parametrize("language,screen", [("uk", "phone"), ("en", "desktop")])  # Taras is left in English
+def test_the_cab_sees_a_changes_impact_and_the_calendar_flags_the_ci_conflict(browser, live_server, screenshots,
+                                                                              changes_on_cis, language, screen):
+    on_host, on_vm = changes_on_cis
+    context = browser.new_context(base_url=live_server, viewport=SCREENS[screen], locale="en-US")
+    page = context.new_page()
+    log_in(page, "taras@zayavka.example")
+    page.wait_for_load_state()
+    if screen == "phone":
+        page.locator(".navbar-toggler").click()
+    choose_language(page, WORDS[language]["language"])
+    page.wait_for_load_state()
+    page.goto(f"/tickets/{on_host}")
+    impact = page.locator("#change-impact")
+    text = impact.inner_text()
+    for org in ("Kyiv Media Group", "Dnipro Logistics", "Lviv Pharma"):
+        assert org in text  # every client on the farm
+    assert "Kyiv Media Group website" in text and "hv-kyiv-01" in text
+    assert page.locator("#change-impact-recorded").count() == 1
+    assert on_vm in page.locator(".ci-conflict").first.inner_text()
+    screenshots(page, f"cmdb-change-impact-{language}-{screen}")
+    page.goto("/changes/calendar?day=2031-03-05&view=week")
+    flagged = page.locator(f"[data-change='{on_host}'] .ci-conflict")
+    assert on_vm in flagged.inner_text()
+    screenshots(page, f"cmdb-change-calendar-{language}-{screen}")
+    context.close()
+
+
+def test_a_clients_planned_work_names_their_affected_servers(browser, live_server, screenshots, changes_on_cis):
+    context = browser.new_context(base_url=live_server, viewport=SCREENS["desktop"], locale="en-US")
+    page = context.new_page()
+    log_in(page, "dmytro@kyivmedia.example")
+    page.wait_for_url("**/portal/")
+    choose_language(page, "English")
+    page.wait_for_load_state()
+    work = page.locator("#planned-work")
+    item = work.locator(".planned-work-item", has_text="Firmware on hv-kyiv-01")
+    affected = item.locator(".planned-work-cis").inner_text()
+    assert "Kyiv Media Group website" in affected and "app-01" in affected and "more" in affected  # every VM on the farm
+    assert "hv-kyiv" not in affected and "Dnipro" not in affected
+    screenshots(page, "cmdb-client-planned-work")
+    context.close()

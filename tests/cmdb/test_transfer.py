@@ -8,6 +8,7 @@ from app.auth.permissions import SHELL
 from app.errors import Forbidden, ValidationError
 from cmdb import transfer
 from cmdb.models import CI, RedundancyGroup, Relation
+from tests.helpers import run_jobs
 
 GOOD = """record,class,name,organization,hostname,ip_addresses,attributes,type,target,target_organization,group,min_up
 ci,switch,edge-sw-9,,,10.9.0.1,,,,,,
@@ -112,3 +113,41 @@ def test_the_import_page_checks_then_imports_and_the_export_downloads(login, cat
     assert response.status_code == 200 and len(transfer.read_rows("x.xlsx", response.data)) == 8
     assert client.get("/cmdb/export.csv").data.startswith(b"record,class,name,organization")
     assert login("client_admin").get("/cmdb/export.csv").status_code == 403
+
+
+@pytest.fixture
+def small_background(app):
+    """Files of more than 3 rows import as a job (the page's progress bar), for these tests."""
+    app.config["CMDB_IMPORT_BACKGROUND_ROWS"] = 3
+    yield
+    app.config.pop("CMDB_IMPORT_BACKGROUND_ROWS")
+
+
+def test_a_large_file_imports_as_a_job_whose_page_shows_its_progress(app, login, catalog, org_a, small_background):
+    client = login("agent")
+    response = client.submit("/cmdb/import", {"file": (io.BytesIO(GOOD.encode()), "estate.csv")},
+                             content_type="multipart/form-data")
+    assert response.status_code == 302 and "/cmdb/import/" in response.headers["Location"]
+    page = response.headers["Location"]
+    shown = client.get(page).get_data(as_text=True)
+    assert "<progress" in shown and "Waiting for a worker" in shown and 'data-progress-url="' in shown
+    assert client.get(f"{page}.json").get_json() == {"state": "queued", "done": 0, "total": 8, "percent": 0}
+    assert count(CI) == 0
+    assert run_jobs(app) == 1
+    assert client.get(f"{page}.json").get_json() == {"state": "done", "done": 8, "total": 8, "percent": 100}
+    shown = client.get(page).get_data(as_text=True)
+    assert "CIs: 4, relations: 3, groups: 1." in shown and "Imported." in shown and "<progress" not in shown
+    assert count(CI) == 4
+
+
+def test_a_large_file_with_a_bad_row_writes_nothing_and_lists_it(app, login, catalog, org_a, small_background):
+    client = login("agent")
+    bad = GOOD + "ci,toaster,t-1,ACME,,,,,,,,\n"
+    page = client.submit("/cmdb/import", {"file": (io.BytesIO(bad.encode()), "estate.csv")},
+                         content_type="multipart/form-data").headers["Location"]
+    run_jobs(app)
+    shown = client.get(page).get_data(as_text=True)
+    assert "Nothing was imported" in shown and "row 10: class: There is no CI class toaster." in shown
+    assert count(CI) == 0
+    assert login("client_admin").get(page).status_code == 403
+    assert client.get("/cmdb/import/999999").status_code == 404

@@ -85,7 +85,7 @@ def test_staff_edit_a_ci_and_the_history_shows_it(login, estate):
                                     "ip_addresses": "192.0.2.11", "notes": "Disk died"})
     assert response.status_code == 302
     shown = text(client.get(response.headers["Location"]))
-    assert "Failed" in shown and "Disk died" in shown and "in_production → failed" in shown
+    assert "Failed" in shown and "Disk died" in shown and "Status</span>: In production → Failed" in shown
 
 
 def test_the_portal_offers_the_organizations_cis_for_which_server(login, estate):

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from app.changes.calendar import (
     Planned,
     Weekly,
+    ci_conflicts,
     conflicts,
     inside_windows,
     local_span,
@@ -194,3 +195,18 @@ def test_a_local_day_is_a_utc_interval_of_its_true_length(day, hours):
 def test_local_span_follows_the_zone():
     assert local_span(date(2030, 6, 3), "UTC") == (utc(2030, 6, 3), utc(2030, 6, 4))
     assert local_span(date(2030, 6, 3), "Asia/Tokyo") == (utc(2030, 6, 2, 15), utc(2030, 6, 3, 15))
+
+
+def on_cis(id, start, end, cis, reach):
+    return Planned(id, hour(start), hour(end), frozenset({id}), frozenset(cis), frozenset(reach) | frozenset(cis))
+
+
+def test_changes_conflict_on_the_same_ci_or_one_in_the_others_reach_when_their_windows_overlap():
+    switch = on_cis(1, 1, 3, {"switch"}, {"host", "vm"})  # the host and the VM depend on the switch
+    vm = on_cis(2, 2, 4, {"vm"}, {"host", "switch"})
+    other_vm = on_cis(3, 2, 4, {"other-vm"}, {"host", "switch"})
+    later = on_cis(4, 3, 5, {"switch"}, {"host", "vm"})  # touches at 03:00: no overlap with the first
+    bare = Planned(5, hour(1), hour(5), frozenset({1}))  # no CIs known: no CI conflict
+    found = ci_conflicts([switch, vm, other_vm, later, bare])
+    assert found == {1: {2, 3}, 2: {1, 4}, 3: {1, 4}, 4: {2, 3}, 5: set()}
+    assert not found[2] & {3}  # two VMs on the same host: neither is on the other's chain

@@ -8,7 +8,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cmdb.impact import JointGroup, check_edge, check_group, downstream, must_fail, spofs, upstream
+from cmdb.impact import (
+    JointGroup,
+    check_edge,
+    check_group,
+    ci_conflict,
+    downstream,
+    must_fail,
+    rank_causes,
+    reach,
+    spofs,
+    upstream,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -495,3 +506,52 @@ def test_upstream_and_spofs_agree_with_downstream_on_the_whole_graph(data):
         assert causes.explains[candidate] == {ci for ci in incidents if states.get(ci) == "down"}
     service = min(incidents)
     assert spofs(g, service) == {ci for ci in g if ci != service and downstream(g, [ci]).states.get(service) == "down"}
+
+
+# ---------------------------------------------------------------- reach, conflicts, ranked causes
+
+def test_reach_is_one_dependency_chain_both_ways_and_skips_none_edges():
+    g = graph(("service", "vm"), ("vm", "host"), ("host", "switch"), ("other-vm", "host"),
+              ("vm", "monitor", {"impact": "none"}))
+    assert reach(g, ["vm"]) == {"service", "vm", "host", "switch"}
+    assert "other-vm" not in reach(g, ["vm"])  # a neighbour on the same host is not on the chain
+    assert ci_conflict({"switch"}, reach(g, ["switch"]), {"other-vm"}, reach(g, ["other-vm"]))
+    assert not ci_conflict({"vm"}, reach(g, ["vm"]), {"other-vm"}, reach(g, ["other-vm"]))
+
+
+def test_reach_terminates_on_cycles():
+    g = graph(("a", "b"), ("b", "c"), ("c", "a"), ("d", "a"))
+    assert reach(g, ["b"]) == {"a", "b", "c", "d"}
+
+
+def test_the_cause_common_to_most_incidents_ranks_first():
+    g = graph(("web-1", "hv-1"), ("web-2", "hv-2"), ("hv-1", "core"), ("hv-2", "core"), ("db", "core"))
+    ranked = rank_causes(g, {"INC-1": {"web-1"}, "INC-2": {"web-2"}, "INC-3": {"db"}})
+    assert ranked[0].ci == "core" and ranked[0].explains == {"INC-1", "INC-2", "INC-3"}
+    assert [c.ci for c in ranked[1:]] == ["hv-1", "hv-2"]  # each explains one incident alone
+
+
+def test_an_observed_ci_that_another_incident_depends_on_is_a_candidate_and_ranks_before_its_switch():
+    g = graph(("vm", "host"), ("host", "switch"))
+    ranked = rank_causes(g, {"INC-vm": {"vm"}, "INC-host": {"host"}})
+    assert [c.ci for c in ranked] == ["host", "switch"]
+    assert ranked[0].observed and not ranked[1].observed
+
+
+def test_redundancy_keeps_a_lone_node_from_explaining_a_cluster_incident():
+    ranked = rank_causes(cluster_example(), {"INC-1": {"service"}, "INC-2": {"cluster"}})
+    assert ranked[0].ci == "cluster" and ranked[0].explains == {"INC-1", "INC-2"}
+    nodes = [c for c in ranked if c.ci.startswith("node")]
+    assert nodes and all(not c.explains and c.under == {"INC-1", "INC-2"} for c in nodes)
+
+
+def test_no_incident_cis_no_causes():
+    assert rank_causes(cluster_example(), {"INC-1": set()}) == []
+
+
+def test_a_focus_tries_only_the_candidates_under_that_incident_and_ranks_them_alike():
+    g = graph(("web-1", "hv-1"), ("web-2", "hv-2"), ("hv-1", "core"), ("hv-2", "core"), ("db", "core"))
+    incidents = {"INC-1": {"web-1"}, "INC-2": {"web-2"}, "INC-3": {"db"}}
+    focused = rank_causes(g, incidents, focus="INC-1")
+    assert [(c.ci, len(c.explains)) for c in focused] == [("core", 3), ("hv-1", 1)]
+    assert [c for c in rank_causes(g, incidents) if "INC-1" in c.under] == focused

@@ -211,3 +211,57 @@ if (requesterOrg) {
     requester.replaceChildren(...(await response.json()).map((choice) => new Option(choice.label, choice.value)));
   });
 }
+
+// CI page: "Depends on" asks the CMDB for CIs as one types (name, hostname or IP) and offers them.
+document.querySelectorAll("input[data-ci-search]").forEach((input) => {
+  const list = document.getElementById(input.getAttribute("list"));
+  let timer = null;
+  let asked = "";
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const q = input.value.trim();
+      if (q.length < 2 || q === asked || /\(#\d+\)$/.test(q)) {
+        return;
+      }
+      asked = q;
+      const response = await fetch(`${input.dataset.ciSearch}?q=${encodeURIComponent(q)}`,
+        { headers: { Accept: "application/json" } });
+      if (!response.ok) {
+        return;
+      }
+      const found = await response.json();
+      list.replaceChildren(...found.items.map((ci) => {
+        const option = document.createElement("option");
+        option.value = ci.value;
+        option.textContent = ci.detail;
+        return option;
+      }));
+    }, 200);
+  });
+});
+
+// A CMDB import running as a job: its progress bar follows the job; the page reloads once it ends.
+const importProgress = document.getElementById("import-progress");
+if (importProgress) {
+  const bar = importProgress.querySelector("progress");
+  const percent = importProgress.querySelector("[data-progress-percent]");
+  const said = importProgress.querySelector("[data-progress-text]");
+  const poll = async () => {
+    const response = await fetch(importProgress.dataset.progressUrl, { headers: { Accept: "application/json" } });
+    if (response.ok) {
+      const state = await response.json();
+      if (state.state === "done" || state.state === "failed") {
+        window.location.reload();
+        return;
+      }
+      bar.value = state.percent;
+      percent.textContent = `${state.percent}%`;
+      if (state.state === "running") {
+        said.textContent = `${state.done} / ${state.total}`;
+      }
+    }
+    window.setTimeout(poll, 1000);
+  };
+  window.setTimeout(poll, 1000);
+}

@@ -1,0 +1,14 @@
+"""The API's one blueprint (token authentication, CSRF-exempt, JSON errors), shared by the
+modules that add routes to it: app/api/views.py and app/api/cmdb_views.py."""
+from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from app.api import auth, errors
+from app.extensions import csrf
+
+bp = Blueprint("api", __name__)
+csrf.exempt(bp)
+auth.init_blueprint(bp)
+errors.register(bp)
+
+STAFF_ONLY = _l("This is for the provider's staff only.")
