@@ -226,13 +226,15 @@ def body_of(parsed, inline: dict[str, str], refused: list[str]) -> str:
         new, quoted = parse.text_to_html(text_new), parse.text_to_html(text_quoted)
     new, quoted = _point_home(new, inline), _point_home(quoted, inline)
     if not parse.html_to_text(new).strip() and "<img" not in new:
-        new = f"<p>{_('(The mail had no text.)')}</p>"
+        empty = _("(The mail had no text.)")
+        new = f"<p>{empty}</p>"
     html_text = f"<div>{new}</div>"
     if quoted.strip():
         html_text += f"<details><summary>…</summary>{quoted}</details>"
     if refused:
         items = "".join(f"<li>{html.escape(reason)}</li>" for reason in refused)
-        html_text += f"<p>{_('Files not accepted:')}</p><ul>{items}</ul>"
+        heading = _("Files not accepted:")
+        html_text += f"<p>{heading}</p><ul>{items}</ul>"
     # One line, so that the Markdown renderer takes it as one block of HTML.
     return "<div>" + html_text.replace("\r", "").replace("\n", "&#10;") + "</div>"
 
@@ -384,7 +386,8 @@ def turn_into_ticket(actor, mail: InboundMail, organization: Organization | None
         if not parsed.sender:
             raise ValidationError.single("mail", _("This mail names no sender."))
         name = "".join(ch for ch in (parsed.sender_name or parsed.sender.split("@")[0]) if not has_control_chars(ch))
-        person = accounts.create_user(actor, email=parsed.sender, name=name[:120] or parsed.sender[:120],
+        # The agent decides; the contact is made as the gateway makes one (agents cannot add accounts otherwise).
+        person = accounts.create_user(SHELL, email=parsed.sender, name=name[:120] or parsed.sender[:120],
                                       role=Role.CLIENT_USER, organization=organization, send_invitation=False)
     mail.status = RECEIVED
     process(mail.id, person=person)

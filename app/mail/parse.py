@@ -234,6 +234,15 @@ def _tnef(data: bytes) -> list[Part]:
     return parts
 
 
+def _inner_subject(part, charsets) -> str:
+    inner = part.get_payload()
+    inner = inner[0] if isinstance(inner, list) and inner else inner
+    try:
+        return _decoded_header(inner, "subject", charsets) if hasattr(inner, "raw_items") else ""
+    except Exception:
+        return ""
+
+
 def _bounce(parsed: ParsedMail, part, charsets) -> None:
     kind = part.get_content_type()
     if kind == "message/delivery-status":
@@ -250,10 +259,31 @@ def _bounce(parsed: ParsedMail, part, charsets) -> None:
         parsed.bounced_subject = _decoded_header(inner, "subject", charsets)
 
 
+_HEADER_LINE = re.compile(rb"[!-9;-~]{1,76}:")
+
+
+def _skip_leading_garbage(raw: bytes) -> bytes:
+    """A mail whose first line is no header ("Fro :m …", a stray mbox line) would be read as
+    headerless; start at the first header line instead, when one follows within a few lines."""
+    if _HEADER_LINE.match(raw) or raw.startswith((b"\r", b"\n")):
+        return raw
+    offset = 0
+    for _ in range(5):
+        end = raw.find(b"\n", offset)
+        if end < 0:
+            return raw
+        offset = end + 1
+        if _HEADER_LINE.match(raw, offset) and not raw.startswith(b"From ", offset):
+            return raw[offset:]
+        if raw[offset:offset + 1] in (b"\r", b"\n"):
+            return raw
+    return raw
+
+
 def parse(raw: bytes, charsets=DEFAULT_CHARSETS) -> ParsedMail:
     parsed = ParsedMail()
     try:
-        message = email.message_from_bytes(raw or b"", policy=email.policy.default)
+        message = email.message_from_bytes(_skip_leading_garbage(raw or b""), policy=email.policy.default)
     except Exception as error:  # the stdlib parser is lenient, but never say never
         parsed.problems.append(f"unreadable: {error}")
         return parsed
@@ -302,7 +332,8 @@ def parse(raw: bytes, charsets=DEFAULT_CHARSETS) -> ParsedMail:
         content_id = (part.get("content-id") or "").strip().strip("<>")[:200]
         if not name:
             if part.get_content_maintype() == "message":
-                name = "forwarded-message.eml"
+                name = safe_filename(_inner_subject(part, charsets))[:150]
+                name = f"{name}.eml" if name else "forwarded-message.eml"
             else:
                 extension = (part.get_content_subtype() or "bin").split("+")[0][:10]
                 name = f"part-{index + 1}.{extension}"
