@@ -192,8 +192,8 @@ def configure_cli(app: Flask) -> None:
     from app import demo, devserver
     from app.auth import cli as users_cli
     from app.auth import token_cli
-    from app.mail import cli as mail_cli
     from app.jobs import worker
+    from app.mail import cli as mail_cli
     from app.orgs import cli as orgs_cli
     from cmdb import cli as cmdb_cli
     from sla import cli as sla_cli

@@ -23,10 +23,10 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app import timeutil
+from app.auth import services as accounts
 from app.auth.models import User
 from app.auth.permissions import SHELL, can_view_ticket
 from app.auth.roles import Role
-from app.auth import services as accounts
 from app.errors import ValidationError
 from app.extensions import db
 from app.jobs import enqueue_after_commit

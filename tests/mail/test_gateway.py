@@ -2,7 +2,7 @@
 import sqlalchemy as sa
 
 from app.mail.models import InboundMail, MailReference
-from app.tickets.models import Message, Ticket
+from app.tickets.models import Ticket
 from tests.factories import make_ticket
 from tests.helpers import count, run_jobs
 from tests.mail.conftest import fixture, mail
