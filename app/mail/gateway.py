@@ -335,7 +335,9 @@ def process(mail_id: int, *, person: User | None = None) -> None:
     session_info = db.session.info
     session_info[QUIET] = bool(quiet)
     try:
-        watchers = [colleague for colleague in map(find_person, parsed.to + parsed.cc)
+        ours = own_addresses()
+        others = [address for address in dict.fromkeys(parsed.to + parsed.cc) if address not in ours][:20]
+        watchers = [colleague for colleague in map(find_person, others)
                     if colleague is not None and colleague.is_client and colleague.active
                     and colleague.organization_id == person.organization_id and colleague.id != person.id]
         new = tickets.create_ticket(person, kind="incident", title=_title(parsed, parsed.sender), description=body,
