@@ -8,11 +8,17 @@ from flask_login import current_user, login_required
 from app.auth import permissions
 from app.forms import acted
 from app.mail import gateway, queries
+from app.mail.labels import STATUS_LABELS, reason_label
 from app.mail.forms import TurnIntoTicketForm
 from app.orgs import queries as org_queries
 from app.tickets import attachments, workspace
 
 bp = Blueprint("mail", __name__)
+
+
+@bp.context_processor
+def labels():
+    return {"status_label": lambda status: str(STATUS_LABELS.get(status, status)), "reason_label": reason_label}
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 

@@ -21,7 +21,7 @@ def test_an_agent_reads_the_raw_source_and_turns_the_mail_into_a_ticket(app, db,
                        message_id="q2@nowhere.test"))
     agent = login("agent")
     listing = text(agent.get("/mail/quarantine"))
-    assert "stranger@nowhere.test" in listing and "unknown sender" in listing and "<b>on fire" not in listing
+    assert "stranger@nowhere.test" in listing and "Unknown sender" in listing and "<b>on fire" not in listing
     page = text(agent.get(f"/mail/quarantine/{held.mail_id}"))
     assert "Message-ID: &lt;q2@nowhere.test&gt;" in page and "Printer &lt;b&gt;on fire&lt;/b&gt;" in page
     refused = agent.submit(f"/mail/quarantine/{held.mail_id}/ticket", {"organization": ""},
