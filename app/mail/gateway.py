@@ -146,7 +146,8 @@ def find_person(address: str) -> User | None:
     address = (address or "").lower()
     local, _at, domain = address.partition("@")
     candidates = {address, f"{local.split('+', 1)[0]}@{domain}"}
-    people = list(db.session.scalars(sa.select(User).where(sa.func.lower(User.email).in_(candidates))))
+    # Accounts keep their address lower-cased (auth.services.normalize_email): the unique index answers.
+    people = list(db.session.scalars(sa.select(User).where(User.email.in_(candidates))))
     people.sort(key=lambda person: person.email.lower() != address)
     return people[0] if people else None
 
@@ -225,7 +226,7 @@ def body_of(parsed, inline: dict[str, str], refused: list[str]) -> str:
         text_new, text_quoted = parse.trim_quoted(parsed.text)
         new, quoted = parse.text_to_html(text_new), parse.text_to_html(text_quoted)
     new, quoted = _point_home(new, inline), _point_home(quoted, inline)
-    if not parse.html_to_text(new).strip() and "<img" not in new:
+    if not re.sub(r"<[^>]*>|&nbsp;|\s", "", new) and "<img" not in new:
         empty = _("(The mail had no text.)")
         new = f"<p>{empty}</p>"
     html_text = f"<div>{new}</div>"

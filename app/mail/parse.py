@@ -109,11 +109,14 @@ def _header_text(value, charsets) -> str:
 
 
 def _raw_header(message, name: str):
-    """The header's value as the parser stored it (surrogates for undeclared 8-bit bytes)."""
-    for key, value in message.raw_items():
-        if key.lower() == name:
-            return value
-    return None
+    """The header's value as the parser stored it (surrogates for undeclared 8-bit bytes): the first."""
+    found = getattr(message, "_zayavka_raw", None)
+    if found is None:
+        found = {}
+        for key, value in message.raw_items():
+            found.setdefault(key.lower(), value)
+        message._zayavka_raw = found
+    return found.get(name)
 
 
 def _decoded_header(message, name: str, charsets) -> str:
@@ -121,6 +124,8 @@ def _decoded_header(message, name: str, charsets) -> str:
     if raw is None:
         return ""
     raw = str(raw)
+    if raw.isascii() and "=?" not in raw:  # nothing to decode: the registry's parse would change nothing
+        return " ".join(raw.split())
     if any("\udc80" <= ch <= "\udcff" for ch in raw):
         return " ".join(decode_bytes(raw.encode("ascii", "surrogateescape"), None, charsets).split())
     try:
