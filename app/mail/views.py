@@ -8,8 +8,8 @@ from flask_login import current_user, login_required
 from app.auth import permissions
 from app.forms import acted
 from app.mail import gateway, queries
-from app.mail.labels import STATUS_LABELS, reason_label
 from app.mail.forms import TurnIntoTicketForm
+from app.mail.labels import STATUS_LABELS, reason_label
 from app.orgs import queries as org_queries
 from app.tickets import attachments, workspace
 
