@@ -297,7 +297,9 @@ def _bounce(mail: InboundMail, parsed) -> None:
 def process(mail_id: int, *, person: User | None = None) -> None:
     """Place a stored mail: a follow-up, a new ticket, a note, or the quarantine.
     ``person``: the contact an agent chose for a quarantined mail."""
-    mail = db.session.get(InboundMail, mail_id)
+    mail = db.session.get(InboundMail, mail_id, with_for_update=True, populate_existing=True)  # one placer
+    if mail.status != RECEIVED:
+        return None  # another process placed it meanwhile
     config = current_app.config
     if mail.size > config["MAIL_MAX_BYTES"]:
         parsed = parse.parse(mail.raw[:65536].split(b"\n\n", 1)[0] + b"\n\n", config["MAIL_CHARSETS"])
