@@ -80,7 +80,7 @@ def _instance_secret_key(instance_path: str) -> str:
 
 MODEL_MODULES = ("app.jobs.models", "app.auth.models", "app.orgs.models", "app.portal.models", "app.requests.models",
                  "app.tickets.models", "app.problems.models", "app.changes.models", "sla.models",
-                 "cmdb.models")
+                 "cmdb.models", "app.mail.models")
 
 
 def configure_database(app: Flask) -> None:
@@ -157,6 +157,7 @@ def configure_blueprints(app: Flask) -> None:
     from app.changes import views as change_views
     from app.home import views as home_views
     from app.jobs import views as job_views
+    from app.mail import views as mail_views
     from app.orgs import team_views
     from app.orgs import views as org_views
     from app.portal import settings_views as portal_settings
@@ -187,6 +188,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(job_views.bp, url_prefix="/admin/jobs")
     app.register_blueprint(cmdb_views.bp, url_prefix="/cmdb")
     app.register_blueprint(sla_views.bp, url_prefix="/sla")
+    app.register_blueprint(mail_views.bp, url_prefix="/mail")
 
 
 def configure_cli(app: Flask) -> None:
@@ -194,6 +196,7 @@ def configure_cli(app: Flask) -> None:
     from app.auth import cli as users_cli
     from app.auth import token_cli
     from app.jobs import worker
+    from app.mail import cli as mail_cli
     from app.orgs import cli as orgs_cli
     from cmdb import cli as cmdb_cli
     from sla import cli as sla_cli
@@ -207,6 +210,7 @@ def configure_cli(app: Flask) -> None:
     app.cli.add_command(devserver.serve)
     app.cli.add_command(sla_cli.sla_cli)
     app.cli.add_command(cmdb_cli.cmdb_cli)
+    app.cli.add_command(mail_cli.mail_cli)
 
 
 def configure_errors(app: Flask) -> None:

@@ -76,7 +76,8 @@ def org_b_ticket(users, org_b):
             "number": ticket.number, "attachment_id": ticket.attachments[0].id, "key": "network", "step": "reopen",
             "link_id": tickets.db.session.scalar(sa.select(Link.id)), "item_id": item.id, "filter_id": saved.id,
             "response_id": answer.id, "window_id": window.id, "change": change.number, "template_id": template.id,
-            "outbox_id": tickets.db.session.scalar(sa.select(OutboxJob.id))}  # B's acknowledgement mail
+            "outbox_id": tickets.db.session.scalar(sa.select(OutboxJob.id)),  # B's acknowledgement mail
+            "sha256": ticket.attachments[0].sha256}  # a mail's inline image is found by its content
 
 
 def org_b_ci(users, org_b, ticket):
@@ -115,8 +116,9 @@ def org_b_change(users, org_b):
 def fill(rule, org_b, users, team, extra):
     values = {"org_id": org_b.id, "user_id": users["other_user"].id, "team_id": team.id,
               "token": "forged-token", "action": "deactivate", "filename": "css/app.css", "code": org_b.code,
-              "outbox_id": 1, "run_id": 1, "kind": "csv", "class_id": 1, "calendar_id": 1, "policy_id": 1, "day": "2026-03-09",
-              **extra}  # the outbox, calendars and policies are the provider's: managers' and admins' only
+              "outbox_id": 1, "run_id": 1, "kind": "csv", "class_id": 1, "calendar_id": 1, "policy_id": 1,
+              "day": "2026-03-09", "mail_id": 1,
+              **extra}  # the outbox, calendars, policies and mail quarantine are the provider's
     missing = set(rule.arguments) - set(values)
     assert not missing, f"{rule.rule}: teach the isolation test how to fill {missing}"
     _, path = rule.build({name: values[name] for name in rule.arguments}, append_unknown=False)

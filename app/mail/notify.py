@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from app.extensions import db
 from app.jobs import enqueue_after_commit, job
 from app.mail import outbound
+from app.mail.models import QUIET
 from app.tickets import doors
 from app.tickets.models import Message, Ticket
 from app.tickets.numbering import subject_tag
@@ -49,15 +50,21 @@ def engineers(ticket: Ticket, *, skip=None) -> list:
     return chosen
 
 
-def _send(ticket: Ticket, people, template: str, subject, endpoint: str = "portal.ticket", **context) -> None:
-    """One mail per reader, in the reader's language. ``subject`` is a function: it runs in that language."""
+def _send(ticket: Ticket, people, template: str, subject, endpoint: str = "portal.ticket", automatic: bool = False,
+          **context) -> None:
+    """One mail per reader, in the reader's language. ``subject`` is a function: it runs in that language.
+    Each is threaded (outbound.thread); ``automatic`` mails say so (Auto-Submitted)."""
     link = outbound.external_url(endpoint, number=ticket.number)
+    tag = subject_tag(ticket.number)
     for person in people:
         with force_locale(person.locale or current_app.config["DEFAULT_LOCALE"]):
-            message = outbound.build(person.email, f"{subject_tag(ticket.number)} {subject()}", f"tickets/{template}",
-                                     ticket=ticket, person=person, link=link,
+            message = outbound.build(person.email, f"{tag} {subject()}", f"tickets/{template}",
+                                     ticket=ticket, person=person, link=link, tag=tag,
                                      status_label=str(STATUS_LABELS.get(ticket.status, ticket.status)), **context)
-        outbound.send(message)
+        if automatic:
+            outbound.mark_automatic(message)
+        outbound.thread(message, ticket, person.email)
+        outbound.send_about(message, ticket)
 
 
 @job
@@ -65,7 +72,8 @@ def ticket_received(ticket_id: int) -> None:
     ticket = db.session.get(Ticket, ticket_id)
     if ticket is None:
         return
-    _send(ticket, recipients(ticket), "received", lambda: _("We received your ticket: %(title)s", title=ticket.title))
+    _send(ticket, recipients(ticket), "received", lambda: _("We received your ticket: %(title)s", title=ticket.title),
+          automatic=True)
 
 
 @job
@@ -97,14 +105,14 @@ def status_changed(ticket_id: int, status: str, actor_id: int | None = None) -> 
         "open": lambda: _("Reopened: %(title)s", title=ticket.title),
     }
     rate_link = outbound.external_url("portal.ticket", number=ticket.number, _anchor="rate")
-    _send(ticket, recipients(ticket, skip=actor_id), "status", subjects[status], rate_link=rate_link,
+    _send(ticket, recipients(ticket, skip=actor_id), "status", subjects[status], automatic=True, rate_link=rate_link,
           reopen_days=current_app.config["REOPEN_DAYS"])
 
 
 # -- at the ticket core's doors ---------------------------------------------------
 
 def on_created(ticket, *, actor) -> None:
-    if ticket.kind in CLIENT_KINDS:
+    if ticket.kind in CLIENT_KINDS and not db.session.info.get(QUIET):  # the gateway silences auto-replies
         enqueue_after_commit("app.mail.notify.ticket_received", ticket.id, queue=QUEUE)
 
 

@@ -2,6 +2,7 @@
 import re
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.extensions import db
@@ -30,7 +31,9 @@ def next_number(kind: str) -> str:
 
 
 def subject_tag(number: str) -> str:
-    return f"[{number}]"
+    """"[INC-42]", or with MAIL_SUBJECT_PREFIX "Acme Support": "[Acme Support #INC-42]"."""
+    prefix = " ".join((current_app.config.get("MAIL_SUBJECT_PREFIX") or "").replace("[", "").replace("]", "").split())
+    return f"[{prefix} #{number}]" if prefix else f"[{number}]"
 
 
 def find_number(text: str) -> str | None:

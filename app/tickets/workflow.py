@@ -61,6 +61,7 @@ EVENT_LABELS = {
     "implementation_plan": _l("implementation plan"), "backout_plan": _l("backout plan"),
     "test_plan": _l("test plan"), "client_summary": _l("summary for clients"),
     "affected_organizations": _l("affected organizations"), "outcome": _l("outcome"), "lessons": _l("lessons"),
+    "mail_failed": _l("mail not delivered"),
 }
 
 STAFF = "staff"
