@@ -136,10 +136,11 @@ def configure_doors(app: Flask) -> None:
     from app.problems import rules as problem_rules
     from app.tickets.pages import register_panel
     from cmdb import doors as cmdb_doors
+    from kb import doors as kb_doors
     from sla import doors as sla_doors
     from sla import pages as sla_pages
 
-    for module in (problem_rules, change_rules, notify, sla_doors, cmdb_doors):
+    for module in (problem_rules, change_rules, notify, sla_doors, cmdb_doors, kb_doors):
         module.init_app(app)
     register_panel("problems/_on_ticket.html", problem_pages.context)
     register_panel("changes/_on_ticket.html", change_pages.context)
@@ -164,6 +165,7 @@ def configure_blueprints(app: Flask) -> None:
     from app.tickets import canned_views
     from app.tickets import views as ticket_views
     from cmdb import views as cmdb_views
+    from kb import views as kb_views
     from sla import views as sla_views
 
     converters.init_app(app)  # before any rule with <int:…> is added
@@ -184,6 +186,8 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(job_views.bp, url_prefix="/admin/jobs")
     app.register_blueprint(cmdb_views.bp, url_prefix="/cmdb")
     app.register_blueprint(sla_views.bp, url_prefix="/sla")
+    app.register_blueprint(kb_views.bp, url_prefix="/kb")
+    app.register_blueprint(kb_views.portal_bp, url_prefix="/portal/kb")
 
 
 def configure_cli(app: Flask) -> None:
@@ -193,6 +197,7 @@ def configure_cli(app: Flask) -> None:
     from app.jobs import worker
     from app.orgs import cli as orgs_cli
     from cmdb import cli as cmdb_cli
+    from kb import cli as kb_cli
     from sla import cli as sla_cli
 
     app.cli.add_command(orgs_cli.orgs)
@@ -204,6 +209,7 @@ def configure_cli(app: Flask) -> None:
     app.cli.add_command(devserver.serve)
     app.cli.add_command(sla_cli.sla_cli)
     app.cli.add_command(cmdb_cli.cmdb_cli)
+    app.cli.add_command(kb_cli.kb_cli)
 
 
 def configure_errors(app: Flask) -> None:

@@ -94,9 +94,9 @@ def _check(values: dict) -> dict[str, list[str]]:
         if len(tags) > MAX_TAGS:
             add("tags", _("At most %(n)d tags.", n=MAX_TAGS))
         values["tags"] = tags
-    if "review_by" in values and values["review_by"] is not None:
-        if not isinstance(values["review_by"], date) or not validation.date_ok(values["review_by"]):
-            add("review_by", _("Not a date we can use."))
+    day = values.get("review_by")
+    if day is not None and (not isinstance(day, date) or not validation.date_ok(day)):
+        add("review_by", _("Not a date we can use."))
     return errors
 
 
