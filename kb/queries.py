@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from markupsafe import Markup
 
+from app import validation
 from app.auth.permissions import is_staff
 from app.errors import NotFound
 from app.extensions import db
@@ -46,7 +47,7 @@ def can_see(reader, article: Article) -> bool:
 
 
 def get_article(reader, article_id) -> Article:
-    article = db.session.get(Article, article_id) if isinstance(article_id, int) else None
+    article = db.session.get(Article, article_id) if validation.id_or_none(article_id) else None
     if article is None or not can_see(reader, article):
         raise NotFound()
     return article
@@ -65,8 +66,17 @@ class Found:
     snippet: Markup
 
 
+def _snippet(article: Article, query: str) -> Markup:
+    """The body around the words found; the title when the body does not hold them."""
+    body = search.snippet(to_text(article.body_html), query)
+    if "<mark>" in body or not query:
+        return body
+    title = search.snippet(article.title, query)
+    return title if "<mark>" in title else body
+
+
 def _found(rows, query: str) -> list[Found]:
-    return [Found(a, search.snippet(to_text(a.body_html), query)) for a in rows]
+    return [Found(a, _snippet(a, query)) for a in rows]
 
 
 def articles(reader, q: str = "", *, category_id: int | None = None, status: str | None = None,
@@ -124,7 +134,7 @@ def categories() -> list[Category]:
 
 
 def category_or_none(category_id) -> Category | None:
-    return db.session.get(Category, category_id) if isinstance(category_id, int) else None
+    return db.session.get(Category, category_id) if validation.id_or_none(category_id) else None
 
 
 def category_by_path(path: str) -> Category | None:
