@@ -23,7 +23,11 @@ from kb import services
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 IP = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}(?:/\d{1,2})?\b"
                 r"|\b(?=[0-9a-f:]*::|(?:[0-9a-f]{1,4}:){3})[0-9a-f]{1,4}(?::[0-9a-f]{0,4}){2,7}\b", re.IGNORECASE)
-HOST = re.compile(r"\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}\b", re.IGNORECASE)
+# A host name ends in a top-level domain, not in a file's extension (php.ini, nginx.conf, error.log).
+FILE_ENDINGS = ("ini|conf|cfg|cnf|log|txt|php|py|sh|json|ya?ml|xml|html?|js|css|sql|gz|tar|tgz|zip|pem|crt|key|"
+                "csr|pid|sock|lock|service|timer|socket|md|rst|csv|bak|tmp|old|dist|so|d|rb|pl|go|java|jar|war")
+HOST = re.compile(r"\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?!(?:" + FILE_ENDINGS + r")\b)[a-z]{2,24}\b",
+                  re.IGNORECASE)
 SPECIFIC = re.compile("|".join(f"(?:{p.pattern})" for p in (EMAIL, IP, HOST)), re.IGNORECASE)
 FLAG = "⚠"
 MAX_REPLIES = 5

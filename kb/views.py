@@ -70,7 +70,9 @@ def add_category():
 
 def _article_form(article=None, **data) -> ArticleForm:
     if article is not None and request.method == "GET":
-        data = {"obj": article, "category": article.category_id, "tags": ", ".join(article.tags or []),
+        data = {"title": article.title, "body": article.body, "visibility": article.visibility,
+                "language": article.language, "review_by": article.review_by,
+                "category": article.category_id, "tags": ", ".join(article.tags or []),
                 "organizations": [o.id for o in article.organizations], "translation_of": article.translation_of_id,
                 "version": article.version, **data}
     form = ArticleForm(**data)

@@ -38,3 +38,10 @@ def test_a_known_error_problem_gives_cause_and_workaround(users, org_a):
     assert "The backup window is shorter than the dump." in article.body
     assert "Run the dump at 22:00." in article.body
     assert "⚠`db.acme.test`" in article.body
+
+
+def test_file_names_are_not_taken_for_host_names():
+    text, flagged = from_ticket.flag("Set it in php.ini and /etc/nginx/nginx.conf, then see error.log on "
+                                     "web-01.acme.test and mail.acme.io.")
+    assert flagged == ["web-01.acme.test", "mail.acme.io"]
+    assert "php.ini" in text and "⚠`php.ini`" not in text

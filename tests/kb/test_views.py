@@ -111,3 +111,13 @@ def test_the_ticket_page_offers_articles_and_makes_one(login, users, db, publish
 def test_the_portal_new_ticket_form_has_the_suggestion_step(login, users, db):
     page = login("client_user").get("/portal/new").get_data(as_text=True)
     assert 'id="kb-suggestions"' in page and "/portal/kb/suggest" in page
+
+
+def test_the_edit_form_shows_what_the_article_holds(login, users, org_a, db):
+    category = services.save_category(users["agent"], "Mail")
+    article = services.create_article(users["agent"], title="Relay", body="Use **relay**.", tags=["mail", "dns"],
+                                      visibility="organizations", organizations=[org_a], category=category)
+    page = login("agent").get(f"/kb/{article.id}/edit").get_data(as_text=True)
+    assert 'value="mail, dns"' in page and "Use **relay**." in page
+    assert f'<option selected value="{org_a.id}">' in page or f'value="{org_a.id}" selected' in page
+    assert f'<option selected value="{category.id}">' in page or f'value="{category.id}" selected' in page
