@@ -34,6 +34,8 @@ class ArticleForm(Form):
     translation_of = SelectField(_l("Translation of"), coerce=_int_or_none, validators=[Optional()],
                                  validate_choice=False)
     review_by = DateField(_l("Review by"), validators=[Optional()])
+    cis = StringField(_l("CIs (names or ids, comma-separated)"), validators=[Length(max=2000)])
+    ci_classes = SelectMultipleField(_l("CI classes"), validate_choice=False)
     note = StringField(_l("What changed"), validators=[Length(max=200)])
     version = HiddenField()
     submit = SubmitField(_l("Save"))

@@ -8,13 +8,16 @@ import difflib
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from app import validation
 from app.auth.permissions import is_staff
-from app.errors import NotFound
+from app.errors import NotFound, ValidationError
 from app.extensions import db
 from app.tickets.content import to_text
+from cmdb import queries as cmdb_queries
+from cmdb.models import CI, CIClass
 from kb import search
 from kb.models import Article, ArticleVersion, Category, Feedback, article_organizations, article_tickets
 
@@ -185,3 +188,35 @@ def translations(article: Article) -> list[Article]:
 def due_for_review(today, limit: int = 500) -> list[Article]:
     return list(db.session.scalars(sa.select(Article).where(Article.status == "published", Article.review_by <= today)
                                    .order_by(Article.review_by, Article.id).limit(limit)))
+
+
+def resolve_cis(reader, refs) -> list[CI]:
+    """CIs named by id or by exact name (staff): every reference that names none, or several,
+    is a ValidationError on ``cis``."""
+    found, errors = [], []
+    for ref in [str(r).strip() for r in refs or [] if str(r).strip()][:50]:
+        if ref.isdigit():
+            matches = [ci for ci in [db.session.get(CI, int(ref))] if ci is not None] \
+                if validation.id_or_none(ref) else []
+        else:
+            matches = list(db.session.scalars(cmdb_queries.cis_visible_to(reader).where(
+                sa.func.lower(CI.name) == ref.lower(), CI.status != "retired").limit(3)))
+        if len(matches) == 1:
+            found.append(matches[0])
+        elif matches:
+            errors.append(_("%(name)s names several CIs: give its id.", name=ref))
+        else:
+            errors.append(_("There is no CI %(name)s.", name=ref))
+    if errors:
+        raise ValidationError({"cis": errors})
+    return found
+
+
+def resolve_ci_classes(codes) -> list[CIClass]:
+    found, missing = [], []
+    for code in [str(c).strip() for c in codes or [] if str(c).strip()][:50]:
+        cls = db.session.scalar(sa.select(CIClass).where(CIClass.code == code))
+        (found if cls is not None else missing).append(cls or code)
+    if missing:
+        raise ValidationError({"ci_classes": [_("There is no CI class %(code)s.", code=missing[0])]})
+    return found

@@ -13,6 +13,7 @@ from app.errors import ValidationError
 from app.forms import SearchForm, acted, choices, flash_errors, map_errors, submitted
 from app.orgs import queries as org_queries
 from app.tickets import queries as tickets
+from cmdb import queries as cmdb_queries
 from kb import from_ticket, pages, queries, services
 from kb.forms import ActionForm, ArticleForm, CategoryForm, FeedbackForm
 from kb.labels import LANGUAGE_LABELS, STATUS_LABELS, VISIBILITY_LABELS
@@ -74,10 +75,12 @@ def _article_form(article=None, **data) -> ArticleForm:
                 "language": article.language, "review_by": article.review_by,
                 "category": article.category_id, "tags": ", ".join(article.tags or []),
                 "organizations": [o.id for o in article.organizations], "translation_of": article.translation_of_id,
+                "cis": ", ".join(ci.name for ci in article.cis), "ci_classes": [c.code for c in article.ci_classes],
                 "version": article.version, **data}
     form = ArticleForm(**data)
     form.category.choices = choices([("", "—"), *((c.id, c.path) for c in queries.categories())])
     form.organizations.choices = choices((o.id, o.name) for o in org_queries.active_organizations())
+    form.ci_classes.choices = choices((c.code, c.name) for c in cmdb_queries.classes())
     others = [f.article for f in queries.articles(current_user, limit=200) if article is None or f.article.id != article.id]
     form.translation_of.choices = choices([("", "—"), *((a.id, f"{a.title} ({a.language})") for a in others)])
     return form
@@ -88,7 +91,9 @@ def _values(form) -> dict:
             "organizations": org_queries.organizations_with_ids(current_user, form.organizations.data or []),
             "language": form.language.data, "category": queries.category_or_none(form.category.data),
             "tags": [t for t in (form.tags.data or "").split(",")], "review_by": form.review_by.data,
-            "translation_of": queries.article_or_none(current_user, form.translation_of.data)}
+            "translation_of": queries.article_or_none(current_user, form.translation_of.data),
+            "cis": queries.resolve_cis(current_user, (form.cis.data or "").split(",")),
+            "ci_classes": queries.resolve_ci_classes(form.ci_classes.data or [])}
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -36,6 +36,11 @@ class StaffArticleOut(ArticleOut):
     reviewer = fields.Nested(UserRefOut, allow_none=True)
     review_by = fields.Date(allow_none=True)
     translation_of = fields.Int(attribute="translation_of_id", allow_none=True)
+    cis = fields.Function(lambda a: [{"id": ci.id, "name": ci.name} for ci in a.cis], metadata={
+        "type": "array", "items": {"type": "object", "properties": {"id": {"type": "integer"},
+                                                                    "name": {"type": "string"}}}})
+    ci_classes = fields.Function(lambda a: [c.code for c in a.ci_classes],
+                                 metadata={"type": "array", "items": {"type": "string"}})
     source_tickets = fields.Function(lambda a: [t.number for t in a.source_tickets],
                                      metadata={"type": "array", "items": {"type": "string"}})
     uses = fields.Int()
@@ -74,6 +79,11 @@ class _ArticleFields(InputSchema):
         "description": _l("A category's path, \"Mail / Spam\"; created when missing.")})
     tags = List(Str(validate=length(40)), validate=TAGS)
     review_by = Date(allow_none=True)
+    cis = List(Str(validate=length(200)), validate=validate.Length(max=50, error=_l("At most {max} CIs.")), metadata={
+        "description": _l("CI ids or names. An article that clients read may name only the provider's CIs and "
+                          "those of its organizations.")})
+    ci_classes = List(Str(validate=length(40)), validate=validate.Length(max=50, error=_l("At most {max} CIs.")),
+                      metadata={"description": _l("CI class codes.")})
 
 
 class ArticleCreateIn(_ArticleFields):

@@ -445,6 +445,10 @@ def _article_values(user, data: dict) -> dict:
         if missing:
             raise SchemaError({"organizations": [_("No organization has the code %(code)s.", code=missing[0])]})
         values["organizations"] = found
+    if "cis" in values:
+        values["cis"] = kb_queries.resolve_cis(user, values["cis"])
+    if "ci_classes" in values:
+        values["ci_classes"] = kb_queries.resolve_ci_classes(values["ci_classes"])
     if "category" in values:
         path = (values["category"] or "").strip()
         values["category"] = kb_queries.category_by_path(path) if path else None

@@ -72,3 +72,24 @@ def test_a_draft_from_a_ticket(api, users, resolved_incident, db):
     assert answer.get_json()["status"] == "draft"
     assert api("client_user").post(f"/api/v1/tickets/{resolved_incident.number}/article").status_code == 403
     assert api("other_user").post(f"/api/v1/tickets/{resolved_incident.number}/article").status_code == 404
+
+
+def test_an_article_for_all_clients_cannot_name_one_clients_ci(api, users, org_a, db):
+    from cmdb import services as cmdb
+    from cmdb.queries import class_by_code
+
+    cmdb.seed_catalog(users["admin"])
+    cmdb.create_ci(users["agent"], ci_class=class_by_code("physical_server"), name="acme-db-01", organization=org_a)
+    cmdb.create_ci(users["agent"], ci_class=class_by_code("switch"), name="core-sw-1")
+    agent = api("agent")
+    refused = agent.post("/api/v1/kb/articles", json={"title": "DB restarts", "visibility": "clients",
+                                                      "cis": ["acme-db-01", "core-sw-1"]})
+    assert refused.status_code == 422 and "acme-db-01" in refused.get_json()["error"]["fields"]["cis"][0]
+    assert agent.post("/api/v1/kb/articles", json={"title": "x", "cis": ["nope"]}).status_code == 422
+    made = agent.post("/api/v1/kb/articles", json={"title": "DB restarts", "visibility": "organizations",
+                                                   "organizations": ["ACME"], "cis": ["acme-db-01", "core-sw-1"],
+                                                   "ci_classes": ["physical_server"]})
+    assert made.status_code == 201
+    assert [c["name"] for c in made.get_json()["cis"]] == ["acme-db-01", "core-sw-1"]
+    assert made.get_json()["ci_classes"] == ["physical_server"]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Article)) == 1

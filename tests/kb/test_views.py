@@ -121,3 +121,21 @@ def test_the_edit_form_shows_what_the_article_holds(login, users, org_a, db):
     assert 'value="mail, dns"' in page and "Use **relay**." in page
     assert f'<option selected value="{org_a.id}">' in page or f'value="{org_a.id}" selected' in page
     assert f'<option selected value="{category.id}">' in page or f'value="{category.id}" selected' in page
+
+
+def test_the_form_links_cis_and_refuses_a_clients_ci_on_an_article_for_everyone(login, users, org_a, db):
+    from cmdb import services as cmdb
+    from cmdb.queries import class_by_code
+
+    cmdb.seed_catalog(users["admin"])
+    cmdb.create_ci(users["agent"], ci_class=class_by_code("physical_server"), name="acme-db-01", organization=org_a)
+    agent = login("agent")
+    page = agent.submit("/kb/new", {"title": "DB restarts", "visibility": "clients", "language": "en",
+                                    "cis": "acme-db-01", "ci_classes": "physical_server"})
+    assert page.status_code == 200 and "acme-db-01 belong to an organization" in page.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Article)) == 0
+    done = agent.submit("/kb/new", {"title": "DB restarts", "visibility": "internal", "language": "en",
+                                    "cis": "acme-db-01", "ci_classes": "physical_server"})
+    assert done.status_code == 302
+    article = db.session.scalar(sa.select(Article))
+    assert [ci.name for ci in article.cis] == ["acme-db-01"] and article.ci_classes[0].code == "physical_server"
