@@ -2,8 +2,9 @@
 
     python bench/kb.py [--database-url sqlite:///bench/out/kb.sqlite] [--articles 100000] [--runs 50]
 
-Loads generated articles (English and Ukrainian words, a tenth limited to one of 50
-organizations, a tenth internal) into kb_articles and the search index once, in bulk, then
+Loads generated articles (English and Ukrainian text: Zipf over 20,000 words per language with the
+domain's words among the fairly common ones; a tenth limited to one of 50 organizations, a tenth
+internal) into kb_articles and the search index once, in bulk, then
 times: kb.queries.articles() as an agent and as a client (ranked search, two or three words,
 the last a prefix), and GET /portal/kb/suggest over HTTP as a client (a threaded werkzeug server
 in this process, logged in) with what a client types into the new-ticket form. Prints p50/p95
@@ -54,8 +55,28 @@ UK = ("пошта сервер диск заповнений резервна к
       "сайт недоступний домен перенесення ключ моніторинг сповіщення навантаження").split()
 
 
-def text(rng, words, n):
-    return " ".join(rng.choice(words) for _ in range(n))
+SYLLABLES = ("ka ro mi te lo sa ne vi du pa ri go be tu mo la zi fe no ha ki ru se da po li "  # noqa: SIM905
+             "ma ve to ni").split()
+SYLLABLES_UK = ("ка ро мі те ло са не ві ду па рі го бе ту мо ла зі фе но ха кі ру се да по лі ма ве то ні "  # noqa: SIM905
+                "ща ю я є ї").split()
+
+
+class Corpus:
+    """Text as people write it: a few words very common, most rare (Zipf over 20,000 words per
+    language), the domain's words among the fairly common ones."""
+
+    def __init__(self, rng, domain, syllables):
+        filler = {"".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))) for _ in range(25_000)}
+        vocabulary = sorted(filler - set(domain))[:20_000]
+        rng.shuffle(vocabulary)
+        for rank, word in zip(range(40, 40 + 6 * len(domain), 6), domain, strict=False):
+            vocabulary.insert(rank, word)
+        self.words = vocabulary
+        self.weights = [1 / (rank + 1) for rank in range(len(vocabulary))]
+        self.rng = rng
+
+    def text(self, n: int) -> str:
+        return " ".join(self.rng.choices(self.words, self.weights, k=n))
 
 
 def load(count: int, seed: int) -> None:
@@ -63,17 +84,19 @@ def load(count: int, seed: int) -> None:
         return
     start = time.perf_counter()
     rng = random.Random(seed)
+    corpora = {"en": Corpus(rng, EN, SYLLABLES), "uk": Corpus(rng, UK, SYLLABLES_UK)}
     clients = [orgs.create_organization(SHELL, code=f"K{i:03}", name=f"Client {i:03}").id for i in range(1, 51)]
     now = utcnow()
     for first in range(1, count + 1, 10_000):
         rows, index, audience = [], [], []
         for article_id in range(first, min(first + 10_000, count + 1)):
-            words = UK if article_id % 3 == 0 else EN
-            title = text(rng, words, rng.randint(4, 8)).capitalize()
-            body = "\n\n".join(text(rng, words, rng.randint(20, 60)) for _ in range(rng.randint(2, 6)))
+            language = "uk" if article_id % 3 == 0 else "en"
+            corpus = corpora[language]
+            title = corpus.text(rng.randint(4, 8)).capitalize()
+            body = "\n\n".join(corpus.text(rng.randint(20, 60)) for _ in range(rng.randint(2, 6)))
             visibility = "internal" if article_id % 10 == 0 else "organizations" if article_id % 10 == 1 else "clients"
             rows.append({"id": article_id, "title": title, "body": body, "body_html": f"<p>{body}</p>", "tags": [],
-                         "visibility": visibility, "language": "uk" if words is UK else "en", "status": "published",
+                         "visibility": visibility, "language": language, "status": "published",
                          "version": 1, "uses": 0, "deflections": 0, "helpful": 0, "unhelpful": 0,
                          "created_at": now, "updated_at": now, "published_at": now})
             index.append({"id": article_id, "title": search.fold(title), "body": search.fold(body), "tags": ""})
@@ -93,8 +116,9 @@ def load(count: int, seed: int) -> None:
     if db.engine.dialect.name == "postgresql":
         db.session.execute(sa.text("SELECT setval(pg_get_serial_sequence('kb_articles', 'id'), "
                                    "(SELECT max(id) FROM kb_articles))"))
-        db.session.execute(sa.text("ANALYZE"))
         db.session.commit()
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("VACUUM ANALYZE kb_articles, kb_search, kb_article_organizations")
     print(f"loaded      {count:,} articles in {time.perf_counter() - start:.1f} s")
 
 

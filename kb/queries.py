@@ -95,7 +95,7 @@ def articles(reader, q: str = "", *, category_id: int | None = None, status: str
         stmt = stmt.where(Article.status == status)
     if language:
         stmt = stmt.where(Article.language == language)
-    ranked = search.ranked(stmt, Article.id, q) if q else None
+    ranked = search.ranked(stmt, Article.id, q, window=max(search.WINDOW, offset + limit)) if q else None
     if ranked is not None:
         return _found(db.session.scalars(ranked.offset(offset).limit(limit)), q)
     if q and search.words(q) == []:

@@ -22,6 +22,7 @@ from app.tickets.content import to_text
 from app.tickets.search import terms
 
 TABLE = "kb_search"
+WINDOW = 400  # the best matches ranked by the index before the reader's scope is applied
 
 
 def _dialect() -> str:
@@ -33,9 +34,21 @@ def fold_char(ch: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
+class _FoldTable(dict):
+    """str.translate's table, filled as characters are met: each non-ASCII one decomposed once."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = fold_char(chr(code))
+        return self[code]
+
+
+_FOLD = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Lower case without accents ("Ünïcödé" → "unicode"; "Й" → "и", on both sides alike)."""
-    return "".join(fold_char(ch) for ch in text or "")
+    text = (text or "").lower()
+    return text if text.isascii() else text.translate(_FOLD)
 
 
 def words(query: str, limit: int = 8) -> list[str]:
@@ -85,23 +98,31 @@ def _postgres_query(found, any_word: bool) -> str:
     return (" | " if any_word else " & ").join(parts)
 
 
-def ranked(stmt: sa.Select, article_id, query: str, *, any_word: bool = False, limit_words: int = 8):
-    """``stmt`` (over articles, already scoped) joined to the articles matching the query,
-    best first; None when the query holds no word. ``any_word``: an article matching some of
-    the words is found too (suggestions), ranked below those matching more."""
+def ranked(stmt: sa.Select, article_id, query: str, *, any_word: bool = False, limit_words: int = 8,
+           window: int = WINDOW):
+    """``stmt`` (over articles, already scoped) joined to the best ``window`` articles matching
+    the query, best first; None when the query holds no word. ``any_word``: an article matching
+    some of the words is found too (suggestions), ranked below those matching more.
+
+    Only the index's best ``window`` matches are joined to the articles and filtered by the
+    reader's scope: a query matching tens of thousands of articles costs a top-N in the index,
+    not a join of them all. A reader who may see few of the best may get fewer results than
+    exist; nobody pages that deep into a ranked list."""
     found = words(query, limit_words)
     if not found:
         return None
     if _dialect() == "postgresql":
-        index = sa.table(TABLE, sa.column("article_id"), sa.column("doc"))
-        tsquery = sa.func.to_tsquery(sa.literal_column("'simple'"), sa.bindparam("kbq", _postgres_query(found, any_word)))
-        rank = sa.func.ts_rank(index.c.doc, tsquery)
-        return (stmt.join(index, index.c.article_id == article_id).where(index.c.doc.op("@@")(tsquery))
-                .order_by(rank.desc(), article_id.desc()))
-    index = sa.table(TABLE, sa.column("rowid"))
-    return (stmt.join(index, index.c.rowid == article_id)
-            .where(sa.text(f"{TABLE} MATCH :kbq").bindparams(kbq=_sqlite_match(found, any_word)))
-            .order_by(sa.text(f"bm25({TABLE}, 10.0, 1.0, 4.0)"), article_id.desc()))
+        candidates = sa.text(
+            f"SELECT article_id AS id, ts_rank(doc, q) AS score FROM {TABLE}, to_tsquery('simple', :kbq) AS q "
+            "WHERE doc @@ q ORDER BY score DESC LIMIT :kbn").bindparams(kbq=_postgres_query(found, any_word),
+                                                                      kbn=window)
+        best = candidates.columns(sa.column("id", sa.Integer), sa.column("score", sa.Float)).subquery("kb_best")
+        return stmt.join(best, best.c.id == article_id).order_by(best.c.score.desc(), article_id.desc())
+    candidates = sa.text(
+        f"SELECT rowid AS id, bm25({TABLE}, 10.0, 1.0, 4.0) AS score FROM {TABLE} WHERE {TABLE} MATCH :kbq "
+        "ORDER BY score LIMIT :kbn").bindparams(kbq=_sqlite_match(found, any_word), kbn=window)
+    best = candidates.columns(sa.column("id", sa.Integer), sa.column("score", sa.Float)).subquery("kb_best")
+    return stmt.join(best, best.c.id == article_id).order_by(best.c.score, article_id.desc())
 
 
 def _folded_with_positions(text: str) -> tuple[str, list[int]]:
