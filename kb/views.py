@@ -145,11 +145,11 @@ def edit(article_id):
     return render_template("kb/form.html", form=form, article=found)
 
 
-@bp.route("/<int:article_id>/<any(submit, publish, retire):step>", methods=["POST"])
-def step(article_id, step):
+@bp.route("/<int:article_id>/<any(submit, publish, retire):move>", methods=["POST"])
+def step(article_id, move):
     found = _article(article_id)
-    action = {"submit": services.submit_for_review, "publish": services.publish, "retire": services.retire}[step]
-    said = {"submit": _("Sent for review."), "publish": _("Published."), "retire": _("Retired.")}[step]
+    action = {"submit": services.submit_for_review, "publish": services.publish, "retire": services.retire}[move]
+    said = {"submit": _("Sent for review."), "publish": _("Published."), "retire": _("Retired.")}[move]
     return acted(lambda: action(current_user, found), said, url_for("kb.article", article_id=found.id),
                  form=ActionForm())
 
