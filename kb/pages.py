@@ -6,6 +6,7 @@ from flask_login import current_user
 from app.auth.permissions import is_staff
 from kb import from_ticket, queries
 from kb.forms import ActionForm
+from kb.labels import STATUS_LABELS
 
 
 def article_link(article) -> str:
@@ -20,4 +21,4 @@ def panel_context(ticket) -> dict:
         return {}
     return {"kb_related": queries.related_to_ticket(current_user, ticket),
             "kb_made": queries.from_ticket(ticket), "kb_can_draft": from_ticket.can_draft(ticket),
-            "kb_form": ActionForm(formdata=None), "kb_link": article_link}
+            "kb_form": ActionForm(formdata=None), "kb_link": article_link, "kb_status_labels": STATUS_LABELS}

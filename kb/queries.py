@@ -118,9 +118,14 @@ def suggest(reader, text: str, limit: int = SUGGESTIONS, exclude: int | None = N
 
 
 def related_to_ticket(reader, ticket, limit: int = SUGGESTIONS) -> list[Found]:
-    """Articles beside a ticket (staff): published ones, then any, matching its title and description."""
+    """Articles beside a ticket (staff), matching its title and description: published or in
+    review, internal or meant for the ticket's organization — never one meant for another client."""
     text = f"{ticket.title} {to_text(ticket.description)[:500]}"
-    stmt = visible(sa.select(Article), reader).where(Article.status.in_(("published", "in_review")))
+    theirs = sa.select(article_organizations.c.article_id).where(
+        article_organizations.c.organization_id == ticket.organization_id)
+    stmt = visible(sa.select(Article), reader).where(
+        Article.status.in_(("published", "in_review")),
+        sa.or_(Article.visibility.in_(("internal", "clients")), Article.id.in_(theirs)))  # none of another client's
     ranked = search.ranked(stmt, Article.id, text, any_word=True, limit_words=12)
     return [] if ranked is None else _found(db.session.scalars(ranked.limit(limit)), text)
 

@@ -51,14 +51,26 @@ def fold(text: str) -> str:
     return text if text.isascii() else text.translate(_FOLD)
 
 
-def words(query: str, limit: int = 8) -> list[str]:
-    """The query's words, folded, without repeats, at most ``limit``."""
+# Words too common to find anything by, in the languages we ship (folded, as the index holds them).
+_COMMON = """
+a an and are as at be but by for from has have i in is it its of on or our so that the this to was we were
+with you your my me not no do does did can will just since when what which there here all any
+і й та а але в у на з із до по за від що це як не ні чи ми ви я він вона вони наш наша наші мій моя
+"""
+STOP_WORDS = frozenset(fold(word) for word in _COMMON.split())
+
+
+def words(query: str, limit: int = 8, drop_common: bool = False) -> list[str]:
+    """The query's words, folded, without repeats, at most ``limit``. ``drop_common``: without the
+    stop words (and one-letter words), unless nothing else is left."""
     found = []
-    for _token, parts in terms(query, limit=limit * 2):
+    for _token, parts in terms(query, limit=limit * 4):
         for part in parts:
             word = fold(part)
             if word and word not in found:
                 found.append(word)
+    if drop_common:
+        found = [w for w in found if w not in STOP_WORDS and len(w) > 1] or found
     return found[:limit]
 
 
@@ -84,7 +96,7 @@ def reindex(*articles) -> None:
 
 
 def _prefixed(found: list[str], every: bool) -> list[tuple[str, bool]]:
-    return [(word, (every and len(word) >= 2) or (not every and index == len(found) - 1))
+    return [(word, (every and len(word) >= 3) or index == len(found) - 1)
             for index, word in enumerate(found)]
 
 
@@ -108,7 +120,7 @@ def ranked(stmt: sa.Select, article_id, query: str, *, any_word: bool = False, l
     reader's scope: a query matching tens of thousands of articles costs a top-N in the index,
     not a join of them all. A reader who may see few of the best may get fewer results than
     exist; nobody pages that deep into a ranked list."""
-    found = words(query, limit_words)
+    found = words(query, limit_words, drop_common=any_word)
     if not found:
         return None
     if _dialect() == "postgresql":
@@ -138,10 +150,14 @@ def snippet(text: str, query: str, length: int = 200) -> Markup:
     """A piece of ``text`` around the first word of the query found in it, each found word
     (or word beginning) wrapped in <mark>; everything else escaped."""
     text = " ".join((text or "").split())
-    found = words(query, 12)
+    found = words(query, 12, drop_common=True)
     spans = []
     if found:
-        folded, where = _folded_with_positions(text)
+        folded = fold(text)
+        if len(folded) == len(text):  # the usual case: one character folds to one (й → и, É → e)
+            where = range(len(text))
+        else:
+            folded, where = _folded_with_positions(text)
         pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(found, key=len, reverse=True)) + r")\w*")
         for match in pattern.finditer(folded):
             spans.append((where[match.start()], where[match.end() - 1] + 1))

@@ -122,3 +122,24 @@ def test_a_contact_reading_ukrainian_gets_the_ukrainian_article(browser, live_se
     client.locator(".navbar-toggler").click()
     choose_language(client, "English")  # leave the contact as the other tests found them
     context.close()
+
+
+def test_an_agent_inserts_a_related_article_into_a_reply(page, live_app, screenshots):
+    with live_app.app_context():
+        anna = tickets.db.session.scalar(sa.select(User).where(User.email == "anna@dnipro-logistics.example"))
+        number = tickets.create_ticket(anna, kind="incident", title="Our mail to Gmail bounces: 550 SPF fail",
+                                       description="Every message to gmail.com comes back since this morning.").number
+        spf = tickets.db.session.scalar(sa.select(Article).where(Article.title.like("Mail to Gmail bounces%")))
+        uses = spf.uses
+    log_in(page, "ivan@zayavka.example")
+    page.goto(f"/tickets/{number}")
+    panel = page.locator("#kb-panel")
+    row = panel.locator("li", has_text="Mail to Gmail bounces with “550 SPF fail”")
+    with page.expect_response(lambda r: r.url.endswith("/use?ticket=" + number) or "/use?" in r.url) as used:
+        row.get_by_role("button", name="Insert link into reply").click()
+    assert used.value.status == 200
+    reply = page.locator("#reply textarea[name=body]").input_value()
+    assert reply.startswith("[Mail to Gmail bounces with “550 SPF fail”](") and f"/portal/kb/{spf.id})" in reply
+    screenshots(page, "kb-7-agent-inserts-a-link")
+    with live_app.app_context():
+        assert tickets.db.session.get(Article, spf.id).uses == uses + 1

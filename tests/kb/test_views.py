@@ -139,3 +139,18 @@ def test_the_form_links_cis_and_refuses_a_clients_ci_on_an_article_for_everyone(
     assert done.status_code == 302
     article = db.session.scalar(sa.select(Article))
     assert [ci.name for ci in article.cis] == ["acme-db-01"] and article.ci_classes[0].code == "physical_server"
+
+
+def test_beside_a_ticket_no_article_of_another_client_and_no_link_to_an_internal_one(login, users, org_a, org_b, db,
+                                                                                      publish):
+    from tests.factories import make_ticket
+
+    publish("Mail relay for Globex", "Relay settings.", visibility="organizations", organizations=[org_b])
+    publish("Mail relay runbook", "Relay internals.", visibility="internal")
+    publish("Mail relay for everyone", "Relay for all.")
+    ticket = make_ticket(users["client_user"], title="Mail relay refuses our mail")
+    panel = login("agent").get(f"/tickets/{ticket.number}").get_data(as_text=True).split('id="kb-panel"')[1]
+    panel = panel.split("</section>")[0]
+    assert "Mail relay for Globex" not in panel
+    assert "Mail relay runbook" in panel and "Staff only" in panel
+    assert panel.count("Insert link into reply") == 1
