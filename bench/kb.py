@@ -183,8 +183,9 @@ def main():
         response.read()
 
     suggest(queries_typed[0])
-    wall, _ = timed(suggest, queries_typed)
-    print(f"suggestion over HTTP p50 {statistics.median(wall):6.1f} ms, p95 {p95(wall):6.1f} ms (target ≤ 50)")
+    wall, cpu = timed(suggest, queries_typed)  # the server runs in this process: its CPU time is counted too
+    print(f"suggestion over HTTP p50 {statistics.median(wall):6.1f} ms, p95 {p95(wall):6.1f} ms "
+          f"(cpu p95 {p95(cpu):.1f}) (target ≤ 50)")
     server.shutdown()
 
 

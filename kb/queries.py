@@ -23,6 +23,7 @@ from kb.models import Article, ArticleVersion, Category, Feedback, article_organ
 
 PAGE = 25
 SUGGESTIONS = 5
+SUGGESTION_WORDS = 6  # the first words that count (the title's first): each more one widens the OR
 
 
 def visible(stmt: sa.Select, reader) -> sa.Select:
@@ -111,7 +112,7 @@ def suggest(reader, text: str, limit: int = SUGGESTIONS, exclude: int | None = N
     stmt = visible(sa.select(Article), reader).where(Article.status == "published")
     if exclude is not None:
         stmt = stmt.where(Article.id != exclude)
-    ranked = search.ranked(stmt, Article.id, text, any_word=True, limit_words=12)
+    ranked = search.ranked(stmt, Article.id, text, any_word=True, limit_words=SUGGESTION_WORDS)
     if ranked is None:
         return []
     return _found(db.session.scalars(ranked.limit(limit)), text)
@@ -126,7 +127,7 @@ def related_to_ticket(reader, ticket, limit: int = SUGGESTIONS) -> list[Found]:
     stmt = visible(sa.select(Article), reader).where(
         Article.status.in_(("published", "in_review")),
         sa.or_(Article.visibility.in_(("internal", "clients")), Article.id.in_(theirs)))  # none of another client's
-    ranked = search.ranked(stmt, Article.id, text, any_word=True, limit_words=12)
+    ranked = search.ranked(stmt, Article.id, text, any_word=True, limit_words=SUGGESTION_WORDS)
     return [] if ranked is None else _found(db.session.scalars(ranked.limit(limit)), text)
 
 

@@ -5,7 +5,8 @@ Revises: 0012
 Create Date: 2026-12-06 05:04:25.960449
 
 The index kb_search has one shape per database (kb/search.py): SQLite an FTS5 table
-(title, body, tags; rowid = the article's id; case- and accent-folding tokenizer),
+(title, body, tags; rowid = the article's id; case- and accent-folding tokenizer; prefix
+indexes of 2, 3 and 4 characters for search as you type),
 PostgreSQL one weighted tsvector per article with a GIN index.
 """
 import sqlalchemy as sa
@@ -146,7 +147,7 @@ def upgrade():
         op.execute("CREATE INDEX ix_kb_search_doc ON kb_search USING gin (doc)")
     else:
         op.execute("CREATE VIRTUAL TABLE kb_search USING fts5("
-                   "title, body, tags, tokenize = 'unicode61 remove_diacritics 2')")
+                   "title, body, tags, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4')")
 
 
 def downgrade():
