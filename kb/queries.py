@@ -106,6 +106,13 @@ def articles(reader, q: str = "", *, category_id: int | None = None, status: str
     return _found(db.session.scalars(stmt.order_by(Article.id.desc()).limit(limit)), q)
 
 
+def prefer_language(found: list[Found], language: str) -> list[Found]:
+    """Of an article and its translation both found, only the one in ``language``."""
+    here = {f.article.translation_of_id or f.article.id for f in found if f.article.language == language}
+    return [f for f in found
+            if f.article.language == language or (f.article.translation_of_id or f.article.id) not in here]
+
+
 def suggest(reader, text: str, limit: int = SUGGESTIONS, exclude: int | None = None) -> list[Found]:
     """Up to ``limit`` published articles ``reader`` may see, for what they are typing
     (any of its words, the best matching first)."""

@@ -193,8 +193,8 @@ def use(article_id):
 def portal_index():
     search, args = SearchForm(request.args), request.args
     category = queries.category_or_none(validation.id_or_none(args.get("category")))
-    found = queries.articles(current_user, search.q.data or "", category_id=category.id if category else None,
-                             limit=50)
+    found = queries.prefer_language(queries.articles(current_user, search.q.data or "", limit=50,
+                                                     category_id=category.id if category else None), str(get_locale()))
     counts = queries.counts_by_category(current_user)
     return render_template("kb/portal_index.html", search=search, found=found, category=category,
                            categories=[c for c in queries.categories() if counts.get(c.id)], counts=counts)
@@ -235,5 +235,5 @@ def suggest():
     return jsonify([{"id": f.article.id, "title": f.article.title, "snippet": str(f.snippet),
                      "url": url_for("kb_portal.article", article_id=f.article.id),
                      "solved_url": url_for("kb_portal.solved", article_id=f.article.id)}
-                    for f in queries.suggest(current_user, text)])
+                    for f in queries.prefer_language(queries.suggest(current_user, text), str(get_locale()))])
 

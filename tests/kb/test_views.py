@@ -154,3 +154,16 @@ def test_beside_a_ticket_no_article_of_another_client_and_no_link_to_an_internal
     assert "Mail relay for Globex" not in panel
     assert "Mail relay runbook" in panel and "Staff only" in panel
     assert panel.count("Insert link into reply") == 1
+
+
+def test_the_portal_shows_an_article_in_the_readers_language_when_it_has_one(login, users, db, publish):
+    english = publish("Mail bounces with SPF fail", "Fix the SPF record.")
+    publish("Пошта повертається: SPF fail", "Виправте SPF-запис.", language="uk", translation_of=english)
+    publish("SPF for beginners", "What SPF is.")
+    client = login("client_user")
+    assert [s["title"] for s in client.get("/portal/kb/suggest?title=spf fail").get_json()][:1] == \
+        ["Mail bounces with SPF fail"]
+    client.submit("/language", {"locale": "uk"}, page="/profile")
+    titles = [s["title"] for s in client.get("/portal/kb/suggest?title=spf fail").get_json()]
+    assert "Пошта повертається: SPF fail" in titles and "Mail bounces with SPF fail" not in titles
+    assert "SPF for beginners" in titles
