@@ -80,7 +80,7 @@ def _instance_secret_key(instance_path: str) -> str:
 
 MODEL_MODULES = ("app.jobs.models", "app.auth.models", "app.orgs.models", "app.portal.models", "app.requests.models",
                  "app.tickets.models", "app.problems.models", "app.changes.models", "sla.models",
-                 "cmdb.models", "app.mail.models")
+                 "cmdb.models", "app.mail.models", "kb.models")
 
 
 def configure_database(app: Flask) -> None:
@@ -138,10 +138,11 @@ def configure_doors(app: Flask) -> None:
     from app.problems import rules as problem_rules
     from app.tickets.pages import register_panel
     from cmdb import doors as cmdb_doors
+    from kb import doors as kb_doors
     from sla import doors as sla_doors
     from sla import pages as sla_pages
 
-    for module in (problem_rules, change_rules, notify, sla_doors, cmdb_doors):
+    for module in (problem_rules, change_rules, notify, sla_doors, cmdb_doors, kb_doors):
         module.init_app(app)
     register_panel("problems/_on_ticket.html", problem_pages.context)
     register_panel("changes/_on_ticket.html", change_pages.context)
@@ -151,6 +152,7 @@ def configure_doors(app: Flask) -> None:
 def configure_blueprints(app: Flask) -> None:
     from app import converters
     from app.api import cmdb_views as api_cmdb_views  # noqa: F401 (adds the CMDB's routes to the API's blueprint)
+    from app.api import kb_views as api_kb_views  # noqa: F401 (adds the knowledge base's routes)
     from app.api import views as api_views
     from app.auth import admin_views as users_views
     from app.auth import views as auth_views
@@ -168,6 +170,7 @@ def configure_blueprints(app: Flask) -> None:
     from app.tickets import canned_views
     from app.tickets import views as ticket_views
     from cmdb import views as cmdb_views
+    from kb import views as kb_views
     from sla import views as sla_views
 
     converters.init_app(app)  # before any rule with <int:…> is added
@@ -189,6 +192,8 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(cmdb_views.bp, url_prefix="/cmdb")
     app.register_blueprint(sla_views.bp, url_prefix="/sla")
     app.register_blueprint(mail_views.bp, url_prefix="/mail")
+    app.register_blueprint(kb_views.bp, url_prefix="/kb")
+    app.register_blueprint(kb_views.portal_bp, url_prefix="/portal/kb")
 
 
 def configure_cli(app: Flask) -> None:
@@ -199,6 +204,7 @@ def configure_cli(app: Flask) -> None:
     from app.mail import cli as mail_cli
     from app.orgs import cli as orgs_cli
     from cmdb import cli as cmdb_cli
+    from kb import cli as kb_cli
     from sla import cli as sla_cli
 
     app.cli.add_command(orgs_cli.orgs)
@@ -211,6 +217,7 @@ def configure_cli(app: Flask) -> None:
     app.cli.add_command(sla_cli.sla_cli)
     app.cli.add_command(cmdb_cli.cmdb_cli)
     app.cli.add_command(mail_cli.mail_cli)
+    app.cli.add_command(kb_cli.kb_cli)
 
 
 def configure_errors(app: Flask) -> None:

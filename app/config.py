@@ -60,6 +60,10 @@ SETTINGS = [
     Setting("AUTO_CLOSE_DAYS", 7, "Resolved tickets close by themselves after this many days without a client answer.", int),
     Setting("REOPEN_DAYS", 14, "Days after resolution during which a client may reopen a ticket.", int),
     Setting("OUTBOX_KEEP_DAYS", 7, "Days a background job that ran fine stays in the job outbox.", int),
+    Setting("KB_REVIEW_BY_OTHER", True, "A knowledge-base article is published by someone other than its author.", bool),
+    Setting("KB_EDITORS_TEAM", "", "Name of the team whose members may publish knowledge-base articles besides managers and admins. Empty: managers and admins only."),
+    Setting("KB_MAX_ARTICLE_BYTES", 1_000_000, "Largest knowledge-base article body accepted, in bytes of UTF-8.", int),
+    Setting("KB_REVIEW_MONTHS", 12, "A published article's “review by” date, when none is given: this many months after publishing.", int),
     Setting("TRUST_PROXY", False, "Trust X-Forwarded-* headers from one reverse proxy (set behind nginx).", bool),
     Setting("LOG_LEVEL", "INFO", "Logging level of the web app and the workers."),
 ]

@@ -12,5 +12,12 @@ class IdConverter(IntegerConverter):
                          signed=signed)
 
 
+class NumberConverter(IntegerConverter):
+    """``<number:…>``: digits of any length, for rules that share a path with other methods. A
+    bounded converter that refuses a value makes werkzeug answer 405 for the rule's sibling
+    methods instead of 404; the view bounds these ids itself (a too-large one is a 404)."""
+
+
 def init_app(app) -> None:
     app.url_map.converters["int"] = IdConverter
+    app.url_map.converters["number"] = NumberConverter

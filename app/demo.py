@@ -16,6 +16,7 @@ from app.jobs import without_jobs
 from app.orgs import services as orgs
 from app.orgs.models import Organization, Team
 from cmdb.demo import seed_estate
+from kb.demo import seed_articles
 
 DEMO_PASSWORD = "zayavka-demo"
 
@@ -92,7 +93,8 @@ def _seed() -> int:
                 added += 1
     added += seed_estate()  # before the tickets: their affected systems link to its CIs
     added += seed_sla()  # before the tickets: their clocks start at the doors
-    return added + seed_desk()
+    added += seed_desk()
+    return added + seed_articles()  # after the tickets: one article is drafted from a solved one
 
 
 def database_is_empty() -> bool:

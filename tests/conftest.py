@@ -90,9 +90,9 @@ def _clean(app) -> None:
         tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
         with _db.engine.begin() as connection:
             if connection.dialect.name == "postgresql":
-                connection.exec_driver_sql(f"TRUNCATE ticket_search, {', '.join(tables)} RESTART IDENTITY CASCADE")
+                connection.exec_driver_sql(f"TRUNCATE ticket_search, kb_search, {', '.join(tables)} RESTART IDENTITY CASCADE")
             else:
-                for table in ["ticket_search", *tables]:
+                for table in ["ticket_search", "kb_search", *tables]:
                     connection.exec_driver_sql(f"DELETE FROM {table}")
         get_redis().flushdb()
         forget_local()

@@ -32,6 +32,7 @@ OPEN_TO_CLIENTS = {
     "portal.home", "portal.ticket_list", "portal.new_ticket", "portal.similar", "portal.service_catalog",
     "portal.colleagues", "portal.visibility",
     "cmdb.my_servers",  # the client's own organization's CIs
+    "kb_portal.portal_index", "kb_portal.suggest",  # the articles meant for the client's own organization
 }
 
 
@@ -72,7 +73,8 @@ def org_b_ticket(users, org_b):
     answer = save_canned(users["manager"], None, title="Globex answer", body="Secret: Globex canned")
     window, change, template = org_b_change(users, org_b)
     ci = org_b_ci(users, org_b, ticket)
-    return {"ci_id": ci.id,
+    article = org_b_article(users, org_b)
+    return {"ci_id": ci.id, "article_id": article.id,
             "number": ticket.number, "attachment_id": ticket.attachments[0].id, "key": "network", "step": "reopen",
             "link_id": tickets.db.session.scalar(sa.select(Link.id)), "item_id": item.id, "filter_id": saved.id,
             "response_id": answer.id, "window_id": window.id, "change": change.number, "template_id": template.id,
@@ -92,6 +94,15 @@ def org_b_ci(users, org_b, ticket):
     services.add_relation(users["agent"], server, switch, "connected_to")
     links.link_cis(users["agent"], ticket, [server])
     return server
+
+
+def org_b_article(users, org_b):
+    """A published knowledge-base article meant for organization B only."""
+    from kb import services
+
+    article = services.create_article(users["agent"], title="Secret: Globex failover runbook",
+                                      body="Secret: Globex steps", visibility="organizations", organizations=[org_b])
+    return services.publish(users["manager"], article)
 
 
 def org_b_change(users, org_b):
@@ -116,8 +127,8 @@ def org_b_change(users, org_b):
 def fill(rule, org_b, users, team, extra):
     values = {"org_id": org_b.id, "user_id": users["other_user"].id, "team_id": team.id,
               "token": "forged-token", "action": "deactivate", "filename": "css/app.css", "code": org_b.code,
-              "outbox_id": 1, "run_id": 1, "kind": "csv", "class_id": 1, "calendar_id": 1, "policy_id": 1,
-              "day": "2026-03-09", "mail_id": 1,
+              "outbox_id": 1, "run_id": 1, "kind": "csv", "move": "publish", "class_id": 1, "calendar_id": 1,
+              "policy_id": 1, "day": "2026-03-09", "mail_id": 1,
               **extra}  # the outbox, calendars, policies and mail quarantine are the provider's
     missing = set(rule.arguments) - set(values)
     assert not missing, f"{rule.rule}: teach the isolation test how to fill {missing}"
@@ -203,7 +214,7 @@ def html_rules():
     return sorted((r for r in rules if not r.endpoint.startswith(("api.", "static", "bootstrap."))), key=str)
 
 
-OBJECT_ARGUMENTS = {"number", "org_id", "user_id", "attachment_id", "ci_id"}
+OBJECT_ARGUMENTS = {"number", "org_id", "user_id", "attachment_id", "ci_id", "article_id"}
 OBJECT_RULES = [pytest.param(rule.endpoint, rule.rule, method, id=f"{method} {rule.rule}")
                 for rule in html_rules() if rule.arguments & OBJECT_ARGUMENTS
                 for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
@@ -215,7 +226,8 @@ def acme_objects(rule, users, org_a):
     from app.tickets import relations
     from app.uploads import Upload
 
-    real = {"org_id": org_a.id, "user_id": users["client_user"].id, "action": "deactivate", "step": "reopen"}
+    real = {"org_id": org_a.id, "user_id": users["client_user"].id, "action": "deactivate", "step": "reopen",
+            "move": "publish"}
     missing = {**real, "org_id": 99999, "user_id": 99999}
     if "number" in rule.arguments:
         if rule.endpoint.startswith("problems.") or rule.endpoint == "changes.raise_from_problem":
@@ -242,6 +254,12 @@ def acme_objects(rule, users, org_a):
         ci = cmdb.create_ci(users["agent"], ci_class=class_by_code("virtual_machine"), organization=org_a,
                             name="Acme secret VM")
         real["ci_id"], missing["ci_id"] = ci.id, 99999
+    if "article_id" in rule.arguments:
+        from kb import services as kb
+
+        article = kb.create_article(users["agent"], title="Acme secret runbook", visibility="organizations",
+                                    organizations=[org_a])
+        real["article_id"], missing["article_id"] = kb.publish(users["manager"], article).id, 99999
     unknown = set(rule.arguments) - set(real)
     assert not unknown, f"{rule.rule}: teach acme_objects how to fill {unknown}"
     return ({a: real[a] for a in rule.arguments}, {a: missing[a] for a in rule.arguments})
@@ -249,7 +267,7 @@ def acme_objects(rule, users, org_a):
 
 # Whole blueprints a client may not open: they refuse before looking anything up, so with a 403
 # that is the same for every object, existing or not. The rest must answer 404.
-STAFF_ONLY = ("tickets.", "changes.", "problems.", "users.", "cmdb.")
+STAFF_ONLY = ("tickets.", "changes.", "problems.", "users.", "cmdb.", "kb.")
 CSRF_VALUE = re.compile(r'(name="csrf_token"[^>]*value=")[^"]+')
 
 

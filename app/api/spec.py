@@ -79,7 +79,7 @@ def _operation(endpoint: str, meta: dict, path_parameters: list[dict]) -> dict:
 def _path(rule: str) -> tuple[str, list[dict]]:
     """A werkzeug rule as an OpenAPI path template and its path parameters."""
     parameters = [{"in": "path", "name": name, "required": True,
-                   "schema": {"type": "integer" if converter == "int" else "string"}}
+                   "schema": {"type": "integer" if converter in ("int", "number") else "string"}}
                   for converter, name in _ARGUMENT.findall(rule)]
     return _ARGUMENT.sub(lambda m: "{" + m.group(2) + "}", rule), parameters
 

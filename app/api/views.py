@@ -1,6 +1,6 @@
 """REST API v1: tickets, their conversation, files, links and time; organizations,
-users and teams (the CMDB's routes are in app/api/cmdb_views.py, on the same
-blueprint). Token authentication (app.api.auth), CSRF-exempt, JSON errors.
+users and teams (the CMDB's routes are in app/api/cmdb_views.py, the knowledge base's in
+app/api/kb_views.py, on the same blueprint). Token authentication (app.api.auth), CSRF-exempt, JSON errors.
 
 Each view: scoped load (404) → permission (403) → schema → one service call → dump.
 """

@@ -138,6 +138,16 @@ def can_approve_changes(user, cab_team=None) -> bool:
     return is_manager(user)
 
 
+def can_publish_articles(user, editors_team=None) -> bool:
+    """Knowledge-base reviewers: managers and admins, and the members of the KB editors' team
+    (the team named by the KB_EDITORS_TEAM setting)."""
+    if not is_staff(user):
+        return False
+    if is_manager(user):
+        return True
+    return editors_team is not None and any(member.id == user.id for member in editors_team.members)
+
+
 def can_manage_change_policy(user) -> bool:
     """The approval policy, maintenance windows and standard-change templates."""
     return is_manager(user)

@@ -22,6 +22,7 @@ PERIODIC = [
     {"id": "sla-sweep", "func": "sla.escalation.sweep_job", "every": 60},
     {"id": "mail-poll", "func": "app.mail.imap.poll_job", "every": 60},
     {"id": "mail-purge", "func": "app.mail.imap.purge_job", "every": 86400},
+    {"id": "kb-review-reminders", "func": "kb.jobs.review_reminders", "every": 86400},
 ]
 LOOP_SECONDS = 10  # how often a worker looks for periodic jobs due and outbox rows to relay
 log = logging.getLogger(__name__)

@@ -34,9 +34,11 @@ from app.uploads import Upload
 from cmdb import links
 from cmdb import services as cmdb
 from cmdb.queries import class_by_code
+from kb import services as kb
+from kb.models import Article
 from tests.factories import PNG, make_ticket
 
-MISSING = {"number": "INC-99999", "attachment_id": 99999, "code": "NOPE", "item_id": 99999, "ci_id": 99999}
+MISSING = {"number": "INC-99999", "attachment_id": 99999, "code": "NOPE", "item_id": 99999, "ci_id": 99999, "article_id": 99999}
 
 
 @dataclass
@@ -58,6 +60,9 @@ class World:
 
     def version(self, number: str) -> int:
         return db.session.scalar(sa.select(Ticket.version).where(Ticket.number == number))
+
+    def article_version(self, article_id: int) -> int:
+        return db.session.scalar(sa.select(Article.version).where(Article.id == article_id))
 
 
 def upload(*named):
@@ -149,6 +154,27 @@ CALLS = {
     ("post", "/api/v1/tickets/{number}/cis"): [
         Call("client_user", json={"cis": ["backup-01"]}, expect=201),
         Call("agent", json=lambda w: {"cis": [str(w.ids["switch"])]}, expect=201)],
+    # The knowledge base: article 1 is published for ACME, article 2 a draft; INC-3 is resolved.
+    ("get", "/api/v1/kb/articles"): [Call("agent", query={"q": "relay"}), Call("client_user", query={"limit": "1"})],
+    ("post", "/api/v1/kb/articles"): [
+        Call("agent", json={"title": "Mail relay", "body": "Add **SPF**.", "visibility": "organizations",
+                            "organizations": ["ACME"], "tags": ["mail"], "category": "Mail / Relay"}, expect=201),
+        Call("client_user", json={"title": "Mine"}, expect=403)],
+    ("get", "/api/v1/kb/articles/{article_id}"): [Call("agent"), Call("client_user")],
+    ("patch", "/api/v1/kb/articles/{article_id}"): [
+        Call("agent", json=lambda w: {"version": w.article_version(1), "body": "Add the relay to **SPF**."}),
+        Call("agent", json={"version": 99999, "title": "Stale"}, expect=409),
+        Call("client_user", json={"version": 1}, expect=403)],
+    ("post", "/api/v1/kb/articles/{article_id}/publish"): [Call("manager"), Call("agent", expect=403)],
+    ("post", "/api/v1/kb/articles/{article_id}/submit"): [Call("agent", params={"article_id": 2}),
+                                                         Call("client_user", expect=403)],
+    ("post", "/api/v1/kb/articles/{article_id}/retire"): [Call("agent", params={"article_id": 2}),
+                                                         Call("client_user", expect=403)],
+    ("get", "/api/v1/kb/suggest"): [Call("client_user", query={"q": "mail rel"}),
+                                    Call("agent", query={"q": '"NEAR( mail*'})],
+    ("post", "/api/v1/tickets/{number}/article"): [
+        Call("agent", params={"number": "INC-3"}, query={"language": "uk"}, expect=201),
+        Call("client_user", params={"number": "INC-3"}, expect=403)],
 }
 
 
@@ -196,8 +222,14 @@ def world(users, org_a, team):
         "hostname | Server name | text | required\ncores | CPU cores | number | required"))
     switch, server = cmdb_estate(users, org_a)
     links.link_cis(users["agent"], ticket, [server])
+    article = kb.create_article(users["agent"], title="Mail relay and SPF", body="Add the relay to SPF.",
+                                visibility="organizations", organizations=[org_a])
+    kb.publish(users["manager"], article)
+    kb.create_article(users["agent"], title="A draft")
+    solved = make_ticket(users["client_user"], title="Mail bounces")  # INC-3
+    services.transition(users["agent"], solved, "resolved", resolution_code="configuration", resolution="SPF fixed.")
     return World(path={"number": ticket.number, "attachment_id": ticket.attachments[0].id, "code": "ACME",
-                       "item_id": item.id, "ci_id": server.id},
+                       "item_id": item.id, "ci_id": server.id, "article_id": article.id},
                  ids={"team": team.id, "agent": users["agent"].id, "switch": switch.id})
 
 

@@ -19,6 +19,8 @@ from cmdb import links
 from cmdb import services as cmdb
 from cmdb.models import TicketCI
 from cmdb.queries import class_by_code
+from kb import services as kb
+from kb.models import Article
 from tests.factories import PNG, make_ticket
 
 SECRETS = ["Acme secret", "Acme internal", "acme-db-01", "web-01.acme"]
@@ -42,13 +44,17 @@ def bodies(method: str, endpoint: str, target: str) -> dict:
         "api.update_change": {"json": {"risk": "low"}},
         "api.create_approval": {"json": {"decision": "approve", "comment": "Hijacked"}},
         "api.link_ticket_cis": {"json": {"cis": ["acme-db-01"]}},
+        "api.create_article": {"json": {"title": "Hijacked"}},
+        "api.update_article": {"json": {"version": 1, "title": "Hijacked"}},
+        "api.publish_article": {}, "api.submit_article": {}, "api.retire_article": {},
+        "api.article_from_ticket": {},
     }[endpoint]
 
 
 def snapshot(db, ticket_id):
     db.session.expire_all()
     counts = [db.session.scalar(sa.select(sa.func.count()).select_from(m))
-              for m in (Ticket, Message, Attachment, Link, Worklog, Event, TicketCI)]
+              for m in (Ticket, Message, Attachment, Link, Worklog, Event, TicketCI, Article)]
     ticket = db.session.get(Ticket, ticket_id)
     return counts, (ticket.title, ticket.status, ticket.version)
 
@@ -68,6 +74,9 @@ def acme(users, org_a):
     server = cmdb.create_ci(users["agent"], ci_class=class_by_code("physical_server"), organization=org_a,
                             name="acme-db-01", hostname="web-01.acme.test")
     links.link_cis(users["agent"], ticket, [server])
+    article = kb.create_article(users["agent"], title="Acme secret article", body="Acme secret: web-01.acme",
+                                visibility="organizations", organizations=[org_a])
+    kb.publish(users["manager"], article)
     return ticket
 
 
@@ -75,6 +84,7 @@ def test_every_api_url_keeps_organization_a_private(app, api, users, acme, other
     attachment_id = acme.attachments[0].id
     secret_item = db.session.scalar(sa.select(RequestItem.id).where(RequestItem.name == "Acme secret item"))
     secret_ci = links.links_of(acme).popitem()[0]
+    secret_article = db.session.scalar(sa.select(Article.id))
     before = snapshot(db, acme.id)
     client = api("other_admin")
     tried = 0
@@ -82,8 +92,9 @@ def test_every_api_url_keeps_organization_a_private(app, api, users, acme, other
         if not rule.endpoint.startswith("api."):
             continue
         real = {"number": acme.number, "attachment_id": attachment_id, "code": "ACME", "item_id": secret_item,
-                "ci_id": secret_ci}
-        missing = {"number": "INC-99999", "attachment_id": 99999, "code": "NOPE", "item_id": 99999, "ci_id": 99999}
+                "ci_id": secret_ci, "article_id": secret_article}
+        missing = {"number": "INC-99999", "attachment_id": 99999, "code": "NOPE", "item_id": 99999, "ci_id": 99999,
+                   "article_id": 99999}
         assert set(rule.arguments) <= set(real), f"{rule.rule}: teach the walk how to fill {rule.arguments}"
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             kwargs = bodies(method, rule.endpoint, other_ticket.number)
@@ -96,7 +107,7 @@ def test_every_api_url_keeps_organization_a_private(app, api, users, acme, other
                 kwargs = bodies(method, rule.endpoint, other_ticket.number)
                 unknown = client.open(rule.build({a: missing[a] for a in rule.arguments})[1], method=method, **kwargs)
                 assert (response.status_code, response.json) == (404, unknown.json), f"{method} {rule.rule}"
-            elif rule.endpoint in ("api.list_users", "api.list_teams", "api.change_calendar"):
+            elif rule.endpoint in ("api.list_users", "api.list_teams", "api.change_calendar", "api.create_article"):
                 assert response.status_code == 403
             elif rule.endpoint == "api.create_ticket":
                 assert response.status_code == 422 and set(response.json["error"]["fields"]) == {"organization"}

@@ -176,11 +176,55 @@ if (newTicket) {
     similar.classList.toggle("d-none", !found.length);
     newTicket.querySelector("[data-similar-empty]").classList.toggle("d-none", found.length > 0);
   };
+  // Knowledge-base articles for what is being typed; "this solved it" ends the flow without a ticket.
+  const articles = document.getElementById("kb-suggestions");
+  const articleList = articles?.querySelector("[data-kb-list]");
+  let askedArticles = "";
+  const lookForArticles = async () => {
+    if (!articles) return;
+    const query = new URLSearchParams({ title: title.value, description: description.value.slice(0, 2000) });
+    if (query.toString() === askedArticles || title.value.trim().length < 2) return;
+    askedArticles = query.toString();
+    const response = await fetch(`${articles.dataset.kbUrl}?${query}`, { headers: { Accept: "application/json" } });
+    if (!response.ok) return;
+    const found = await response.json();
+    const token = newTicket.querySelector("input[name=csrf_token]")?.value || "";
+    articleList.replaceChildren();
+    found.forEach((article) => {
+      const item = document.createElement("li");
+      item.className = "list-group-item d-flex flex-wrap justify-content-between align-items-center gap-2 kb-suggestion";
+      const text = document.createElement("div");
+      const link = document.createElement("a");
+      link.href = article.url;
+      link.target = "_blank";
+      link.textContent = article.title;
+      const snippet = document.createElement("div");
+      snippet.className = "small text-muted";
+      snippet.innerHTML = article.snippet; // escaped by the server, only <mark> added
+      text.append(link, snippet);
+      const solved = document.createElement("form");
+      solved.method = "post";
+      solved.action = article.solved_url;
+      const csrf = document.createElement("input");
+      csrf.type = "hidden";
+      csrf.name = "csrf_token";
+      csrf.value = token;
+      const button = document.createElement("button");
+      button.type = "submit";
+      button.className = "btn btn-sm btn-success";
+      button.textContent = articleList.dataset.solvedLabel;
+      solved.append(csrf, button);
+      item.append(text, solved);
+      articleList.append(item);
+    });
+    articles.classList.toggle("d-none", !found.length);
+  };
   [title, description].forEach((field) => field.addEventListener("input", () => {
     clearTimeout(timer);
-    timer = setTimeout(lookForSimilar, 400);
+    timer = setTimeout(() => { lookForSimilar(); lookForArticles(); }, 400);
   }));
   lookForSimilar();
+  lookForArticles();
 }
 
 // Change calendar: its view and filters apply as soon as they change.
@@ -265,3 +309,18 @@ if (importProgress) {
   };
   window.setTimeout(poll, 1000);
 }
+// Knowledge-base panel on the ticket page: "insert link into reply" puts the article's link
+// where the cursor is in the reply box and counts a use; without the script the form posts.
+document.querySelectorAll("#kb-panel form.kb-insert").forEach((form) => {
+  form.addEventListener("submit", async (event) => {
+    const box = document.querySelector("#reply textarea[name=body]");
+    if (!box) return;
+    event.preventDefault();
+    const link = form.dataset.link;
+    const at = box.selectionStart ?? box.value.length;
+    box.value = `${box.value.slice(0, at)}${link}${box.value.slice(box.selectionEnd ?? at)}`;
+    box.focus();
+    box.selectionStart = box.selectionEnd = at + link.length;
+    await fetch(form.action, { method: "POST", body: new FormData(form), headers: { Accept: "application/json" } });
+  });
+});
