@@ -80,7 +80,7 @@ def _instance_secret_key(instance_path: str) -> str:
 
 MODEL_MODULES = ("app.jobs.models", "app.auth.models", "app.orgs.models", "app.portal.models", "app.requests.models",
                  "app.tickets.models", "app.problems.models", "app.changes.models", "sla.models",
-                 "cmdb.models")
+                 "cmdb.models", "app.reports.models")
 
 
 def configure_database(app: Flask) -> None:

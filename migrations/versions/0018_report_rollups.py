@@ -1,0 +1,32 @@
+"""Reports: each ticket's first-response and resolution time in business minutes
+
+Revision ID: 0018
+Revises: 0012
+Create Date: 2026-12-06 05:20:00
+
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0018'
+down_revision = '0012'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        'report_sla_minutes',
+        sa.Column('ticket_id', sa.Integer(), nullable=False),
+        sa.Column('first_response_met_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('first_response_minutes', sa.Float(), nullable=True),
+        sa.Column('resolved_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('resolution_minutes', sa.Float(), nullable=True),
+        sa.Column('computed_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['ticket_id'], ['tickets.id'], name=op.f('fk_report_sla_minutes_ticket_id_tickets')),
+        sa.PrimaryKeyConstraint('ticket_id', name=op.f('pk_report_sla_minutes')),
+    )
+
+
+def downgrade():
+    op.drop_table('report_sla_minutes')
