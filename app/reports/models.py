@@ -17,6 +17,7 @@ class SlaMinutes(db.Model):
     job computes it again)."""
 
     __tablename__ = "report_sla_minutes"
+    __table_args__ = (sa.Index("ix_report_sla_minutes_resolved_at", "resolved_at"),)  # resolved per day
 
     ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("tickets.id"), primary_key=True)
     first_response_met_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -26,7 +26,11 @@ def upgrade():
         sa.ForeignKeyConstraint(['ticket_id'], ['tickets.id'], name=op.f('fk_report_sla_minutes_ticket_id_tickets')),
         sa.PrimaryKeyConstraint('ticket_id', name=op.f('pk_report_sla_minutes')),
     )
+    with op.batch_alter_table('report_sla_minutes', schema=None) as batch_op:
+        batch_op.create_index('ix_report_sla_minutes_resolved_at', ['resolved_at'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('report_sla_minutes', schema=None) as batch_op:
+        batch_op.drop_index('ix_report_sla_minutes_resolved_at')
     op.drop_table('report_sla_minutes')
