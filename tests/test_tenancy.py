@@ -279,6 +279,7 @@ STAFF_PAGES = [
     "/changes/approvals", "/changes/calendar", "/changes/new", "/changes/policy", "/changes/templates",
     "/changes/windows", "/requests/catalog", "/requests/catalog/new", "/organizations/", "/organizations/new",
     "/users/", "/users/new", "/teams/", "/teams/new", "/settings/portal/", "/settings/portal/categories/new",
+    "/reports/", "/reports/sla", "/reports/sla/tickets", "/reports/dashboard/tickets",
     "/admin/jobs", "/sla/breaches", "/sla/calendars", "/sla/calendars/new", "/sla/policies", "/sla/policies/new",
 ]
 

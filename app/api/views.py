@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from app import timeutil
 from app.api import auth, errors, refs
 from app.api import change_schemas as cs
+from app.api import report_schemas as rs
 from app.api import cmdb_schemas as ms
 from app.api import schemas as s
 from app.api import services as api_services
@@ -24,8 +25,11 @@ from app.changes import queries as change_queries
 from app.changes import services as change_services
 from app.errors import NotFound
 from app.extensions import csrf, db
+from app.i18n import select_timezone
 from app.orgs import queries as org_queries
 from app.problems import services as problem_services
+from app.reports import exports
+from app.reports import sla as sla_report
 from app.requests import catalog
 from app.requests import queries as request_queries
 from app.requests import services as request_services
@@ -417,3 +421,30 @@ def link_ticket_cis(number):
     cmdb_links.link_refs(user, ticket, load_json(ms.TicketCIsIn)["cis"])
     return dump(ms.TicketCIListOut(), {"items": [{"ci": ci, "impact": link.impact}
                                                  for ci, link in cmdb_queries.cis_of_ticket(user, ticket)]}, 201)
+
+
+# -- reports ---------------------------------------------------------------------------------
+
+@bp.get("/reports/sla")
+@doc(_l("The SLA report for a period, by organization, team, agent, priority or month (staff: every "
+        "organization; a client administrator: their own)"), tag="reports", query=rs.SlaReportArgs, out=rs.CONTENT,
+     errors=(403, 404))
+def sla_report_api():
+    user = api_user()
+    sla_report.readable_organization(user, None)  # a client who is not their organization's admin: 403
+    args = load_args(rs.SlaReportArgs)
+    organization = refs.visible_organization(user, args["organization"]) if args["organization"] else None  # 404
+    organization_id = sla_report.readable_organization(user, organization)
+    scope = sla_report.Scope(start=args["start"], end=args["end"], zone=select_timezone(),
+                             organization_id=organization_id, team_id=args["team"], assignee_id=args["agent"],
+                             kind=args["kind"], priority=args["priority"])
+    found = sla_report.report(scope, args["group"])
+    if args["format"] == "json":
+        return dump(rs.SlaReportOut(), found)
+    table = exports.breakdown_table(found, args["group"])
+    name = f"zayavka-sla-{args['start'].isoformat()}-{args['end'].isoformat()}-{args['group']}"
+    if args["format"] == "csv":
+        return exports.to_csv(table), 200, {"Content-Type": "text/csv; charset=utf-8",
+                                            "Content-Disposition": f"attachment; filename={name}.csv"}
+    return exports.to_xlsx({args["group"]: table}), 200, {"Content-Type": rs.XLSX,
+                                                         "Content-Disposition": f"attachment; filename={name}.xlsx"}

@@ -25,6 +25,8 @@ from sqlalchemy import orm
 
 from app import timeutil
 from app.auth.models import User
+from app.auth.roles import Role
+from app.errors import Forbidden
 from app.extensions import db
 from app.orgs.models import Organization, Team
 from app.reports.models import SlaMinutes
@@ -317,3 +319,14 @@ def breach_record(row: dict) -> dict:
 
 def _iso(moment):
     return moment.astimezone(UTC).isoformat() if moment else None
+
+
+def readable_organization(user, organization) -> int | None:
+    """Which organization ``user`` reads the report of: staff any (None: all); a client
+    administrator their own only (another's code is a 404 before this, at the lookup); any
+    other client none (403)."""
+    if user.is_staff:
+        return organization.id if organization is not None else None
+    if user.role != Role.CLIENT_ADMIN:
+        raise Forbidden()
+    return user.organization_id
