@@ -159,6 +159,7 @@ def configure_blueprints(app: Flask) -> None:
     from app.portal import settings_views as portal_settings
     from app.portal import views as portal_views
     from app.problems import views as problem_views
+    from app.reports import portal_views as client_report_views
     from app.reports import views as report_views
     from app.requests import views as request_views
     from app.tickets import canned_views
@@ -178,6 +179,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(canned_views.bp, url_prefix="/canned")
     app.register_blueprint(report_views.bp, url_prefix="/reports")
     app.register_blueprint(portal_views.bp, url_prefix="/portal")
+    app.register_blueprint(client_report_views.bp, url_prefix="/portal/reports")
     app.register_blueprint(portal_settings.bp, url_prefix="/settings/portal")
     app.register_blueprint(problem_views.bp, url_prefix="/problems")
     app.register_blueprint(change_views.bp, url_prefix="/changes")

@@ -31,6 +31,7 @@ OPEN_TO_CLIENTS = {
     # The portal is the client's own: lists and forms of org A; org B's numbers and ids must give 404.
     "portal.home", "portal.ticket_list", "portal.new_ticket", "portal.similar", "portal.service_catalog",
     "portal.colleagues", "portal.visibility",
+    "client_reports.monthly",  # a client admin's own organization's month (tests/reports/test_monthly.py)
     "cmdb.my_servers",  # the client's own organization's CIs
 }
 

@@ -21,6 +21,7 @@ PERIODIC = [
     {"id": "purge-outbox", "func": "app.jobs.worker.purge_outbox", "every": 86400},
     {"id": "sla-sweep", "func": "sla.escalation.sweep_job", "every": 60},
     {"id": "report-minutes", "func": "app.reports.rollup.refresh_job", "every": 60},
+    {"id": "report-monthly", "func": "app.reports.monthly.deliver_due", "every": 3600},
 ]
 LOOP_SECONDS = 10  # how often a worker looks for periodic jobs due and outbox rows to relay
 log = logging.getLogger(__name__)

@@ -2,7 +2,7 @@
 resolution times in business minutes, computed once from the clock's segments (sla/clock.py) by
 a periodic job (app/reports/rollup.py), so that medians and percentiles are read from one
 numeric column instead of replaying every clock for every report."""
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -25,3 +25,14 @@ class SlaMinutes(db.Model):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolution_minutes: Mapped[float | None] = mapped_column(sa.Float)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class MonthlyDelivery(db.Model):
+    """The monthly report of one organization and month was mailed (asked for): the periodic job
+    mails each once."""
+
+    __tablename__ = "report_monthly_deliveries"
+
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), primary_key=True)
+    month: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime)

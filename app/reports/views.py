@@ -12,12 +12,15 @@ from flask_login import current_user, login_required
 from app import timeutil
 from app.auth import permissions
 from app.auth.permissions import require
-from app.errors import ValidationError
+from app.errors import NotFound, ValidationError
 from app.extensions import db
 from app.i18n import select_timezone
+from app.orgs import queries as org_queries
 from app.orgs.models import Organization
 from app.reports import charts, exports, params, queries
 from app.reports import dashboard as dashboard_queries
+from app.reports import monthly as monthly_reports
+from app.reports import pages
 from app.reports import sla as report
 from app.tickets import workspace
 from app.tickets.workflow import KIND_LABELS
@@ -217,3 +220,14 @@ def _tile_titles() -> dict:
     return {"backlog": _("Open backlog"), "soon": _("Breaching in the next 4 working hours"),
             "breached_today": _("Breached today"), "created": _("Created"), "resolved": _("Resolved"),
             "load": _("Agent's open tickets")}
+
+
+@bp.route("/monthly/<code>")
+def monthly(code):
+    """The client's monthly report, as the provider's managers see it before it goes out."""
+    organization = org_queries.get_organization_by_code(code)
+    if organization is None:
+        raise NotFound()
+    zone = select_timezone()
+    found = monthly_reports.monthly(organization, pages.month_arg(zone), zone)
+    return render_template("reports/monthly.html", **pages.monthly_context(found, "tickets.detail"))

@@ -211,3 +211,8 @@ if (requesterOrg) {
     requester.replaceChildren(...(await response.json()).map((choice) => new Option(choice.label, choice.value)));
   });
 }
+
+// A "print" button (the client's monthly report): no inline script under the CSP.
+document.querySelectorAll('[data-print]').forEach((button) => {
+  button.addEventListener('click', () => window.print());
+});
