@@ -2,7 +2,8 @@
 so colours come from classes in app.css). Every chart stands beside the table it draws."""
 from dataclasses import dataclass
 
-WIDTH, HEIGHT, PAD = 600, 200, 24
+WIDTH, HEIGHT, PAD, TOP = 600, 200, 28, 12  # PAD: the axis labels on the left and below
+MAX_BAR = 48
 
 
 @dataclass(frozen=True)
@@ -24,18 +25,19 @@ def bars(labels: list[str], series: list[list[float | None]], maximum: float | N
     top = maximum or max(values, default=0) or 1
     count = max(len(labels), 1)
     slot = (WIDTH - PAD) / count
-    width = slot * 0.8 / max(len(series), 1)
+    width = min(slot * 0.8 / max(len(series), 1), MAX_BAR)
+    inset = (slot - width * len(series)) / 2
     out = []
     for index, label in enumerate(labels):
         for number, values in enumerate(series):
             value = values[index]
             if value is None:
                 continue
-            height = (HEIGHT - PAD) * value / top
-            out.append(Bar(round(PAD + index * slot + slot * 0.1 + number * width, 1),
+            height = (HEIGHT - PAD - TOP) * value / top
+            out.append(Bar(round(PAD + index * slot + inset + number * width, 1),
                            round(HEIGHT - PAD - height, 1), round(width, 1), round(height, 1), number, value,
                            label, links[number][index] if links else None))
-    ticks = [{"y": round(HEIGHT - PAD - (HEIGHT - PAD) * share, 1), "value": round(top * share, 1)}
+    ticks = [{"y": round(HEIGHT - PAD - (HEIGHT - PAD - TOP) * share, 1), "value": round(top * share, 1)}
              for share in (0, 0.5, 1)]
     labels_at = [{"x": round(PAD + index * slot + slot / 2, 1), "text": label} for index, label in enumerate(labels)]
     return {"bars": out, "ticks": ticks, "labels": labels_at, "width": WIDTH, "height": HEIGHT, "pad": PAD}

@@ -15,6 +15,7 @@ exclusive, local midnights in the reader's zone). For each group:
 
 Every count of a total is the sum of the same count over any breakdown (a ticket without a
 team or an assignee is a row of its own), which tests/reports/test_sla_report.py checks."""
+import heapq
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
@@ -183,37 +184,63 @@ def compliance(met: int, breached: int) -> dict:
             "compliance": None if met + breached == 0 else round(100 * met / (met + breached), 1)}
 
 
-def _measures(row, first_response: list, resolution: list, billable: int) -> dict:
-    rated = row.rated or 0
+RAW = ("tickets", "first_response_met", "first_response_breached", "resolution_met", "resolution_breached",
+       "reopened", "open", "rated", "rating_sum")
+
+
+@dataclass
+class _Part:
+    """One group's raw aggregates and its sorted minutes, before they become a row."""
+
+    key: object
+    label: str
+    raw: dict
+    oldest_open: datetime | None
+    first_response: list
+    resolution: list
+    billable: int
+
+
+def _measures(part: _Part) -> dict:
+    raw = part.raw
     return {
-        "tickets": row.tickets or 0,
-        "first_response": compliance(int(row.first_response_met or 0), int(row.first_response_breached or 0)),
-        "resolution": compliance(int(row.resolution_met or 0), int(row.resolution_breached or 0)),
-        "median_first_response_minutes": percentile(first_response, 0.5),
-        "p90_first_response_minutes": percentile(first_response, 0.9),
-        "median_resolution_minutes": percentile(resolution, 0.5),
-        "p90_resolution_minutes": percentile(resolution, 0.9),
-        "reopened": int(row.reopened or 0),
-        "open": int(row.open or 0),
-        "oldest_open_at": row.oldest_open.isoformat() if row.oldest_open else None,
-        "rated": rated,
-        "csat": None if not rated else round(row.rating_sum / rated, 2),
-        "billable_minutes": billable,
+        "tickets": raw["tickets"],
+        "first_response": compliance(raw["first_response_met"], raw["first_response_breached"]),
+        "resolution": compliance(raw["resolution_met"], raw["resolution_breached"]),
+        "median_first_response_minutes": percentile(part.first_response, 0.5),
+        "p90_first_response_minutes": percentile(part.first_response, 0.9),
+        "median_resolution_minutes": percentile(part.resolution, 0.5),
+        "p90_resolution_minutes": percentile(part.resolution, 0.9),
+        "reopened": raw["reopened"],
+        "open": raw["open"],
+        "oldest_open_at": part.oldest_open.isoformat() if part.oldest_open else None,
+        "rated": raw["rated"],
+        "csat": None if not raw["rated"] else round(raw["rating_sum"] / raw["rated"], 2),
+        "billable_minutes": part.billable,
     }
 
 
-def _rows(scope: Scope, group: str | None) -> list[dict]:
+def _parts(scope: Scope, group: str | None) -> list[_Part]:
     found = _grouped(scope, group, *MEASURE_COLUMNS)
     first = _sorted_minutes(scope, group, SlaMinutes.first_response_minutes)
     resolution = _sorted_minutes(scope, group, SlaMinutes.resolution_minutes)
     billable = _billable(scope, group)
     out = []
     for key, label, row in found:
-        if group is None and not row.tickets:
-            key = None
-        out.append({"key": key, "label": _label(group, key, label),
-                    **_measures(row, first.get(key, []), resolution.get(key, []), billable.get(key, 0))})
+        if not row.tickets:
+            continue  # an aggregate over nothing (no group)
+        raw = {name: int(getattr(row, name) or 0) for name in RAW}
+        out.append(_Part(key, _label(group, key, label), raw, row.oldest_open, first.get(key, []),
+                         resolution.get(key, []), billable.get(key, 0)))
     return out
+
+
+def _total(parts: list[_Part]) -> _Part:
+    """The parts together: counts summed, minutes merged in order (so a total is its rows' sum)."""
+    oldest = [p.oldest_open for p in parts if p.oldest_open is not None]
+    return _Part(None, "", {name: sum(p.raw[name] for p in parts) for name in RAW}, min(oldest, default=None),
+                 list(heapq.merge(*(p.first_response for p in parts))),
+                 list(heapq.merge(*(p.resolution for p in parts))), sum(p.billable for p in parts))
 
 
 def _label(group, key, label) -> str:
@@ -229,17 +256,17 @@ def _label(group, key, label) -> str:
 def report(scope: Scope, group: str = "organization") -> dict:
     """{"rows": [...], "total": {...}}: one row per key of ``group`` with tickets in the scope."""
     if group == "month":
-        rows = []
-        for part in scope.months():
-            row = _rows(part, None)[0]
-            key = part.start.strftime("%Y-%m")
-            rows.append({**row, "key": key, "label": key, "from": part.start.isoformat(),
-                         "to": part.end.isoformat()})
+        rows, parts = [], []
+        for month in scope.months():
+            found = _parts(month, None)
+            parts += found
+            key = month.start.strftime("%Y-%m")
+            rows.append({"key": key, "label": key, **_measures(_total(found)), "from": month.start.isoformat(),
+                         "to": month.end.isoformat()})
     else:
-        rows = sorted(_rows(scope, group), key=lambda r: (r["label"].casefold(), str(r["key"])))
-    total = _rows(scope, None)[0]
-    total.pop("key"), total.pop("label")
-    return {"rows": rows, "total": total}
+        parts = sorted(_parts(scope, group), key=lambda p: (p.label.casefold(), str(p.key)))
+        rows = [{"key": p.key, "label": p.label, **_measures(p)} for p in parts]
+    return {"rows": rows, "total": _measures(_total(parts))}
 
 
 def narrowed(scope: Scope, group: str, key) -> Scope:

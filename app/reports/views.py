@@ -138,6 +138,7 @@ def sla_report():
     return render_template(
         "reports/sla.html", scope=scope, period=kind, group=group, report=found, months=months,
         breaches=breaches, trend=_trend(months, args, codes), args=args, codes=codes, drill=_drill,
+        drill_qs=lambda *given: urlencode(_drill(*given)), tickets_url=url_for("reports.sla_tickets"),
         organizations=workspace.organization_choices(), teams=workspace.team_choices(),
         agents=workspace.staff_choices(), kinds=KIND_LABELS, groups=_group_labels(),
         ci_classes=db.session.execute(sa.select(CIClass.id, CIClass.name).order_by(CIClass.name)).all(),
