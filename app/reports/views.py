@@ -1,11 +1,13 @@
 """Reports for managers: read-only."""
 import csv
+import functools
 import io
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
+from babel import numbers
 from flask import Blueprint, Response, current_app, render_template, request, url_for
-from flask_babel import format_decimal
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -37,12 +39,24 @@ def require_manager():
     require(permissions.is_manager(current_user))
 
 
+@functools.lru_cache(maxsize=16)
+def _separators(locale: str) -> tuple[str, str]:
+    return numbers.get_group_symbol(locale), numbers.get_decimal_symbol(locale)
+
+
 @bp.app_template_filter("number")
 def number(value, digits: int = 1) -> str:
-    """A number in the reader's language (a dash for none)."""
+    """A number in the reader's language, at most ``digits`` decimals (Babel's "#,##0.#"), a dash
+    for none. Tables show thousands of them: the locale's separators are looked up once and the
+    digits formatted by Python."""
     if value is None:
         return "—"
-    return format_decimal(round(value, digits), format="#,##0." + "#" * digits if digits else "#,##0")
+    group, decimal = _separators(str(get_locale()))
+    text = f"{abs(value):,.{digits}f}"
+    if digits:
+        text = text.rstrip("0").rstrip(".")
+    text = text.replace(",", "\0").replace(".", decimal).replace("\0", group)
+    return ("-" + text) if value < 0 and text.strip("0" + group + decimal) else text
 
 
 def _month() -> str:

@@ -37,9 +37,13 @@ def upgrade():
     )
     with op.batch_alter_table('report_sla_minutes', schema=None) as batch_op:
         batch_op.create_index('ix_report_sla_minutes_resolved_at', ['resolved_at'], unique=False)
+    with op.batch_alter_table('tickets', schema=None) as batch_op:
+        batch_op.create_index('ix_tickets_rated_at', ['rated_at'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('tickets', schema=None) as batch_op:
+        batch_op.drop_index('ix_tickets_rated_at')
     with op.batch_alter_table('report_sla_minutes', schema=None) as batch_op:
         batch_op.drop_index('ix_report_sla_minutes_resolved_at')
     op.drop_table('report_sla_minutes')
