@@ -87,8 +87,8 @@ def seed_clocks(app) -> int:
 def _people(app) -> dict:
     import sqlalchemy as sa
 
-    from app.extensions import db
     from app.auth.services import hash_password
+    from app.extensions import db
 
     with app.app_context():
         q = db.session.execute
@@ -103,8 +103,8 @@ def _people(app) -> dict:
                           "ORDER BY id LIMIT 1"), {"o": organization}).first()
         hashed = hash_password(PASSWORD)
         ids = [manager.id] + ([admin.id] if admin else [])
-        db.session.execute(sa.text("UPDATE users SET password_hash = :h WHERE id IN (%s)" % ",".join(map(str, ids))),
-                           {"h": hashed})
+        db.session.execute(sa.text("UPDATE users SET password_hash = :h WHERE id IN ({})".format(
+            ",".join(map(str, ids)))), {"h": hashed})
         db.session.commit()
         return {"month": month, "organization": organization, "manager": manager.email,
                 "client_admin": admin.email if admin else None}

@@ -12,8 +12,8 @@ from flask_babel import lazy_gettext as _l
 from app import timeutil
 from app.api import auth, errors, refs
 from app.api import change_schemas as cs
-from app.api import report_schemas as rs
 from app.api import cmdb_schemas as ms
+from app.api import report_schemas as rs
 from app.api import schemas as s
 from app.api import services as api_services
 from app.api.auth import api_user, require

@@ -7,11 +7,10 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app
 from babel import dates
+from flask import current_app
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
-from sqlalchemy import orm
 
 from app import timeutil
 from app.auth.models import User

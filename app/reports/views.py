@@ -19,10 +19,9 @@ from app.extensions import db
 from app.i18n import select_timezone
 from app.orgs import queries as org_queries
 from app.orgs.models import Organization
-from app.reports import charts, exports, params, queries
+from app.reports import charts, exports, pages, params, queries
 from app.reports import dashboard as dashboard_queries
 from app.reports import monthly as monthly_reports
-from app.reports import pages
 from app.reports import sla as report
 from app.tickets import workspace
 from app.tickets.workflow import KIND_LABELS

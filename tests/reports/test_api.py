@@ -31,7 +31,7 @@ def test_staff_read_every_organization_in_the_issues_shape(dataset, api, users):
     assert [(r["key"], r["tickets"]) for r in months["rows"]] == [("2026-03", 3), ("2026-04", 2)]
     _zone(users, "manager", "UTC")
     utc = api("manager").get("/api/v1/reports/sla?from=2026-03-01&to=2026-05-01&group=month").json
-    assert [(r["key"], r["tickets"]) for r in utc["rows"]] == [("2026-03", 4), ("2026-04", 1)]  
+    assert [(r["key"], r["tickets"]) for r in utc["rows"]] == [("2026-03", 4), ("2026-04", 1)]
     assert api("agent").get(URL + "&team=0&group=priority").json["total"]["tickets"] == 0
     assert api("agent").get(URL + "&kind=incident&priority=2").json["total"]["tickets"] == 1
 

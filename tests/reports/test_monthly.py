@@ -37,6 +37,6 @@ def test_the_month_is_mailed_to_client_admins_once(app, dataset, users, mailbox,
     mails = {m["To"]: m for m in mailbox.messages if "service report" in m["Subject"]}
     assert sorted(mails) == ["boss@acme.test", "boss@globex.test"]
     acme = mailbox.body(mails["boss@acme.test"])
-    assert "Your service report for March 2026" == mails["boss@acme.test"]["Subject"]
+    assert mails["boss@acme.test"]["Subject"] == "Your service report for March 2026"
     assert "First response on time: 50.0 %" in acme and "/portal/reports/monthly?month=2026-03" in acme
     assert "Resolved on time: 0.0 %" in mailbox.body(mails["boss@globex.test"])
