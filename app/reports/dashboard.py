@@ -127,11 +127,17 @@ def month_scope(now: datetime, zone: str) -> report.Scope:
     return report.month_scope(local.replace(day=1), zone=zone)
 
 
+def _by_priority(statement) -> dict[int, int]:
+    found = dict(db.session.execute(statement.group_by(Ticket.priority)).all())
+    return {p: found.get(p, 0) for p in (1, 2, 3, 4)}
+
+
 def tiles(now: datetime, zone: str) -> dict:
-    count = sa.select(sa.func.count()).select_from(Ticket)
+    count = sa.select(Ticket.priority, sa.func.count()).select_from(Ticket)
+    soon, breached = _by_priority(_soon(count, now)), _by_priority(_breached_today(count, now, zone))
     return {"backlog": backlog(),
-            "soon": db.session.scalar(_soon(count, now)),
-            "breached_today": db.session.scalar(_breached_today(count, now, zone)),
+            "soon": sum(soon.values()), "soon_by_priority": soon,
+            "breached_today": sum(breached.values()), "breached_by_priority": breached,
             "flow": flow(now, zone), "load": load(), "ratings": ratings(now, zone),
             "month": report.report(month_scope(now, zone), "priority")}
 
@@ -148,10 +154,10 @@ def tickets(tile: str, now: datetime, zone: str, *, team=None, priority=None, ag
                 statement = statement.where(Ticket.priority == priority)
         elif tile == "load":
             statement = statement.where(Ticket.is_open.is_(True), Ticket.assignee_id == agent)
-        elif tile == "soon":
-            statement = _soon(statement, now)
-        elif tile == "breached_today":
-            statement = _breached_today(statement, now, zone)
+        elif tile in ("soon", "breached_today"):
+            statement = _soon(statement, now) if tile == "soon" else _breached_today(statement, now, zone)
+            if priority is not None:
+                statement = statement.where(Ticket.priority == priority)
         elif tile in ("created", "resolved"):
             tz = ZoneInfo(zone or "UTC")
             start = datetime.combine(day, time(), tz).astimezone(UTC)

@@ -206,7 +206,12 @@ def dashboard():
     load_chart = charts.bars([row["name"].split()[0] for row in load], [[row["open"] for row in load]],
                              links=[[url_for("reports.dashboard_tickets", tile="load", agent=row["id"])
                                      for row in load]])
+    charts_by_priority = {
+        tile: charts.bars([f"P{p}" for p in (1, 2, 3, 4)], [[found[key][p] for p in (1, 2, 3, 4)]],
+                          links=[[url_for("reports.dashboard_tickets", tile=tile, priority=p) for p in (1, 2, 3, 4)]])
+        for tile, key in (("soon", "soon_by_priority"), ("breached_today", "breached_by_priority"))}
     return render_template("reports/dashboard.html", tiles=found, backlog_chart=backlog_chart, flow_chart=flow_chart,
+                           charts_by_priority=charts_by_priority,
                            month_chart=month_chart, load_chart=load_chart, load=load,
                            target=current_app.config.get("SLA_COMPLIANCE_TARGET", 95),
                            month_scope=dashboard_queries.month_scope(now, zone), none=report.NONE)

@@ -33,6 +33,7 @@ def test_the_report_page_shows_the_months_numbers_and_links_them(dataset, login,
     drill = text(manager.get("/reports/sla/tickets?measure=first_response_breached&period=month&month=2026-03"))
     assert "1 ticket" in drill and "T2 slow site" in drill and "T1 mail down" not in drill
     assert "<svg" in html and 'class="bar bar-0"' in html  # the trend, drawn on the server
+    assert 'href="/reports/monthly/ACME?month=2026-03"' in html  # the client's report, before it goes out
 
 
 def test_the_same_page_in_ukrainian_and_utc(dataset, login, users):
@@ -88,6 +89,9 @@ def test_the_dashboard_counts_and_drills(dataset, login, users, clock, db):
     drill = text(manager.get("/reports/dashboard/tickets?tile=breached_today"))
     assert "1 ticket" in drill and "T6 nobody answers" in drill
     assert "T7 due at eleven" in text(manager.get("/reports/dashboard/tickets?tile=soon"))
+    assert 'href="/reports/dashboard/tickets?tile=breached_today&amp;priority=3">1</a>' in html  # T6 is a P3
+    assert "1 ticket" in text(manager.get("/reports/dashboard/tickets?tile=breached_today&priority=3"))
+    assert "0 tickets" in text(manager.get("/reports/dashboard/tickets?tile=breached_today&priority=1"))
     backlog = text(manager.get("/reports/dashboard/tickets?tile=backlog&team=none"))
     assert "4 tickets" in backlog  # T4, T5, T6, T7
     assert "T6 nobody answers" in text(manager.get("/reports/dashboard/tickets?tile=created&day=2026-04-21"))
