@@ -73,7 +73,8 @@ def test_a_manager_drills_and_exports_and_a_client_reads_their_month(browser, li
         assert last[header.index("tickets")] == shown_tickets
         assert last[header.index("first_response_breached")] == shown_breached
         organizations = [r[1] for r in rows[1:-1]]
-        assert organizations == [c.inner_text() for c in page.locator("#breakdown-table tbody tr td:first-child .row-label").all()]
+        labels = page.locator("#breakdown-table tbody tr td:first-child .row-label").all()
+        assert organizations == [label.inner_text() for label in labels]
         context.close()
 
         context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900}, locale="en-US")
