@@ -16,7 +16,7 @@ from app.reports import rollup
 from app.tickets import models as ticket_models
 from app.tickets import services as tickets
 from sla import escalation
-from tests.browser.test_pages import log_in
+from tests.browser.test_pages import choose_language, log_in
 
 TITLE = "Reports walk: the mail queue is stuck"
 
@@ -94,3 +94,22 @@ def test_a_manager_drills_and_exports_and_a_client_reads_their_month(browser, li
     finally:
         context.close()
     assert not errors, f"browser console errors: {errors}"
+
+
+def test_the_reports_in_ukrainian(page, screenshots):
+    """Numbers and dates in the reader's language: the manager reads the dashboard and the month in Ukrainian."""
+    log_in(page, "manager@zayavka.example")
+    page.locator("#main-nav").wait_for(state="attached")
+    choose_language(page, "Українська")
+    try:
+        page.goto("/reports/")
+        assert "Панель" in page.locator("h1").inner_text()
+        assert "Порушено сьогодні" in page.locator("#tile-breached").inner_text()
+        screenshots(page, "reports-uk-1-dashboard")
+        page.goto("/reports/sla?group=priority")
+        assert page.locator("h1").inner_text() == "Звіт SLA"
+        total = page.locator("#total-row").inner_text()
+        assert not re.search(r"\d\.\d", total)  # a decimal comma, never the English point
+        screenshots(page, "reports-uk-2-sla")
+    finally:
+        choose_language(page, "English")  # the choice is saved in the profile: put it back
