@@ -1,6 +1,7 @@
 """Reports for managers: read-only."""
 import csv
 import functools
+from datetime import datetime
 import io
 from urllib.parse import urlencode
 
@@ -56,6 +57,14 @@ def number(value, digits: int = 1) -> str:
         text = text.rstrip("0").rstrip(".")
     text = text.replace(",", "\0").replace(".", decimal).replace("\0", group)
     return ("-" + text) if value < 0 and text.strip("0" + group + decimal) else text
+
+
+@bp.app_template_filter("days_since")
+def days_since(iso: str | None) -> str:
+    """How many days ago an ISO instant was (the backlog's age), in the reader's language."""
+    if not iso:
+        return "—"
+    return number((timeutil.utcnow() - datetime.fromisoformat(iso)).total_seconds() / 86400)
 
 
 def _month() -> str:

@@ -29,6 +29,8 @@ def test_the_report_page_shows_the_months_numbers_and_links_them(dataset, login,
     assert "66.7 %" in page and "50 %" in page and "1,242" in page  # the total, ACME's first response, the p90
     assert "T3" in page.split('id="breaches"')[1] and "T5" not in page.split('id="breaches"')[1]
     html = manager.get(MARCH + "&group=organization").get_data(as_text=True)
+    april = text(manager.get("/reports/sla?month=2026-04&group=month"))
+    assert "Oldest open, days" in april and "19.4" in april  # T4 opened 19 days 10.5 hours before 20 April noon
     assert "/reports/sla/tickets?measure=first_response_breached" in html
     drill = text(manager.get("/reports/sla/tickets?measure=first_response_breached&period=month&month=2026-03"))
     assert "1 ticket" in drill and "T2 slow site" in drill and "T1 mail down" not in drill
