@@ -1,8 +1,8 @@
 """Reports for managers: read-only."""
 import csv
 import functools
-from datetime import datetime
 import io
+from datetime import datetime
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
