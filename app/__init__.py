@@ -80,7 +80,7 @@ def _instance_secret_key(instance_path: str) -> str:
 
 MODEL_MODULES = ("app.jobs.models", "app.auth.models", "app.orgs.models", "app.portal.models", "app.requests.models",
                  "app.tickets.models", "app.problems.models", "app.changes.models", "sla.models",
-                 "cmdb.models", "app.mail.models", "kb.models")
+                 "cmdb.models", "app.mail.models", "kb.models", "app.reports.models")
 
 
 def configure_database(app: Flask) -> None:
@@ -153,6 +153,7 @@ def configure_blueprints(app: Flask) -> None:
     from app import converters
     from app.api import cmdb_views as api_cmdb_views  # noqa: F401 (adds the CMDB's routes to the API's blueprint)
     from app.api import kb_views as api_kb_views  # noqa: F401 (adds the knowledge base's routes)
+    from app.api import report_views as api_report_views  # noqa: F401 (adds the SLA report's route)
     from app.api import views as api_views
     from app.auth import admin_views as users_views
     from app.auth import views as auth_views
@@ -165,6 +166,7 @@ def configure_blueprints(app: Flask) -> None:
     from app.portal import settings_views as portal_settings
     from app.portal import views as portal_views
     from app.problems import views as problem_views
+    from app.reports import portal_views as client_report_views
     from app.reports import views as report_views
     from app.requests import views as request_views
     from app.tickets import canned_views
@@ -185,6 +187,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(canned_views.bp, url_prefix="/canned")
     app.register_blueprint(report_views.bp, url_prefix="/reports")
     app.register_blueprint(portal_views.bp, url_prefix="/portal")
+    app.register_blueprint(client_report_views.bp, url_prefix="/portal/reports")
     app.register_blueprint(portal_settings.bp, url_prefix="/settings/portal")
     app.register_blueprint(problem_views.bp, url_prefix="/problems")
     app.register_blueprint(change_views.bp, url_prefix="/changes")

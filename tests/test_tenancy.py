@@ -31,6 +31,7 @@ OPEN_TO_CLIENTS = {
     # The portal is the client's own: lists and forms of org A; org B's numbers and ids must give 404.
     "portal.home", "portal.ticket_list", "portal.new_ticket", "portal.similar", "portal.service_catalog",
     "portal.colleagues", "portal.visibility",
+    "client_reports.monthly",  # a client admin's own organization's month (tests/reports/test_monthly.py)
     "cmdb.my_servers",  # the client's own organization's CIs
     "kb_portal.portal_index", "kb_portal.suggest",  # the articles meant for the client's own organization
 }
@@ -299,6 +300,7 @@ STAFF_PAGES = [
     "/changes/approvals", "/changes/calendar", "/changes/new", "/changes/policy", "/changes/templates",
     "/changes/windows", "/requests/catalog", "/requests/catalog/new", "/organizations/", "/organizations/new",
     "/users/", "/users/new", "/teams/", "/teams/new", "/settings/portal/", "/settings/portal/categories/new",
+    "/reports/", "/reports/sla", "/reports/sla/tickets", "/reports/dashboard/tickets",
     "/admin/jobs", "/cmdb/", "/cmdb/new", "/cmdb/import", "/cmdb/classes", "/cmdb/search.json?q=web",
     "/sla/breaches", "/sla/calendars", "/sla/calendars/new", "/sla/policies", "/sla/policies/new",
 ]

@@ -38,6 +38,8 @@ def _content(out) -> dict:
     if out == "binary":  # a stored file, served as the type it was recognized as
         media_types = sorted({*attachments.BINARY_TYPES.values(), *attachments.TEXT_TYPES.values()})
         return {media: {"schema": {"type": "string", "contentMediaType": media}} for media in media_types}
+    if isinstance(out, dict):  # a content map of its own (several media types)
+        return out
     if out == "object":
         return {"application/json": {"schema": {"type": "object"}}}
     schema = {"anyOf": list(out)} if isinstance(out, (list, tuple)) else out

@@ -23,6 +23,8 @@ PERIODIC = [
     {"id": "mail-poll", "func": "app.mail.imap.poll_job", "every": 60},
     {"id": "mail-purge", "func": "app.mail.imap.purge_job", "every": 86400},
     {"id": "kb-review-reminders", "func": "kb.jobs.review_reminders", "every": 86400},
+    {"id": "report-minutes", "func": "app.reports.rollup.refresh_job", "every": 60},
+    {"id": "report-monthly", "func": "app.reports.monthly.deliver_due", "every": 3600},
 ]
 LOOP_SECONDS = 10  # how often a worker looks for periodic jobs due and outbox rows to relay
 log = logging.getLogger(__name__)

@@ -143,6 +143,13 @@ CALLS = {
     ("get", "/api/v1/teams"): [Call("manager"), Call("client_user", expect=403)],
     ("get", "/api/v1/me"): [Call("agent"), Call("client_user")],
     ("get", "/api/v1/openapi.json"): [Call(None)],
+    ("get", "/api/v1/reports/sla"): [
+        Call("agent", query={"from": "2026-01-01", "to": "2027-01-01", "organization": "NOPE"}, expect=404),
+        Call("agent", query={"from": "2026-01-01", "to": "2027-01-01", "group": "priority", "kind": "incident"}),
+        Call("agent", query={"from": "2026-01-01", "to": "2026-04-01", "group": "month", "format": "csv"}),
+        Call("agent", query={"from": "2026-01-01", "to": "2026-04-01", "group": "team", "format": "xlsx"}),
+        Call("client_admin", query={"from": "2026-01-01", "to": "2027-01-01", "organization": "ACME"}),
+        Call("client_user", query={"from": "2026-01-01", "to": "2027-01-01"}, expect=403)],
     ("get", "/api/v1/cis"): [
         Call("agent", query={"q": "backup", "organization": "ACME"}),
         Call("client_user", query={"group": "hardware", "limit": "10"}), Call("agent", query={"organization": "provider"})],

@@ -6,6 +6,7 @@ client role) sending a body that would work on B's own ticket. Every ticket
 endpoint must answer exactly what it answers for a number that does not exist.
 """
 import io
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -111,6 +112,14 @@ def test_every_api_url_keeps_organization_a_private(app, api, users, acme, other
                 assert response.status_code == 403
             elif rule.endpoint == "api.create_ticket":
                 assert response.status_code == 422 and set(response.json["error"]["fields"]) == {"organization"}
+            elif rule.endpoint == "api.sla_report_api":  # a period is required; another's code is a 404
+                assert response.status_code == 422 and set(response.json["error"]["fields"]) == {"from", "to"}
+                today = date.today()
+                period = f"from={today - timedelta(days=400)}&to={today + timedelta(days=2)}"
+                theirs, nobody = (client.get(f"{rule.rule}?{period}&organization={code}") for code in ("ACME", "NOPE"))
+                assert (theirs.status_code, theirs.json) == (404, nobody.json)
+                own = client.get(f"{rule.rule}?{period}&group=organization")
+                assert own.status_code == 200 and {row["key"] for row in own.json["rows"]} <= {"GLOBEX"}
             else:
                 assert response.status_code == 200, f"{method} {rule.rule} answered {response.status_code}"
     assert tried >= 20

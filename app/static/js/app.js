@@ -323,4 +323,7 @@ document.querySelectorAll("#kb-panel form.kb-insert").forEach((form) => {
     box.selectionStart = box.selectionEnd = at + link.length;
     await fetch(form.action, { method: "POST", body: new FormData(form), headers: { Accept: "application/json" } });
   });
+// A "print" button (the client's monthly report): no inline script under the CSP.
+document.querySelectorAll('[data-print]').forEach((button) => {
+  button.addEventListener('click', () => window.print());
 });
