@@ -79,7 +79,7 @@ def _instance_secret_key(instance_path: str) -> str:
 
 
 MODEL_MODULES = ("app.jobs.models", "app.auth.models", "app.orgs.models", "app.portal.models", "app.requests.models",
-                 "app.tickets.models", "app.problems.models", "app.changes.models", "sla.models",
+                 "app.tickets.models", "app.problems.models", "app.changes.models", "app.incidents.models", "sla.models",
                  "cmdb.models")
 
 
@@ -131,6 +131,7 @@ def configure_doors(app: Flask) -> None:
     """The kinds and the engines answer at the ticket core's doors (app/tickets/doors.py)."""
     from app.changes import pages as change_pages
     from app.changes import rules as change_rules
+    from app.incidents import rules as incident_rules
     from app.mail import notify
     from app.problems import pages as problem_pages
     from app.problems import rules as problem_rules
@@ -139,7 +140,7 @@ def configure_doors(app: Flask) -> None:
     from sla import doors as sla_doors
     from sla import pages as sla_pages
 
-    for module in (problem_rules, change_rules, notify, sla_doors, cmdb_doors):
+    for module in (problem_rules, change_rules, incident_rules, notify, sla_doors, cmdb_doors):
         module.init_app(app)
     register_panel("problems/_on_ticket.html", problem_pages.context)
     register_panel("changes/_on_ticket.html", change_pages.context)
@@ -153,6 +154,7 @@ def configure_blueprints(app: Flask) -> None:
     from app.auth import views as auth_views
     from app.changes import views as change_views
     from app.home import views as home_views
+    from app.incidents import views as incident_views
     from app.jobs import views as job_views
     from app.orgs import team_views
     from app.orgs import views as org_views
@@ -181,6 +183,8 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(portal_settings.bp, url_prefix="/settings/portal")
     app.register_blueprint(problem_views.bp, url_prefix="/problems")
     app.register_blueprint(change_views.bp, url_prefix="/changes")
+    app.register_blueprint(incident_views.bp, url_prefix="/incidents")
+    app.register_blueprint(incident_views.status_bp)
     app.register_blueprint(job_views.bp, url_prefix="/admin/jobs")
     app.register_blueprint(cmdb_views.bp, url_prefix="/cmdb")
     app.register_blueprint(sla_views.bp, url_prefix="/sla")

@@ -52,6 +52,8 @@ SETTINGS = [
     Setting("AUTO_CLOSE_DAYS", 7, "Resolved tickets close by themselves after this many days without a client answer.", int),
     Setting("REOPEN_DAYS", 14, "Days after resolution during which a client may reopen a ticket.", int),
     Setting("OUTBOX_KEEP_DAYS", 7, "Days a background job that ran fine stays in the job outbox.", int),
+    Setting("INCIDENT_UPDATE_MINUTES", "30,30,30,30", "Minutes between public updates of a major incident, for P1,P2,P3,P4 (the incident manager is reminded when one is due).", list),
+    Setting("PUBLIC_STATUS_PAGE", False, "Show the public page `/status` (no login): provider-wide incidents, without any client's name.", bool),
     Setting("TRUST_PROXY", False, "Trust X-Forwarded-* headers from one reverse proxy (set behind nginx).", bool),
     Setting("LOG_LEVEL", "INFO", "Logging level of the web app and the workers."),
 ]

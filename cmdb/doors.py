@@ -2,10 +2,14 @@
 
 ``ticket_created``: the portal's "Which server or service?" puts the chosen CI's name in the
 ticket's ``affected_system``; when that names exactly one live CI of the ticket's organization
-(by name or hostname), the CI is linked (``manual``) in the same unit of work."""
+(by name or hostname), the CI is linked (``manual``) in the same unit of work.
+
+For a major incident, the organizations its failed CIs hit (queries.organizations_hit) are
+registered with app/incidents/impact.py."""
+from app.incidents import impact as incident_impact
 from app.tickets import doors
 from app.tickets.pages import register_panel
-from cmdb import links, pages
+from cmdb import links, pages, queries
 
 
 def link_affected_system(ticket, *, actor) -> None:
@@ -17,3 +21,4 @@ def link_affected_system(ticket, *, actor) -> None:
 def init_app(app) -> None:
     doors.ticket_created.connect(link_affected_system)
     register_panel("cmdb/_on_ticket.html", pages.panel_context)
+    incident_impact.register(queries.organizations_hit)

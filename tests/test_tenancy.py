@@ -32,6 +32,8 @@ OPEN_TO_CLIENTS = {
     "portal.home", "portal.ticket_list", "portal.new_ticket", "portal.similar", "portal.service_catalog",
     "portal.colleagues", "portal.visibility",
     "cmdb.my_servers",  # the client's own organization's CIs
+    "status.portal",  # what affects the client's own organization
+    "status.public",  # off by default (404); on, it names no client
 }
 
 
@@ -72,6 +74,7 @@ def org_b_ticket(users, org_b):
     answer = save_canned(users["manager"], None, title="Globex answer", body="Secret: Globex canned")
     window, change, template = org_b_change(users, org_b)
     ci = org_b_ci(users, org_b, ticket)
+    org_b_major(users, ticket)
     return {"ci_id": ci.id,
             "number": ticket.number, "attachment_id": ticket.attachments[0].id, "key": "network", "step": "reopen",
             "link_id": tickets.db.session.scalar(sa.select(Link.id)), "item_id": item.id, "filter_id": saved.id,
@@ -91,6 +94,15 @@ def org_b_ci(users, org_b, ticket):
     services.add_relation(users["agent"], server, switch, "connected_to")
     links.link_cis(users["agent"], ticket, [server])
     return server
+
+
+def org_b_major(users, ticket):
+    """Organization B's outage declared major, with a public and an internal update."""
+    from app.incidents import services as incidents
+
+    incidents.declare(users["manager"], ticket, "Secret: Globex core switch down")
+    incidents.post_update(users["agent"], ticket, body="Secret: Globex public update")
+    incidents.post_update(users["agent"], ticket, body="Secret: Globex internal update", public=False)
 
 
 def org_b_change(users, org_b):
@@ -247,7 +259,7 @@ def acme_objects(rule, users, org_a):
 
 # Whole blueprints a client may not open: they refuse before looking anything up, so with a 403
 # that is the same for every object, existing or not. The rest must answer 404.
-STAFF_ONLY = ("tickets.", "changes.", "problems.", "users.", "cmdb.")
+STAFF_ONLY = ("tickets.", "changes.", "problems.", "incidents.", "users.", "cmdb.")
 CSRF_VALUE = re.compile(r'(name="csrf_token"[^>]*value=")[^"]+')
 
 

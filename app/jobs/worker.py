@@ -20,6 +20,7 @@ PERIODIC = [
     {"id": "close-resolved-tickets", "func": "app.tickets.jobs.close_resolved_tickets", "every": 3600},
     {"id": "purge-outbox", "func": "app.jobs.worker.purge_outbox", "every": 86400},
     {"id": "sla-sweep", "func": "sla.escalation.sweep_job", "every": 60},
+    {"id": "incident-update-reminders", "func": "app.incidents.jobs.remind_managers", "every": 60},
 ]
 LOOP_SECONDS = 10  # how often a worker looks for periodic jobs due and outbox rows to relay
 log = logging.getLogger(__name__)

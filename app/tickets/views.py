@@ -22,7 +22,7 @@ from app.tickets.forms import (
     UpdateForm,
     WorklogForm,
 )
-from app.tickets.pages import ticket_page
+from app.tickets.pages import banners, ticket_page
 from app.tickets.workflow import KIND_LABELS, STATUS_LABELS, Kind
 
 bp = Blueprint("tickets", __name__)
@@ -45,7 +45,7 @@ def workspace_context():
     return {"status_labels": {k: str(v) for k, v in STATUS_LABELS.items()},
             "kind_choices": [(k, str(v)) for k, v in KIND_LABELS.items()],
             "sort_choices": [(k, str(v)) for k, v in SORT_LABELS.items()],
-            "major_incidents": workspace.major_incidents()}
+            "banners": banners()}
 
 
 @bp.route("/")

@@ -113,18 +113,6 @@ def saved_filters(user) -> list[SavedFilter]:
                                    .order_by(SavedFilter.name)))
 
 
-MAJOR_SECONDS = 10  # a newly declared major incident reaches every workspace page within seconds
-
-
-def major_incidents() -> list[dict]:
-    """The open major incidents for the banner of every workspace page (number, title, organization)."""
-    return jobs.cached("major-incidents", MAJOR_SECONDS, lambda: [
-        {"number": number, "title": title, "organization": {"name": name}}
-        for number, title, name in db.session.execute(
-            sa.select(Ticket.number, Ticket.title, Organization.name).join(Organization)
-            .where(Ticket.major.is_(True), Ticket.is_open.is_(True)).order_by(Ticket.id.desc()).limit(5))])
-
-
 @transactional
 def save_filter(user, name: str, query: str) -> SavedFilter:
     name = (name or "").strip()
