@@ -32,3 +32,6 @@ def children(users):
     """One incident of each affected client, opened in the portal."""
     return [make_ticket(users["client_user"], title="Our shop is down"),
             make_ticket(users["other_user"], title="Database unreachable")]
+
+
+from tests.cmdb.conftest import catalog, estate  # noqa: E402,F401  the CMDB's small estate
