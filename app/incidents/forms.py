@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.forms import Form
+from app.forms import Form, choices
 from app.tickets.workflow import RESOLUTION_CODES
 
 
@@ -22,8 +22,8 @@ class UpdateForm(Form):
                          description=_l("What is known, what is being done, when they will hear next."))
     body_uk = TextAreaField(_l("Update (Ukrainian, optional)"), validators=[Optional(), Length(max=5000)],
                             description=_l("Readers who chose Ukrainian get this text; without it, the English one."))
-    public = SelectField(_l("Who reads it"), choices=[("1", _l("Public: affected clients, by mail and on the portal")),
-                                                     ("0", _l("Internal: the people on the incident"))], default="1")
+    public = SelectField(_l("Who reads it"), choices=choices([("1", _l("Public: affected clients, by mail and on the portal")),
+                                                             ("0", _l("Internal: the people on the incident"))]), default="1")
     submit = SubmitField(_l("Post a status update"))
 
 
@@ -49,7 +49,7 @@ class ChildrenForm(Form):
 
 
 class ResolveForm(Form):
-    resolution_code = SelectField(_l("Resolution"), choices=list(RESOLUTION_CODES.items()), default="fixed")
+    resolution_code = SelectField(_l("Resolution"), choices=choices(RESOLUTION_CODES.items()), default="fixed")
     resolution = TextAreaField(_l("Resolution"), validators=[DataRequired(), Length(max=20_000)])
     message = TextAreaField(_l("Message to the children's requesters"), validators=[DataRequired(),
                                                                                     Length(max=20_000)])
