@@ -196,6 +196,15 @@ def affected_incident_for(user, affected_system: str) -> Ticket | None:
     return None
 
 
+def major_affecting(user, number: str | None) -> Ticket | None:
+    """The open major incident with this number if it affects the client's organization, else None."""
+    number = (number or "").strip().upper()
+    if not number or not user.is_client or user.organization_id is None:
+        return None
+    return db.session.scalar(_affecting(user.organization_id).where(
+        Ticket.number == number, Ticket.major.is_(True), Ticket.is_open.is_(True)))
+
+
 def due_reminders(now: datetime) -> list[int]:
     """Open major incidents whose next public update is due and whose manager was not reminded of it."""
     return list(db.session.scalars(sa.select(IncidentDetail.ticket_id).join(Ticket, Ticket.id == IncidentDetail.ticket_id)

@@ -10,7 +10,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from app import jobs, timeutil
-from app.auth.permissions import can_work_problems_and_changes, can_work_tickets, is_manager
+from app.auth.permissions import SHELL, can_work_problems_and_changes, can_work_tickets, is_manager
 from app.errors import Forbidden, ValidationError
 from app.extensions import db
 from app.incidents import impact
@@ -247,6 +247,18 @@ def link_children(actor, ticket: Ticket, children: list[Ticket]) -> list[str]:
             linked.add(child.id)
             done.append(child.number)
     return done
+
+
+@transactional
+def join_major(actor, ticket: Ticket, major: Ticket) -> None:
+    """A client's new incident is part of a major incident that affects their organization: it is
+    linked as its child by the desk (the client may not link tickets; the choice was offered to them)."""
+    if not actor.is_client or ticket.requester_id != actor.id or ticket.kind != Kind.INCIDENT:
+        raise Forbidden()
+    affected = {r.organization_id for r in major.affected_organizations_rows} | {major.organization_id}
+    if not major.major or not major.is_open or actor.organization_id not in affected:
+        raise ValidationError.single("part_of", _("There is no such incident."))
+    relations.link(SHELL, ticket, major, "child_of")
 
 
 def children_of(ticket: Ticket, *, open_only: bool = False) -> list[Ticket]:

@@ -1,6 +1,9 @@
 """The incidents pages, the portal's service status and banner, and the public /status page."""
-from app.incidents import services
+from app.incidents import queries, services
+from cmdb import links
+from tests.factories import PASSWORD
 from tests.helpers import text
+from tests.portal.test_new_ticket import post_new
 
 
 def test_the_list_puts_major_incidents_first_with_their_organizations(login, users, major, children):
@@ -77,3 +80,21 @@ def test_the_public_status_page_is_off_by_default_and_names_no_client(app, clien
 def test_clients_and_agents_are_refused_what_is_not_theirs(login, major):
     assert login("client_user").get(f"/incidents/{major.number}").status_code == 403
     assert login("agent").get("/portal/status").status_code == 403
+
+
+def test_a_clients_new_ticket_about_an_affected_server_joins_the_major_incident(
+        app, login, users, major, estate, initech, db):
+    links.link_cis(users["agent"], major, [estate["core"]])
+    services.compute_affected(users["agent"], major)
+    client = login("other_user")
+    form = text(client.get("/portal/new?affected_system=globex-db"))
+    assert "This is part of an incident we are working on" in form
+    assert "checked" in form.split('id="part-of-1"')[1][:40]  # offered, ticked: it names an affected server
+    answer = post_new(client, affected_system="globex-db", title="globex-db: no network", part_of=major.number)
+    assert answer.status_code == 302
+    assert [c.title for c in queries.children_of(major)] == ["globex-db: no network"]
+    peter = app.test_client()
+    peter.login("peter@initech.test", PASSWORD)
+    assert "This is part of an incident" not in text(peter.get("/portal/new"))
+    assert post_new(peter, title="Our own printer is down", part_of=major.number).status_code == 302
+    assert len(queries.children_of(major)) == 1  # not their incident: no link, no hint that it exists
