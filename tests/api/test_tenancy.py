@@ -10,6 +10,7 @@ import io
 import pytest
 import sqlalchemy as sa
 
+from app.incidents import services as incidents
 from app.requests import services as catalog
 from app.requests.models import RequestItem
 from app.tickets import relations, services
@@ -42,6 +43,7 @@ def bodies(method: str, endpoint: str, target: str) -> dict:
         "api.update_change": {"json": {"risk": "low"}},
         "api.create_approval": {"json": {"decision": "approve", "comment": "Hijacked"}},
         "api.link_ticket_cis": {"json": {"cis": ["acme-db-01"]}},
+        "api.post_status_update": {"json": {"body": "Hijacked"}},
     }[endpoint]
 
 
@@ -68,6 +70,9 @@ def acme(users, org_a):
     server = cmdb.create_ci(users["agent"], ci_class=class_by_code("physical_server"), organization=org_a,
                             name="acme-db-01", hostname="web-01.acme.test")
     links.link_cis(users["agent"], ticket, [server])
+    incidents.declare(users["manager"], ticket, "Acme secret: every Acme site is down")
+    incidents.set_affected(users["agent"], ticket, [], public_summary="Acme secret summary")
+    incidents.post_update(users["agent"], ticket, body="Acme secret: public update")
     return ticket
 
 
