@@ -38,9 +38,13 @@ def _require_incident(ticket: Ticket) -> None:
 
 
 def may_declare(actor, ticket: Ticket) -> bool:
-    """A manager (or admin), or the incident manager of this incident."""
+    """A manager (or admin), or the incident manager of this incident: until one is named, the
+    engineer it is assigned to runs it."""
+    if not actor.is_staff:
+        return False
     detail = ticket.incident_detail
-    return is_manager(actor) or (detail is not None and detail.manager_id == actor.id and actor.is_staff)
+    manager_id = detail.manager_id if detail is not None else None
+    return is_manager(actor) or actor.id == (manager_id if manager_id is not None else ticket.assignee_id)
 
 
 def detail_of(ticket: Ticket) -> IncidentDetail:

@@ -11,6 +11,7 @@ from app.auth import services as accounts
 from app.errors import Forbidden, ValidationError
 from app.incidents import jobs as incident_jobs
 from app.incidents import queries, services
+from app.tickets import services as tickets
 from app.tickets.models import Link, Ticket
 from tests.factories import make_ticket
 from tests.helpers import run_jobs
@@ -28,6 +29,14 @@ def test_an_agent_may_not_declare_but_the_incident_manager_may_undeclare(users, 
     assert not outage.major
     assert [(d.actor.name, d.declared, d.reason) for d in queries.declarations_of(outage)] == [
         (users["manager"].name, True, "Core switch lost"), (users["agent"].name, False, "Only one rack after all")]
+
+
+def test_the_engineer_it_is_assigned_to_runs_it_until_a_manager_is_named(users, outage):
+    tickets.assign(users["manager"], outage, assignee=users["agent"])
+    services.declare(users["agent"], outage, "Both rows down")
+    services.set_people(users["manager"], outage, manager=users["manager"], engineers=[users["agent"]])
+    with pytest.raises(Forbidden):
+        services.declare(users["agent"], outage, "Not so bad", declared=False)
 
 
 def test_a_client_contact_cannot_run_an_incident(users, major):
