@@ -49,8 +49,9 @@ class ChildrenForm(Form):
 
 
 class ResolveForm(Form):
-    resolution_code = SelectField(_l("Resolution"), choices=choices(RESOLUTION_CODES.items()), default="fixed")
-    resolution = TextAreaField(_l("Resolution"), validators=[DataRequired(), Length(max=20_000)])
+    resolution_code = SelectField(_l("How it was resolved"), choices=choices(RESOLUTION_CODES.items()), default="fixed")
+    resolution = TextAreaField(_l("Resolution"), validators=[DataRequired(), Length(max=20_000)],
+                               description=_l("What was done; the children get their own message below."))
     message = TextAreaField(_l("Message to the children's requesters"), validators=[DataRequired(),
                                                                                     Length(max=20_000)])
     submit = SubmitField(_l("Resolve with its children"))
