@@ -108,10 +108,11 @@ def bulk():
         return redirect(request.referrer or url_for("tickets.index"))
     tickets = [queries.get_ticket(current_user, n) for n in numbers]
     problem = queries.find_ticket(current_user, form.problem.data) if form.problem.data else None
+    parent = queries.find_ticket(current_user, form.parent.data) if form.parent.data else None
     return acted(lambda: workspace.bulk_apply(
         current_user, tickets, form.action.data, team=orgs.team_or_none(current_user, form.team.data),
         assignee=people.user_or_none(current_user, form.assignee.data), status=form.status.data,
-        priority=form.priority.data, problem=problem),
+        priority=form.priority.data, problem=problem, parent=parent),
         ngettext("%(num)d ticket changed.", "%(num)d tickets changed.", len(tickets)),
         request.referrer or url_for("tickets.index"))
 

@@ -1,7 +1,7 @@
 """The incidents pages, the portal's service status and banner, and the public /status page."""
 from app.incidents import queries, services
 from cmdb import links
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, make_ticket
 from tests.helpers import text
 from tests.portal.test_new_ticket import post_new
 
@@ -98,3 +98,17 @@ def test_a_clients_new_ticket_about_an_affected_server_joins_the_major_incident(
     assert "This is part of an incident" not in text(peter.get("/portal/new"))
     assert post_new(peter, title="Our own printer is down", part_of=major.number).status_code == 302
     assert len(queries.children_of(major)) == 1  # not their incident: no link, no hint that it exists
+
+
+def test_the_workspace_links_checked_incidents_as_children_all_or_nothing(login, users, major, children, org_a):
+    agent = login("agent")
+    answer = agent.submit("/tickets/bulk", {"action": "child", "parent": major.number,
+                                            "ticket": [c.number for c in children]}, page="/tickets/")
+    assert answer.status_code == 302
+    assert [c.number for c in queries.children_of(major)] == [c.number for c in children]
+    problem = make_ticket(users["agent"], kind="problem", organization=org_a, title="Switch firmware")
+    other = make_ticket(users["client_user"], title="Mail is slow")
+    agent.submit("/tickets/bulk", {"action": "child", "parent": problem.number, "ticket": [other.number]},
+                 page="/tickets/")
+    assert "Give the number of an incident." in text(agent.get("/tickets/"))
+    assert len(queries.children_of(major)) == 2 and not queries.children_of(problem)
