@@ -95,7 +95,7 @@ def set_people(number):
     return acted(lambda: services.set_people(
         current_user, ticket, manager=people.user_or_none(current_user, form.manager.data),
         engineers=[people.user_or_none(current_user, i) for i in form.engineers.data or []]),
-        _("Saved."), _page(ticket.number))
+        _("Saved."), _page(ticket.number), form=form)
 
 
 @bp.route("/<number>/affected", methods=["POST"])

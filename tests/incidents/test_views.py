@@ -112,3 +112,16 @@ def test_the_workspace_links_checked_incidents_as_children_all_or_nothing(login,
                  page="/tickets/")
     assert "Give the number of an incident." in text(agent.get("/tickets/"))
     assert len(queries.children_of(major)) == 2 and not queries.children_of(problem)
+
+
+def test_the_people_on_it_are_chosen_on_the_page_and_nonsense_changes_nothing(login, users, major):
+    agent = login("agent")
+    page = f"/incidents/{major.number}"
+    agent.submit(f"{page}/people", {"people-manager": str(users["agent"].id),
+                                    "people-engineers": [str(users["admin"].id)]}, page=page)
+    assert "Incident manager: <strong>" + users["agent"].name in text(agent.get(page))
+    agent.submit(f"{page}/people", {"people-manager": "abc", "people-engineers": ["x"]}, page=page)
+    services.db.session.expire_all()
+    assert major.incident_detail.manager == users["agent"] and major.incident_detail.engineers == [users["admin"]]
+    agent.submit(f"{page}/people", {"people-manager": str(users["client_user"].id)}, page=page)
+    assert "The incident manager must be active staff." in text(agent.get(page))
