@@ -1,6 +1,6 @@
 """/incidents/: the open incidents, major ones first, and a major incident's page with what the
 engineers do there; the clients' service status (/portal/status) and the optional public /status."""
-from flask import Blueprint, abort, current_app, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, render_template, url_for
 from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_login import current_user, login_required

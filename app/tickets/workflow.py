@@ -64,7 +64,6 @@ EVENT_LABELS = {
 }
 
 
-
 def add_event_labels(labels: dict) -> None:
     """A kind names the fields of its own history events (from its init_app)."""
     for key, label in labels.items():
