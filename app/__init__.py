@@ -79,7 +79,7 @@ def _instance_secret_key(instance_path: str) -> str:
 
 
 MODEL_MODULES = ("app.jobs.models", "app.auth.models", "app.orgs.models", "app.portal.models", "app.requests.models",
-                 "app.tickets.models", "app.problems.models", "app.changes.models", "sla.models",
+                 "app.tickets.models", "app.problems.models", "app.changes.models", "app.incidents.models", "sla.models",
                  "cmdb.models", "app.mail.models", "kb.models", "app.reports.models")
 
 
@@ -133,6 +133,7 @@ def configure_doors(app: Flask) -> None:
     """The kinds and the engines answer at the ticket core's doors (app/tickets/doors.py)."""
     from app.changes import pages as change_pages
     from app.changes import rules as change_rules
+    from app.incidents import rules as incident_rules
     from app.mail import notify
     from app.problems import pages as problem_pages
     from app.problems import rules as problem_rules
@@ -142,7 +143,7 @@ def configure_doors(app: Flask) -> None:
     from sla import doors as sla_doors
     from sla import pages as sla_pages
 
-    for module in (problem_rules, change_rules, notify, sla_doors, cmdb_doors, kb_doors):
+    for module in (problem_rules, change_rules, incident_rules, notify, sla_doors, cmdb_doors, kb_doors):
         module.init_app(app)
     register_panel("problems/_on_ticket.html", problem_pages.context)
     register_panel("changes/_on_ticket.html", change_pages.context)
@@ -152,6 +153,7 @@ def configure_doors(app: Flask) -> None:
 def configure_blueprints(app: Flask) -> None:
     from app import converters
     from app.api import cmdb_views as api_cmdb_views  # noqa: F401 (adds the CMDB's routes to the API's blueprint)
+    from app.api import incident_views as api_incident_views  # noqa: F401 (adds the major incidents' routes)
     from app.api import kb_views as api_kb_views  # noqa: F401 (adds the knowledge base's routes)
     from app.api import report_views as api_report_views  # noqa: F401 (adds the SLA report's route)
     from app.api import views as api_views
@@ -159,6 +161,7 @@ def configure_blueprints(app: Flask) -> None:
     from app.auth import views as auth_views
     from app.changes import views as change_views
     from app.home import views as home_views
+    from app.incidents import views as incident_views
     from app.jobs import views as job_views
     from app.mail import views as mail_views
     from app.orgs import team_views
@@ -191,6 +194,8 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(portal_settings.bp, url_prefix="/settings/portal")
     app.register_blueprint(problem_views.bp, url_prefix="/problems")
     app.register_blueprint(change_views.bp, url_prefix="/changes")
+    app.register_blueprint(incident_views.bp, url_prefix="/incidents")
+    app.register_blueprint(incident_views.status_bp)
     app.register_blueprint(job_views.bp, url_prefix="/admin/jobs")
     app.register_blueprint(cmdb_views.bp, url_prefix="/cmdb")
     app.register_blueprint(sla_views.bp, url_prefix="/sla")

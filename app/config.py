@@ -64,6 +64,8 @@ SETTINGS = [
     Setting("KB_EDITORS_TEAM", "", "Name of the team whose members may publish knowledge-base articles besides managers and admins. Empty: managers and admins only."),
     Setting("KB_MAX_ARTICLE_BYTES", 1_000_000, "Largest knowledge-base article body accepted, in bytes of UTF-8.", int),
     Setting("KB_REVIEW_MONTHS", 12, "A published article's “review by” date, when none is given: this many months after publishing.", int),
+    Setting("INCIDENT_UPDATE_MINUTES", "30,30,30,30", "Minutes between public updates of a major incident, for P1,P2,P3,P4 (the incident manager is reminded when one is due).", list),
+    Setting("PUBLIC_STATUS_PAGE", False, "Show the public page `/status` (no login): provider-wide incidents, without any client's name.", bool),
     Setting("TRUST_PROXY", False, "Trust X-Forwarded-* headers from one reverse proxy (set behind nginx).", bool),
     Setting("LOG_LEVEL", "INFO", "Logging level of the web app and the workers."),
 ]

@@ -7,11 +7,14 @@ ticket's ``affected_system``; when that names exactly one live CI of the ticket'
 ``status_changed``: a change entering submission gets the impact of its CIs recorded
 (cmdb/kinds.py). The change calendar asks which CIs a change touches (app/changes/hooks.py).
 The ticket page shows the CMDB panel, and beside a change, a problem or an incident what the
-CMDB says of it (impact for the CAB; the problem's CIs; root-cause help; known errors by CI)."""
+CMDB says of it (impact for the CAB; the problem's CIs; root-cause help; known errors by CI).
+For a major incident, the organizations its failed CIs hit (queries.organizations_hit) are
+registered with app/incidents/impact.py."""
 from app.changes import hooks
+from app.incidents import impact as incident_impact
 from app.tickets import doors
 from app.tickets.pages import register_panel
-from cmdb import kinds, links, pages
+from cmdb import kinds, links, pages, queries
 
 
 def link_affected_system(ticket, *, actor) -> None:
@@ -26,3 +29,4 @@ def init_app(app) -> None:
     register_panel("cmdb/_on_ticket.html", pages.panel_context)
     register_panel("cmdb/_on_kinds.html", kinds.panel_context)
     hooks.register_touches(kinds.touches)
+    incident_impact.register(queries.organizations_hit)

@@ -247,3 +247,29 @@ def _why(user, g, result, ci: CI) -> str:
         down, n = next((group for group in groups if group[0]), groups[0])
         return _("%(down)d of %(n)d nodes down (%(cause)s)", down=down, n=n, cause=cause_text)
     return _("depends on %(cause)s", cause=cause_text)
+
+
+def organizations_hit(ticket) -> list[dict]:
+    """For a major incident: the organizations that the ticket's failed CIs (its ``manual`` links;
+    ``not_impacted`` ones excluded) hit, each with the chain from its first CI hit back to the failed
+    CI (names and owners, so that a client's page can say "a provider component") and its services hit.
+    Registered with app/incidents/impact.py; nothing here writes."""
+    links = {link.ci_id: link.impact for link in db.session.scalars(
+        sa.select(TicketCI).where(TicketCI.ticket_id == ticket.id))}
+    failed = [ci for ci, kind in links.items() if kind == "manual"]
+    if not failed:
+        return []
+    excluded = [ci for ci, kind in links.items() if kind == "not_impacted"]
+    result = impact.downstream(graph.graph(), failed, excluded=excluded)
+    found = names(set(result.states) | set(failed))
+    by_org: dict[int, dict] = {}
+    for node in sorted(result.states, key=lambda n: (len(result.path(n)), n)):
+        ci = found.get(node)
+        if ci is None or ci.organization_id is None:
+            continue
+        entry = by_org.setdefault(ci.organization_id, {
+            "organization_id": ci.organization_id, "services": [],
+            "path": [[found[n].name, found[n].organization_id] for n in result.path(node) if n in found]})
+        if ci.ci_class.group == "services" and ci.name not in entry["services"]:
+            entry["services"].append(ci.name)
+    return sorted(by_org.values(), key=lambda entry: entry["organization_id"])

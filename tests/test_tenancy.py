@@ -34,6 +34,8 @@ OPEN_TO_CLIENTS = {
     "client_reports.monthly",  # a client admin's own organization's month (tests/reports/test_monthly.py)
     "cmdb.my_servers",  # the client's own organization's CIs
     "kb_portal.portal_index", "kb_portal.suggest",  # the articles meant for the client's own organization
+    "status.portal",  # what affects the client's own organization
+    "status.public",  # off by default (404); on, it names no client
 }
 
 
@@ -75,6 +77,7 @@ def org_b_ticket(users, org_b):
     window, change, template = org_b_change(users, org_b)
     ci = org_b_ci(users, org_b, ticket)
     article = org_b_article(users, org_b)
+    org_b_major(users, ticket)
     return {"ci_id": ci.id, "article_id": article.id,
             "number": ticket.number, "attachment_id": ticket.attachments[0].id, "key": "network", "step": "reopen",
             "link_id": tickets.db.session.scalar(sa.select(Link.id)), "item_id": item.id, "filter_id": saved.id,
@@ -104,6 +107,15 @@ def org_b_article(users, org_b):
     article = services.create_article(users["agent"], title="Secret: Globex failover runbook",
                                       body="Secret: Globex steps", visibility="organizations", organizations=[org_b])
     return services.publish(users["manager"], article)
+
+
+def org_b_major(users, ticket):
+    """Organization B's outage declared major, with a public and an internal update."""
+    from app.incidents import services as incidents
+
+    incidents.declare(users["manager"], ticket, "Secret: Globex core switch down")
+    incidents.post_update(users["agent"], ticket, body="Secret: Globex public update")
+    incidents.post_update(users["agent"], ticket, body="Secret: Globex internal update", public=False)
 
 
 def org_b_change(users, org_b):
@@ -268,7 +280,7 @@ def acme_objects(rule, users, org_a):
 
 # Whole blueprints a client may not open: they refuse before looking anything up, so with a 403
 # that is the same for every object, existing or not. The rest must answer 404.
-STAFF_ONLY = ("tickets.", "changes.", "problems.", "users.", "cmdb.", "kb.")
+STAFF_ONLY = ("tickets.", "changes.", "problems.", "incidents.", "users.", "cmdb.", "kb.")
 CSRF_VALUE = re.compile(r'(name="csrf_token"[^>]*value=")[^"]+')
 
 

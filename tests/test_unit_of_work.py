@@ -8,6 +8,8 @@ import sqlalchemy as sa
 
 from app.changes import services as changes
 from app.changes.models import ChangeApproval, ChangeDetail
+from app.incidents import services as incidents
+from app.incidents.models import IncidentDetail, StatusUpdate
 from app.jobs.models import OutboxJob
 from app.portal import services as portal
 from app.problems import services as problems
@@ -179,3 +181,19 @@ def test_a_commit_inside_a_unit_of_work_is_refused(users, db):
         services.add_note(users["agent"], ticket, "A note")
         db.session.commit()
     assert snapshot(db) == before
+
+
+def test_resolving_a_major_incident_with_its_children_is_all_or_nothing(users, org_a, db):
+    major = make_ticket(users["agent"], organization=org_a, title="Core switch down", impact=1, urgency=1)
+    incidents.declare(users["manager"], major, "Every rack lost its network")
+    children = [make_ticket(users["client_user"], title=f"Site down {i}") for i in range(2)]
+    incidents.link_children(users["agent"], major, children)
+    incidents.post_update(users["agent"], major, body="Replacing it.")
+    before = snapshot(db)
+    with fault_at(doors.status_changed, lambda sender, **kw: sender.id == major.id), pytest.raises(Fault):
+        incidents.resolve_major(users["agent"], major, resolution_code="fixed", resolution="Replaced.",
+                                message="The network is back.")
+    assert snapshot(db) == before  # no child resolved, no reply to their requesters, no mail asked for
+    db.session.expire_all()
+    assert not db.session.get(IncidentDetail, major.id).review_open
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(StatusUpdate)) == 1

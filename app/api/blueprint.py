@@ -1,5 +1,5 @@
 """The API's one blueprint (token authentication, CSRF-exempt, JSON errors), shared by the
-modules that add routes to it: app/api/views.py, cmdb_views.py, kb_views.py and report_views.py."""
+modules that add routes to it: app/api/views.py, cmdb_views.py, incident_views.py, kb_views.py and report_views.py."""
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 

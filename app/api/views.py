@@ -1,6 +1,7 @@
 """REST API v1: tickets, their conversation, files, links and time; organizations,
 users and teams (the CMDB's routes are in app/api/cmdb_views.py, the knowledge base's in
-app/api/kb_views.py, on the same blueprint). Token authentication (app.api.auth), CSRF-exempt, JSON errors.
+app/api/kb_views.py, major incidents' in incident_views.py, the SLA report's in report_views.py,
+on the same blueprint). Token authentication (app.api.auth), CSRF-exempt, JSON errors.
 
 Each view: scoped load (404) → permission (403) → schema → one service call → dump.
 """

@@ -25,6 +25,7 @@ PERIODIC = [
     {"id": "kb-review-reminders", "func": "kb.jobs.review_reminders", "every": 86400},
     {"id": "report-minutes", "func": "app.reports.rollup.refresh_job", "every": 60},
     {"id": "report-monthly", "func": "app.reports.monthly.deliver_due", "every": 3600},
+    {"id": "incident-update-reminders", "func": "app.incidents.jobs.remind_managers", "every": 60},
 ]
 LOOP_SECONDS = 10  # how often a worker looks for periodic jobs due and outbox rows to relay
 log = logging.getLogger(__name__)

@@ -23,6 +23,7 @@ class NewTicketForm(Form):
     attachments = AttachmentsField(_l("Files"))
     follow_up = HiddenField()
     add_to = HiddenField()  # "add my message there instead": the number of a similar open ticket
+    part_of = StringField(validators=[Optional(), Length(max=40)])  # a checkbox: the major incident it is part of
     submit = SubmitField(_l("Send the ticket"))
 
 

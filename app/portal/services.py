@@ -10,6 +10,7 @@ from app.auth.models import User
 from app.auth.roles import Role
 from app.errors import Forbidden, ValidationError
 from app.extensions import db
+from app.incidents import services as incidents
 from app.portal import hints
 from app.portal.models import PortalCategory
 from app.tickets import content, relations
@@ -37,8 +38,10 @@ def check_new_ticket(title: str, description: str, category: str, locale: str, u
 
 @transactional
 def open_ticket(actor, *, title: str, description: str, category: str, affected_system: str = "", urgency=2,
-                uploads=(), locale: str = "en", follow_up_of: Ticket | None = None) -> Ticket:
-    """A client's incident from the portal; ``follow_up_of`` links it to the old ticket it continues."""
+                uploads=(), locale: str = "en", follow_up_of: Ticket | None = None,
+                part_of: Ticket | None = None) -> Ticket:
+    """A client's incident from the portal; ``follow_up_of`` links it to the old ticket it continues,
+    ``part_of`` makes it a child of the major incident affecting the client's organization."""
     if not actor.is_client:
         raise Forbidden()
     errors = check_new_ticket(title, description, category, locale, uploads)
@@ -49,6 +52,8 @@ def open_ticket(actor, *, title: str, description: str, category: str, affected_
                                    uploads=uploads, via="portal")
     if follow_up_of is not None:
         relations.relate(actor, ticket, follow_up_of)
+    if part_of is not None:
+        incidents.join_major(actor, ticket, part_of)
     return ticket
 
 

@@ -13,6 +13,7 @@ from app.auth.roles import Role
 from app.changes.queries import planned_work
 from app.errors import NotFound
 from app.forms import SearchForm, acted, answered, choices, submitted, uploads_from
+from app.incidents import queries as incident_queries
 from app.limits import by_user, limited
 from app.portal import hints, queries, services
 from app.portal.forms import CcForm, InviteForm, NewTicketForm, RatingForm, ReplyForm, VisibilityForm
@@ -86,11 +87,16 @@ def new_ticket():
         done = submitted(form, lambda: services.open_ticket(
             current_user, title=form.title.data, description=form.description.data, category=form.category.data,
             affected_system=form.affected_system.data or "", urgency=form.urgency.data,
-            uploads=uploads_from(form.attachments), locale=_locale(), follow_up_of=earlier),
+            uploads=uploads_from(form.attachments), locale=_locale(), follow_up_of=earlier,
+            part_of=incident_queries.major_affecting(current_user, form.part_of.data)),
             lambda ticket: _("Thank you. Your ticket %(number)s has been received; we have sent you a confirmation "
                              "by e-mail.", number=ticket.number),
             lambda ticket: url_for("portal.ticket", number=ticket.number))
+    ongoing = [s for s in incident_queries.service_status(current_user) if s.ticket is not None]
+    suggested = incident_queries.affected_incident_for(
+        current_user, form.affected_system.data or request.args.get("affected_system", ""))
     return done or render_template("portal/new.html", form=form, categories=categories, earlier=earlier,
+                                   ongoing=ongoing, suggested=suggested,
                                    vague_words=" ".join(sorted(hints.VAGUE_WORDS)),
                                    has_catalog=bool(ordering_queries.offered_to(current_user)),
                                    cis=cmdb_queries.search(current_user, "", organization_id=current_user.organization_id,

@@ -84,13 +84,14 @@ class BulkForm(Form):
     numbers = HiddenField()  # filled from the checked rows; also sent as repeated "ticket" fields
     action = SelectField(_l("Action"), choices=choices([
         ("assign", _l("Assign")), ("status", _l("Change status")), ("priority", _l("Change priority")),
-        ("link", _l("Link to a problem"))]))
+        ("link", _l("Link to a problem")), ("child", _l("Link as children of an incident"))]))
     team = SelectField(_l("Team"), coerce=_int_or_none, validators=[Optional()])
     assignee = SelectField(_l("Assignee"), coerce=_int_or_none, validators=[Optional()])
     status = SelectField(_l("Status"), validators=[Optional()])
     priority = SelectField(_l("Priority"), choices=choices([(str(p), f"P{p}") for p in (1, 2, 3, 4)]),
                            validators=[Optional()])
     problem = StringField(_l("Problem number"), validators=[Optional(), Length(max=24)])
+    parent = StringField(_l("Incident number"), validators=[Optional(), Length(max=24)])
     submit = SubmitField(_l("Apply to selected"))
 
 

@@ -1,7 +1,8 @@
 """The ticket page of the workspace: everything it shows, gathered in one place
 so that a form that failed can be shown again with its errors. The kinds and the
 engines add their own panels with register_panel() from their init_app; the page
-includes each panel's template with the context its function returns."""
+includes each panel's template with the context its function returns. Banners above the
+workspace's pages (register_banner) come the same way."""
 from flask import render_template
 from flask_login import current_user
 
@@ -19,12 +20,30 @@ from app.tickets.workflow import (
 )
 
 _PANELS: list[tuple[str, object]] = []
+_BANNERS: list[tuple[str, object]] = []
 
 
 def register_panel(template: str, context) -> None:
     """A panel on every ticket page: ``context(ticket)`` gives its variables ({} shows it empty)."""
     if (template, context) not in _PANELS:
         _PANELS.append((template, context))
+
+
+def register_banner(template: str, context) -> None:
+    """A banner above the workspace's lists and ticket pages (a kind's major incidents):
+    ``context()`` gives its variables, read by the template as ``banner``; falsy shows nothing."""
+    if (template, context) not in _BANNERS:
+        _BANNERS.append((template, context))
+
+
+def banners() -> list[tuple[str, object]]:
+    """The banners to show now: (template, what its context function gave)."""
+    shown = []
+    for template, context in _BANNERS:
+        data = context()
+        if data:
+            shown.append((template, data))
+    return shown
 
 
 def _translated(labels: dict) -> dict:

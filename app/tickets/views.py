@@ -22,7 +22,7 @@ from app.tickets.forms import (
     UpdateForm,
     WorklogForm,
 )
-from app.tickets.pages import ticket_page
+from app.tickets.pages import banners, ticket_page
 from app.tickets.workflow import KIND_LABELS, STATUS_LABELS, Kind
 
 bp = Blueprint("tickets", __name__)
@@ -45,7 +45,7 @@ def workspace_context():
     return {"status_labels": {k: str(v) for k, v in STATUS_LABELS.items()},
             "kind_choices": [(k, str(v)) for k, v in KIND_LABELS.items()],
             "sort_choices": [(k, str(v)) for k, v in SORT_LABELS.items()],
-            "major_incidents": workspace.major_incidents()}
+            "banners": banners()}
 
 
 @bp.route("/")
@@ -108,10 +108,11 @@ def bulk():
         return redirect(request.referrer or url_for("tickets.index"))
     tickets = [queries.get_ticket(current_user, n) for n in numbers]
     problem = queries.find_ticket(current_user, form.problem.data) if form.problem.data else None
+    parent = queries.find_ticket(current_user, form.parent.data) if form.parent.data else None
     return acted(lambda: workspace.bulk_apply(
         current_user, tickets, form.action.data, team=orgs.team_or_none(current_user, form.team.data),
         assignee=people.user_or_none(current_user, form.assignee.data), status=form.status.data,
-        priority=form.priority.data, problem=problem),
+        priority=form.priority.data, problem=problem, parent=parent),
         ngettext("%(num)d ticket changed.", "%(num)d tickets changed.", len(tickets)),
         request.referrer or url_for("tickets.index"))
 

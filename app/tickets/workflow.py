@@ -64,6 +64,13 @@ EVENT_LABELS = {
     "mail_failed": _l("mail not delivered"),
 }
 
+
+def add_event_labels(labels: dict) -> None:
+    """A kind names the fields of its own history events (from its init_app)."""
+    for key, label in labels.items():
+        EVENT_LABELS.setdefault(key, label)
+
+
 STAFF = "staff"
 CLIENT = "client"
 # Sides that no status button takes: the CAB's approvals (app.changes.services.decide), a standard

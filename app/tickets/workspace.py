@@ -113,18 +113,6 @@ def saved_filters(user) -> list[SavedFilter]:
                                    .order_by(SavedFilter.name)))
 
 
-MAJOR_SECONDS = 10  # a newly declared major incident reaches every workspace page within seconds
-
-
-def major_incidents() -> list[dict]:
-    """The open major incidents for the banner of every workspace page (number, title, organization)."""
-    return jobs.cached("major-incidents", MAJOR_SECONDS, lambda: [
-        {"number": number, "title": title, "organization": {"name": name}}
-        for number, title, name in db.session.execute(
-            sa.select(Ticket.number, Ticket.title, Organization.name).join(Organization)
-            .where(Ticket.major.is_(True), Ticket.is_open.is_(True)).order_by(Ticket.id.desc()).limit(5))])
-
-
 @transactional
 def save_filter(user, name: str, query: str) -> SavedFilter:
     name = (name or "").strip()
@@ -145,13 +133,16 @@ def delete_filter(user, filter_id: int) -> None:
 
 @transactional
 def bulk_apply(actor, tickets, action: str, *, team=None, assignee=None, status: str | None = None,
-               priority: int | None = None, problem: Ticket | None = None) -> None:
+               priority: int | None = None, problem: Ticket | None = None, parent: Ticket | None = None) -> None:
     """Apply one action to many tickets: all of them or none. The first ticket that refuses
-    stops the action; its ValidationError names that ticket (field "tickets")."""
+    stops the action; its ValidationError names that ticket (field "tickets"). "link" links them
+    to a problem (caused_by), "child" makes them children of an incident (child_of)."""
     services.require_staff(actor)
     if action == "link" and (problem is None or problem.kind != Kind.PROBLEM):
         raise ValidationError.single("problem", _("Give the number of a problem."))
-    if action not in ("assign", "status", "priority", "link"):
+    if action == "child" and (parent is None or parent.kind != Kind.INCIDENT):
+        raise ValidationError.single("parent", _("Give the number of an incident."))
+    if action not in ("assign", "status", "priority", "link", "child"):
         raise ValidationError.single("action", _("Unknown action."))
     for ticket in tickets:
         try:
@@ -163,6 +154,8 @@ def bulk_apply(actor, tickets, action: str, *, team=None, assignee=None, status:
             elif action == "priority":
                 impact, urgency = levels_for(int(priority or 0), current_app.config.get("PRIORITY_MATRIX"))
                 services.update_ticket(actor, ticket, impact=impact, urgency=urgency)
+            elif action == "child":
+                relations.link(actor, ticket, parent, "child_of")
             else:
                 relations.link(actor, ticket, problem, "caused_by")
         except (ValidationError, ValueError) as error:

@@ -26,6 +26,7 @@ from openapi_spec_validator import validate as validate_spec
 
 from app.changes import services as change_services
 from app.extensions import db
+from app.incidents import services as incidents
 from app.requests import catalog
 from app.requests import services as catalog_services
 from app.tickets import relations, services
@@ -182,6 +183,13 @@ CALLS = {
     ("post", "/api/v1/tickets/{number}/article"): [
         Call("agent", params={"number": "INC-3"}, query={"language": "uk"}, expect=201),
         Call("client_user", params={"number": "INC-3"}, expect=403)],
+    ("get", "/api/v1/incidents/major"): [Call("agent"), Call("client_user")],
+    ("post", "/api/v1/tickets/{number}/updates"): [
+        Call("agent", json={"body": "The switch is being replaced.", "body_uk": "Комутатор замінюють."},
+             params={"number": "INC-4"}, expect=201),
+        Call("manager", json={"body": "Vendor RMA 7731", "public": False}, params={"number": "INC-4"}, expect=201),
+        Call("client_user", json={"body": "We fixed it"}, expect=403)],
+    ("get", "/api/v1/status"): [Call("client_user"), Call("agent")],
 }
 
 
@@ -235,6 +243,8 @@ def world(users, org_a, team):
     kb.create_article(users["agent"], title="A draft")
     solved = make_ticket(users["client_user"], title="Mail bounces")  # INC-3
     services.transition(users["agent"], solved, "resolved", resolution_code="configuration", resolution="SPF fixed.")
+    outage = make_ticket(users["agent"], organization=org_a, title="Core switch down", impact=1, urgency=1)  # INC-4
+    incidents.declare(users["manager"], outage, "Every client behind core-sw-1")
     return World(path={"number": ticket.number, "attachment_id": ticket.attachments[0].id, "code": "ACME",
                        "item_id": item.id, "ci_id": server.id, "article_id": article.id},
                  ids={"team": team.id, "agent": users["agent"].id, "switch": switch.id})

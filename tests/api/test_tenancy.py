@@ -11,6 +11,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.incidents import services as incidents
 from app.requests import services as catalog
 from app.requests.models import RequestItem
 from app.tickets import relations, services
@@ -49,6 +50,7 @@ def bodies(method: str, endpoint: str, target: str) -> dict:
         "api.update_article": {"json": {"version": 1, "title": "Hijacked"}},
         "api.publish_article": {}, "api.submit_article": {}, "api.retire_article": {},
         "api.article_from_ticket": {},
+        "api.post_status_update": {"json": {"body": "Hijacked"}},
     }[endpoint]
 
 
@@ -78,6 +80,9 @@ def acme(users, org_a):
     article = kb.create_article(users["agent"], title="Acme secret article", body="Acme secret: web-01.acme",
                                 visibility="organizations", organizations=[org_a])
     kb.publish(users["manager"], article)
+    incidents.declare(users["manager"], ticket, "Acme secret: every Acme site is down")
+    incidents.set_affected(users["agent"], ticket, [], public_summary="Acme secret summary")
+    incidents.post_update(users["agent"], ticket, body="Acme secret: public update")
     return ticket
 
 
