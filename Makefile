@@ -28,6 +28,7 @@ run: install
 	$(BIN)/flask serve
 
 test: install-dev
+	.ci/system-packages
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install-dev
