@@ -15,6 +15,7 @@ from app.extensions import db
 from app.jobs import without_jobs
 from app.orgs import services as orgs
 from app.orgs.models import Organization, Team
+from app.routing.demo import seed_routing
 from cmdb.demo import seed_estate
 
 DEMO_PASSWORD = "zayavka-demo"
@@ -92,6 +93,7 @@ def _seed() -> int:
                 added += 1
     added += seed_estate()  # before the tickets: their affected systems link to its CIs
     added += seed_sla()  # before the tickets: their clocks start at the doors
+    added += seed_routing()  # before the tickets: they land in queues
     return added + seed_desk()
 
 

@@ -184,6 +184,18 @@ class EmailAddress:
                 raise FieldError(_l("Please give a valid e-mail address.")) from None
 
 
+def optional_id(value):
+    """The coerce of every select whose values are ids: "" is None, "7" is 7, and a row is its id.
+    A form built with ``obj=`` reads a field named after a relationship (``policy.cab_team``) as the
+    related row; coercing it to its id makes the saved value the selected option, so that saving
+    the form unchanged keeps it (instead of showing "—" and clearing it)."""
+    if value is None or (isinstance(value, str) and value in ("", "None")):
+        return None
+    if not isinstance(value, (int, str)) and hasattr(value, "id"):
+        return value.id
+    return int(value)
+
+
 def choices(pairs) -> list[SelectChoice]:
     """Options for a SelectField from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]

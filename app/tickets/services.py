@@ -169,6 +169,7 @@ def create_ticket(actor, *, kind: str, title: str, description: str = "", organi
         request_data=request_data or {}, approval_status="pending" if status == "awaiting_approval" else None,
         watchers=[w for w in watchers if w is not None],
     )
+    doors.ticket_routing.send(ticket, actor=actor)  # team, assignee, priority, watchers: before the insert
     db.session.add(ticket)
     db.session.flush()
     record(ticket, actor, "created", None, ticket.number, version=ticket.version)
