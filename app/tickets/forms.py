@@ -3,20 +3,17 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.forms import AttachmentsField, Form, choices
+from app.forms import AttachmentsField, Form, choices, optional_id
 from app.tickets.workflow import LEVEL_LABELS, LINK_KINDS, RESOLUTION_CODES
 
 LEVELS = [(str(k), v) for k, v in LEVEL_LABELS.items()]
 
 
-def _int_or_none(value):
-    return int(value) if value not in (None, "", "None") else None
-
 
 class NewTicketForm(Form):
     kind = SelectField(_l("Kind"))
-    organization = SelectField(_l("Organization"), coerce=_int_or_none, validators=[DataRequired()])
-    requester = SelectField(_l("Requester"), coerce=_int_or_none, validators=[Optional()])
+    organization = SelectField(_l("Organization"), coerce=optional_id, validators=[DataRequired()])
+    requester = SelectField(_l("Requester"), coerce=optional_id, validators=[Optional()])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=100_000)],
                                 description=_l("Markdown: **bold**, `code`, indented blocks for command output."))
@@ -25,8 +22,8 @@ class NewTicketForm(Form):
     category = StringField(_l("Category"), validators=[Optional(), Length(max=60)])
     affected_system = StringField(_l("Affected system"), validators=[Optional(), Length(max=200)],
                                   description=_l("The server, service or device, e.g. web-01."))
-    team = SelectField(_l("Team"), coerce=_int_or_none, validators=[Optional()])
-    assignee = SelectField(_l("Assignee"), coerce=_int_or_none, validators=[Optional()])
+    team = SelectField(_l("Team"), coerce=optional_id, validators=[Optional()])
+    assignee = SelectField(_l("Assignee"), coerce=optional_id, validators=[Optional()])
     major = BooleanField(_l("Major incident"))
     attachments = AttachmentsField(_l("Attachments"))
     submit = SubmitField(_l("Create ticket"))
@@ -53,8 +50,8 @@ class UpdateForm(Form):
     urgency = SelectField(_l("Urgency"), choices=choices(LEVELS))
     category = StringField(_l("Category"), validators=[Optional(), Length(max=60)])
     affected_system = StringField(_l("Affected system"), validators=[Optional(), Length(max=200)])
-    team = SelectField(_l("Team"), coerce=_int_or_none, validators=[Optional()])
-    assignee = SelectField(_l("Assignee"), coerce=_int_or_none, validators=[Optional()])
+    team = SelectField(_l("Team"), coerce=optional_id, validators=[Optional()])
+    assignee = SelectField(_l("Assignee"), coerce=optional_id, validators=[Optional()])
     major = BooleanField(_l("Major incident"))
     version = HiddenField()
     submit = SubmitField(_l("Save"))
@@ -85,8 +82,8 @@ class BulkForm(Form):
     action = SelectField(_l("Action"), choices=choices([
         ("assign", _l("Assign")), ("status", _l("Change status")), ("priority", _l("Change priority")),
         ("link", _l("Link to a problem"))]))
-    team = SelectField(_l("Team"), coerce=_int_or_none, validators=[Optional()])
-    assignee = SelectField(_l("Assignee"), coerce=_int_or_none, validators=[Optional()])
+    team = SelectField(_l("Team"), coerce=optional_id, validators=[Optional()])
+    assignee = SelectField(_l("Assignee"), coerce=optional_id, validators=[Optional()])
     status = SelectField(_l("Status"), validators=[Optional()])
     priority = SelectField(_l("Priority"), choices=choices([(str(p), f"P{p}") for p in (1, 2, 3, 4)]),
                            validators=[Optional()])
