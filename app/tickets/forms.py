@@ -9,7 +9,6 @@ from app.tickets.workflow import LEVEL_LABELS, LINK_KINDS, RESOLUTION_CODES
 LEVELS = [(str(k), v) for k, v in LEVEL_LABELS.items()]
 
 
-
 class NewTicketForm(Form):
     kind = SelectField(_l("Kind"))
     organization = SelectField(_l("Organization"), coerce=optional_id, validators=[DataRequired()])
@@ -34,6 +33,17 @@ class ReplyForm(Form):
     internal = BooleanField(_l("Internal note (not shown to the client)"))
     attachments = AttachmentsField(_l("Attachments"))
     submit = SubmitField(_l("Send"))
+    send_wait = SubmitField(_l("Send and wait for the client"))
+    # "Send and resolve": the resolution, asked beside the reply.
+    resolution_code = SelectField(_l("Resolution"), choices=choices([("", "—"), *RESOLUTION_CODES.items()]),
+                                  validators=[Optional()])
+    resolution = TextAreaField(_l("What was done"), validators=[Optional(), Length(max=20_000)],
+                               description=_l("Empty: your reply is the resolution."))
+    send_resolve = SubmitField(_l("Send and resolve"))
+
+    def then(self) -> str | None:
+        """The status the ticket moves to after the message, by the button pressed."""
+        return "pending" if self.send_wait.data else "resolved" if self.send_resolve.data else None
 
 
 class TransitionForm(Form):
@@ -42,7 +52,7 @@ class TransitionForm(Form):
                                   validators=[Optional()])
     resolution = TextAreaField(_l("What was done"), validators=[Optional(), Length(max=20_000)])
     version = HiddenField()
-    submit = SubmitField(_l("Change status"))
+    submit = SubmitField(_l("Resolve"))
 
 
 class UpdateForm(Form):
