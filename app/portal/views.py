@@ -48,6 +48,7 @@ def _locale() -> str:
 @bp.route("/")
 def home():
     return render_template("portal/home.html", open_tickets=queries.open_tickets(current_user),
+                           needs_answer=queries.needs_answer(current_user), to_rate=queries.to_rate(current_user),
                            activity=queries.recent_activity(current_user),
                            planned_work=planned_work(current_user.organization))
 

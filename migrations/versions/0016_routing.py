@@ -1,4 +1,4 @@
-"""Routing rules and the default team: every new ticket lands in a queue
+"""Routing rules and the default team: every new ticket lands in a queue; ratings by time
 
 Revision ID: 0016
 Revises: 0012
@@ -63,9 +63,13 @@ def upgrade():
         sa.ForeignKeyConstraint(['default_team_id'], ['teams.id'], name=op.f('fk_routing_settings_default_team_id_teams')),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_routing_settings')),
     )
+    with op.batch_alter_table('tickets', schema=None) as batch_op:
+        batch_op.create_index('ix_tickets_rated_at', ['rated_at'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('tickets', schema=None) as batch_op:
+        batch_op.drop_index('ix_tickets_rated_at')
     op.drop_table('routing_settings')
     op.drop_table('routing_rule_followers')
     with op.batch_alter_table('routing_rules', schema=None) as batch_op:

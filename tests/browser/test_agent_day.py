@@ -7,6 +7,7 @@ from tests.browser.test_pages import log_in, nav_link
 def open_ticket(page, title):
     page.get_by_role("link", name=title, exact=True).first.click()
     page.get_by_role("heading", name=title).wait_for()
+    page.wait_for_load_state("load")  # the page's script has run (the canned select, the status buttons)
 
 
 def test_an_agents_day(page, screenshots, tmp_path):
