@@ -3,6 +3,7 @@ so that a form that failed can be shown again with its errors. The kinds and the
 engines add their own panels with register_panel() from their init_app; the page
 includes each panel's template with the context its function returns."""
 from flask import render_template
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.forms import options_html
@@ -16,6 +17,7 @@ from app.tickets.workflow import (
     LINK_KINDS,
     RESOLUTION_CODES,
     STATUS_LABELS,
+    VIA_LABELS,
 )
 
 _PANELS: list[tuple[str, object]] = []
@@ -66,9 +68,16 @@ def ticket_page(ticket, *, reply_form=None, transition_form=None, update_form=No
         options_html=options_html, status_labels=_translated(STATUS_LABELS), action_labels=ACTION_LABELS,
         kind_labels=KIND_LABELS, level_labels=LEVEL_LABELS,
         link_labels=_translated(LINK_KINDS), resolution_labels=RESOLUTION_CODES,
-        event_labels=_translated(EVENT_LABELS),
+        event_labels=_translated(EVENT_LABELS), via_labels=_translated(VIA_LABELS), coded_values=_coded_values(),
         panel_templates=[template for template, _ in _PANELS], **panel_context(ticket),
     )
+
+
+def _coded_values() -> dict[str, dict[str, str]]:
+    """The labels of the coded values an event may hold (the history stores the codes)."""
+    levels = {str(k): str(v) for k, v in LEVEL_LABELS.items()}
+    return {"resolution_code": _translated(RESOLUTION_CODES), "impact": levels, "urgency": levels,
+            "major": {"True": _("yes"), "False": _("no")}}
 
 
 def panel_context(ticket) -> dict:
