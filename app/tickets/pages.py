@@ -69,7 +69,7 @@ def ticket_page(ticket, *, reply_form=None, transition_form=None, update_form=No
         kind_labels=KIND_LABELS, level_labels=LEVEL_LABELS,
         link_labels=_translated(LINK_KINDS), resolution_labels=RESOLUTION_CODES,
         event_labels=_translated(EVENT_LABELS), via_labels=_translated(VIA_LABELS), coded_values=_coded_values(),
-        panel_templates=[template for template, _ in _PANELS], **panel_context(ticket),
+        panel_templates=[template for template, _function in _PANELS], **panel_context(ticket),
     )
 
 
@@ -82,6 +82,6 @@ def _coded_values() -> dict[str, dict[str, str]]:
 
 def panel_context(ticket) -> dict:
     context = {}
-    for _, function in _PANELS:
+    for _template, function in _PANELS:
         context.update(function(ticket))
     return context
