@@ -277,7 +277,8 @@ def page_of(user, flt: TicketFilter, cursor: str | None = None, size: int = 50, 
             stmt = stmt.where(key < value if descending else key > value)
     order = [c.desc() for c in columns] if descending else list(columns)
     stmt = stmt.order_by(*order).limit(size + 1).options(
-        joinedload(Ticket.organization), joinedload(Ticket.assignee), joinedload(Ticket.team))
+        joinedload(Ticket.organization), joinedload(Ticket.assignee), joinedload(Ticket.team),
+        joinedload(Ticket.requester))
     if not with_text:  # a list shows titles only: leave the long texts in the database
         stmt = stmt.options(defer(Ticket.description), defer(Ticket.resolution), defer(Ticket.request_data))
     rows = list(db.session.scalars(stmt))

@@ -98,6 +98,8 @@ def test_the_engineers_day(browser, live_server, live_app, screenshots, language
     apage = agent.page
     agent.shot("2-agent-home")
     apage.goto("/tickets/")  # "My teams' queues", the default view
+    apage.get_by_role("link", name=title).first.wait_for()
+    agent.shot("2b-agent-queue")
     apage.get_by_role("link", name=title).first.click()
     apage.wait_for_load_state("load")
     apage.locator("form[action$='/take'] button").click()
