@@ -77,7 +77,8 @@ def _coded_values() -> dict[str, dict[str, str]]:
     """The labels of the coded values an event may hold (the history stores the codes)."""
     levels = {str(k): str(v) for k, v in LEVEL_LABELS.items()}
     return {"resolution_code": _translated(RESOLUTION_CODES), "impact": levels, "urgency": levels,
-            "major": {"True": _("yes"), "False": _("no")}}
+            "major": {"True": _("yes"), "False": _("no")},
+            "approval": {"pending": _("Awaiting approval"), "approved": _("Approved"), "rejected": _("Rejected")}}
 
 
 def panel_context(ticket) -> dict:
