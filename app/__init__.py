@@ -80,7 +80,7 @@ def _instance_secret_key(instance_path: str) -> str:
 
 MODEL_MODULES = ("app.jobs.models", "app.auth.models", "app.orgs.models", "app.portal.models", "app.requests.models",
                  "app.tickets.models", "app.problems.models", "app.changes.models", "app.incidents.models", "sla.models",
-                 "cmdb.models", "app.mail.models", "kb.models", "app.reports.models")
+                 "cmdb.models", "app.mail.models", "kb.models", "app.reports.models", "app.routing.models")
 
 
 def configure_database(app: Flask) -> None:
@@ -137,13 +137,14 @@ def configure_doors(app: Flask) -> None:
     from app.mail import notify
     from app.problems import pages as problem_pages
     from app.problems import rules as problem_rules
+    from app.routing import engine as routing
     from app.tickets.pages import register_panel
     from cmdb import doors as cmdb_doors
     from kb import doors as kb_doors
     from sla import doors as sla_doors
     from sla import pages as sla_pages
 
-    for module in (problem_rules, change_rules, incident_rules, notify, sla_doors, cmdb_doors, kb_doors):
+    for module in (routing, problem_rules, change_rules, incident_rules, notify, sla_doors, cmdb_doors, kb_doors):
         module.init_app(app)
     register_panel("problems/_on_ticket.html", problem_pages.context)
     register_panel("changes/_on_ticket.html", change_pages.context)
@@ -172,6 +173,7 @@ def configure_blueprints(app: Flask) -> None:
     from app.reports import portal_views as client_report_views
     from app.reports import views as report_views
     from app.requests import views as request_views
+    from app.routing import views as routing_views
     from app.tickets import canned_views
     from app.tickets import views as ticket_views
     from cmdb import views as cmdb_views
@@ -197,6 +199,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(incident_views.bp, url_prefix="/incidents")
     app.register_blueprint(incident_views.status_bp)
     app.register_blueprint(job_views.bp, url_prefix="/admin/jobs")
+    app.register_blueprint(routing_views.bp, url_prefix="/admin/routing")
     app.register_blueprint(cmdb_views.bp, url_prefix="/cmdb")
     app.register_blueprint(sla_views.bp, url_prefix="/sla")
     app.register_blueprint(mail_views.bp, url_prefix="/mail")

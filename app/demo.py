@@ -15,6 +15,7 @@ from app.extensions import db
 from app.jobs import without_jobs
 from app.orgs import services as orgs
 from app.orgs.models import Organization, Team
+from app.routing.demo import seed_routing
 from cmdb.demo import seed_estate
 from kb.demo import seed_articles
 
@@ -93,6 +94,7 @@ def _seed() -> int:
                 added += 1
     added += seed_estate()  # before the tickets: their affected systems link to its CIs
     added += seed_sla()  # before the tickets: their clocks start at the doors
+    added += seed_routing()  # before the tickets: they land in queues
     added += seed_desk()
     return added + seed_articles()  # after the tickets: one article is drafted from a solved one
 

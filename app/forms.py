@@ -184,6 +184,50 @@ class EmailAddress:
                 raise FieldError(_l("Please give a valid e-mail address.")) from None
 
 
+def optional_id(value):
+    """The coerce of every select whose values are ids: "" is None, "7" is 7, and a row is its id.
+    A form built with ``obj=`` reads a field named after a relationship (``policy.cab_team``) as the
+    related row; coercing it to its id makes the saved value the selected option, so that saving
+    the form unchanged keeps it (instead of showing "—" and clearing it)."""
+    if value is None or (isinstance(value, str) and value in ("", "None")):
+        return None
+    if not isinstance(value, (int, str)) and hasattr(value, "id"):
+        return value.id
+    return int(value)
+
+
+COMMON_ZONES = ("Europe/Kyiv", "Europe/Warsaw", "Europe/Berlin", "Europe/London", "UTC", "America/New_York",
+                "Asia/Dubai")
+REGIONS = {"Europe": _l("Europe"), "America": _l("America"), "Asia": _l("Asia"), "Africa": _l("Africa"),
+           "Australia": _l("Australia"), "Pacific": _l("Pacific"), "Atlantic": _l("Atlantic"), "Indian": _l("Indian Ocean"),
+           "Antarctica": _l("Antarctica"), "Arctic": _l("Arctic")}
+
+
+def zone_label(zone: str) -> str:
+    """A zone as people read it: "Kyiv", "Argentina / Buenos Aires" (its region is the group)."""
+    place = zone.split("/", 1)[1] if "/" in zone else zone
+    return place.replace("_", " ").replace("/", " / ")
+
+
+def timezone_groups(zones, blank=None) -> dict:
+    """Choices of a time-zone select, grouped (<optgroup>): the common zones first, then by region,
+    then the rest; ``blank`` is an optional (value, label) offered first."""
+    zones = list(zones)
+    groups: dict = {}
+    if blank is not None:
+        groups[None] = [SelectChoice(*blank)]
+    groups[str(_l("Common"))] = [SelectChoice(z, f"{zone_label(z)} ({z.split('/')[0]})" if "/" in z else z)
+                                 for z in COMMON_ZONES if z in zones]
+    for region, label in REGIONS.items():
+        members = [SelectChoice(z, zone_label(z)) for z in zones if z.split("/")[0] == region]
+        if members:
+            groups[str(label)] = members
+    rest = [SelectChoice(z, z.replace("_", " ")) for z in zones if z.split("/")[0] not in REGIONS]
+    if rest:
+        groups[str(_l("Other"))] = rest
+    return groups
+
+
 def choices(pairs) -> list[SelectChoice]:
     """Options for a SelectField from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]

@@ -7,6 +7,7 @@ from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import format_datetime, get_locale, get_timezone
 from flask_login import current_user
 
+from app import timeutil
 from app.config import LOCALES
 
 # Shown in the language pickers in their own language, never translated.
@@ -82,9 +83,17 @@ def format_day(value, fmt: str = "medium") -> str:
     return dates.format_date(value, fmt, locale=get_locale())
 
 
+def format_age(value) -> str:
+    """How long ago, short, in the reader's language: "3 d", "5 h" (a ticket's age in a list)."""
+    if not value:
+        return ""
+    return dates.format_timedelta(timeutil.utcnow() - value, threshold=1, format="narrow", locale=get_locale())
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_moment
     app.jinja_env.filters["day"] = format_day
+    app.jinja_env.filters["age"] = format_age
 
     @app.context_processor
     def language_context():

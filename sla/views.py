@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from app import timeutil, validation
 from app.auth import permissions
-from app.forms import acted, answered, choices, submitted
+from app.forms import acted, answered, choices, submitted, timezone_groups
 from app.orgs import queries as org_queries
 from app.tickets import workspace
 from app.tickets.workflow import STATUS_LABELS
@@ -69,7 +69,7 @@ def calendars():
 
 def _calendar_form(calendar=None) -> CalendarForm:
     form = CalendarForm(obj=calendar)
-    form.timezone.choices = choices((z, z) for z in timeutil.timezone_choices())
+    form.timezone.choices = timezone_groups(timeutil.timezone_choices())
     if request.method == "GET":
         weekly = calendar.weekly if calendar is not None else {
             day: [["09:00", "18:00"]] for day in DAYS[:5]}

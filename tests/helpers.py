@@ -1,5 +1,6 @@
 """Test helpers that are not fixtures: a client that fills in CSRF tokens, a job runner."""
 import re
+from html.parser import HTMLParser
 
 import sqlalchemy as sa
 from flask import has_app_context
@@ -70,3 +71,77 @@ def count(db, model) -> int:
 
 def text(response) -> str:
     return response.get_data(as_text=True)
+
+
+class _FormReader(HTMLParser):
+    """The values a browser would post for each <form method="post"> of a page, as shown."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[list[tuple[str, str]]] = []
+        self.values: list[tuple[str, str]] = []
+        self.in_form = False
+        self.select: dict | None = None
+        self.option: dict | None = None
+        self.textarea: str | None = None
+        self.text = ""
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and (a.get("method") or "").lower() == "post":
+            self.in_form, self.values = True, []
+        if not self.in_form:
+            return
+        if tag == "input" and a.get("name") and a.get("type", "text") not in ("button", "file", "reset"):
+            if a.get("type") in ("checkbox", "radio"):
+                if "checked" in a:
+                    self.values.append((a["name"], a.get("value", "on")))
+            else:
+                self.values.append((a["name"], a.get("value", "")))
+        elif tag == "select" and a.get("name"):
+            self.select = {"name": a["name"], "multiple": "multiple" in a, "options": []}
+        elif tag == "option" and self.select is not None:
+            self.option = {"value": a.get("value"), "selected": "selected" in a, "text": ""}
+            self.select["options"].append(self.option)
+        elif tag == "textarea" and a.get("name"):
+            self.textarea, self.text = a["name"], ""
+
+    def handle_data(self, data):
+        if self.option is not None:
+            self.option["text"] += data
+        if self.textarea is not None:
+            self.text += data
+
+    def handle_endtag(self, tag):
+        if tag == "option":
+            self.option = None
+        elif tag == "select" and self.select is not None:
+            options = self.select["options"]
+            chosen = [o for o in options if o["selected"]]
+            if not chosen and not self.select["multiple"] and options:
+                chosen = options[:1]
+            for option in chosen:
+                value = option["value"] if option["value"] is not None else option["text"]
+                self.values.append((self.select["name"], value))
+            self.select = None
+        elif tag == "textarea" and self.textarea is not None:
+            self.values.append((self.textarea, self.text.removeprefix("\n")))
+            self.textarea = None
+        elif tag == "form" and self.in_form:
+            self.in_form = False
+            self.forms.append(self.values)
+
+
+def form_values(html: str, having: str = "submit") -> dict:
+    """The POST form of a page that has a field named ``having``, as a browser would submit it
+    unchanged: {name: value or [values]}."""
+    reader = _FormReader()
+    reader.feed(html)
+    form = next(f for f in reader.forms if any(name == having for name, _ in f))
+    result: dict = {}
+    for name, value in form:
+        if name in result:
+            result[name] = [*result[name], value] if isinstance(result[name], list) else [result[name], value]
+        else:
+            result[name] = value
+    return result

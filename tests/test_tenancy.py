@@ -17,6 +17,7 @@ from app.auth.models import User
 from app.config import TestConfig
 from app.jobs.models import OutboxJob
 from app.orgs.models import Organization, Team
+from app.routing import services as routing
 from app.tickets.models import Link, Ticket
 from tests.factories import make_ticket
 from tests.helpers import csrf_from, text
@@ -78,7 +79,10 @@ def org_b_ticket(users, org_b):
     ci = org_b_ci(users, org_b, ticket)
     article = org_b_article(users, org_b)
     org_b_major(users, ticket)
-    return {"ci_id": ci.id, "article_id": article.id,
+    rule = routing.save_rule(users["admin"], None, name="Globex secret rule", active=True, organization=org_b,
+                             kind="", category="", priority=None, request_item=None, channel="", team=None,
+                             assign_mode="", assignee=None, priority_floor=None, followers=[])
+    return {"ci_id": ci.id, "article_id": article.id, "rule_id": rule.id, "direction": "up",
             "number": ticket.number, "attachment_id": ticket.attachments[0].id, "key": "network", "step": "reopen",
             "link_id": tickets.db.session.scalar(sa.select(Link.id)), "item_id": item.id, "filter_id": saved.id,
             "response_id": answer.id, "window_id": window.id, "change": change.number, "template_id": template.id,
@@ -313,7 +317,8 @@ STAFF_PAGES = [
     "/changes/windows", "/requests/catalog", "/requests/catalog/new", "/organizations/", "/organizations/new",
     "/users/", "/users/new", "/teams/", "/teams/new", "/settings/portal/", "/settings/portal/categories/new",
     "/reports/", "/reports/sla", "/reports/sla/tickets", "/reports/dashboard/tickets",
-    "/admin/jobs", "/cmdb/", "/cmdb/new", "/cmdb/import", "/cmdb/classes", "/cmdb/search.json?q=web",
+    "/admin/jobs", "/admin/routing", "/admin/routing/new", "/tickets/go",
+    "/cmdb/", "/cmdb/new", "/cmdb/import", "/cmdb/classes", "/cmdb/search.json?q=web",
     "/sla/breaches", "/sla/calendars", "/sla/calendars/new", "/sla/policies", "/sla/policies/new",
 ]
 
@@ -327,7 +332,8 @@ def test_staff_pages_are_refused_to_clients_and_ask_visitors_to_log_in(app, logi
 
 
 def test_the_list_names_every_page_of_the_staff_only_blueprints():
-    staff_only = {"tickets", "canned", "reports", "changes", "users", "teams", "jobs", "portal_settings", "sla"}
+    staff_only = {"tickets", "canned", "reports", "changes", "users", "teams", "jobs", "portal_settings", "sla",
+                  "routing"}
     pages = {r.rule for r in html_rules() if not r.arguments and "GET" in r.methods
              and r.endpoint.split(".")[0] in staff_only}
     assert pages <= set(STAFF_PAGES), f"add to STAFF_PAGES: {sorted(pages - set(STAFF_PAGES))}"

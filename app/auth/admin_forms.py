@@ -9,18 +9,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.auth.roles import ROLE_LABELS, Role
-from app.forms import EmailAddress, Form, choices
-
-
-def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
+from app.forms import EmailAddress, Form, choices, optional_id
 
 
 class UserForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     email = EmailField(_l("E-mail"), validators=[DataRequired(), EmailAddress(), Length(max=254)])
     role = SelectField(_l("Role"), choices=choices((r.value, ROLE_LABELS[r]) for r in Role))
-    organization = SelectField(_l("Organization"), coerce=_optional_int,
+    organization = SelectField(_l("Organization"), coerce=optional_id,
                                description=_l("Client contacts only."))
     teams = SelectMultipleField(_l("Teams"), coerce=int, description=_l("Staff only."))
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])

@@ -10,7 +10,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
-from app.forms import EmailAddress, Form, choices
+from app.forms import EmailAddress, Form, choices, timezone_groups
 from app.i18n import LANGUAGE_NAMES
 from app.timeutil import timezone_choices
 
@@ -44,7 +44,7 @@ class ProfileForm(Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.locale.choices = choices([("", _l("As my browser says")), *LANGUAGE_NAMES.items()])
-        self.timezone.choices = choices([("", _l("Default")), *((z, z) for z in timezone_choices())])
+        self.timezone.choices = timezone_groups(timezone_choices(), blank=("", _l("Default")))
 
 
 class ChangePasswordForm(Form):

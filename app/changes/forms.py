@@ -14,7 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.changes.rules import OUTCOME_LABELS, RISK_LABELS, TYPE_LABELS
-from app.forms import Form, choices
+from app.forms import Form, choices, optional_id
 
 QUESTIONS = {
     "downtime": _l("Will users notice downtime?"),
@@ -27,15 +27,12 @@ WEEKDAYS = [(0, _l("Monday")), (1, _l("Tuesday")), (2, _l("Wednesday")), (3, _l(
 WINDOW_FORMAT = "%Y-%m-%dT%H:%M"
 
 
-def _int_or_none(value):
-    return int(value) if value not in (None, "", "None") else None
-
 
 class ChangeForm(Form):
-    organization = SelectField(_l("Organization"), coerce=_int_or_none, validators=[DataRequired()])
+    organization = SelectField(_l("Organization"), coerce=optional_id, validators=[DataRequired()])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=100_000)])
-    team = SelectField(_l("Team"), coerce=_int_or_none, validators=[Optional()])
+    team = SelectField(_l("Team"), coerce=optional_id, validators=[Optional()])
     change_type = SelectField(_l("Type"), choices=choices([(k, v) for k, v in TYPE_LABELS.items() if k != "standard"]),
                               default="normal")
     risk = SelectField(_l("Risk"), choices=choices([("", _l("Suggest it from the answers")), *RISK_LABELS.items()]),
@@ -76,7 +73,7 @@ class ResolveProblemsForm(Form):
 
 
 class WindowForm(Form):
-    organization = SelectField(_l("Organization"), coerce=_int_or_none, validators=[DataRequired()])
+    organization = SelectField(_l("Organization"), coerce=optional_id, validators=[DataRequired()])
     weekday = SelectField(_l("Day"), coerce=int, choices=choices(WEEKDAYS), default=6)
     start_time = TimeField(_l("From"), validators=[DataRequired()])
     hours = IntegerField(_l("Hours"), validators=[DataRequired(), NumberRange(min=1, max=24)], default=3)
@@ -89,7 +86,7 @@ class PolicyForm(Form):
     approvals_medium = IntegerField(_l("Approvals for a medium risk"), validators=[DataRequired(), NumberRange(min=1, max=9)])
     approvals_high = IntegerField(_l("Approvals for a high risk"), validators=[DataRequired(), NumberRange(min=1, max=9)])
     self_approval = BooleanField(_l("One may approve one's own change"))
-    cab_team = SelectField(_l("CAB team"), coerce=_int_or_none, validators=[Optional()],
+    cab_team = SelectField(_l("CAB team"), coerce=optional_id, validators=[Optional()],
                            description=_l("None: managers approve."))
     submit = SubmitField(_l("Save"))
 

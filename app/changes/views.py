@@ -23,7 +23,7 @@ from app.changes.forms import (
 )
 from app.changes.models import RISKS, ChangeTemplate
 from app.errors import NotFound, ValidationError
-from app.forms import acted, choices, flash_errors, submitted
+from app.forms import acted, flash_errors, submitted, timezone_groups
 from app.orgs import queries as org_queries
 from app.problems import services as problems
 from app.problems.forms import numbers
@@ -191,7 +191,7 @@ def calendar_view():
 def _window_form() -> WindowForm:
     form = WindowForm(prefix="window")
     form.organization.choices = workspace.organization_choices()
-    form.timezone.choices = choices((z, z) for z in timezone_choices())
+    form.timezone.choices = timezone_groups(timezone_choices())
     return form
 
 

@@ -1,13 +1,13 @@
-"""The first page after login: each role has its own."""
-import sqlalchemy as sa
+"""The first page after login: what needs doing, by role. Counts link to the lists they count."""
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from app.auth.models import User
-from app.auth.roles import CLIENT_ROLES, STAFF_ROLES, Role
-from app.extensions import db
-from app.orgs import queries as org_queries
-from app.orgs.models import Organization, Team
+from app.auth.roles import Role
+from app.changes import queries as changes
+from app.home import queries
+from app.jobs import outbox
+from app.tickets import workspace
+from app.tickets.workflow import STATUS_LABELS
 
 bp = Blueprint("home", __name__)
 
@@ -17,13 +17,18 @@ bp = Blueprint("home", __name__)
 def index():
     if current_user.is_client:
         return redirect(url_for("portal.home"))
+    team_ids = [t.id for t in current_user.teams]
+    mine = queries.my_open_by_status(current_user)
+    context = dict(
+        mine=mine, mine_total=sum(mine.values()), status_labels={k: str(v) for k, v in STATUS_LABELS.items()},
+        teams=current_user.teams, unassigned_by_team=queries.unassigned_in_teams(team_ids),
+        answered=queries.client_answered(current_user), followed=queries.followed_with_news(current_user),
+        majors=workspace.major_incidents())
     if current_user.role == Role.AGENT:
-        return render_template("home/agent.html", teams=current_user.teams)
-    counts = {
-        "organizations": db.session.scalar(sa.select(sa.func.count()).where(Organization.active.is_(True))),
-        "contacts": db.session.scalar(sa.select(sa.func.count()).where(User.role.in_(CLIENT_ROLES), User.active.is_(True))),
-        "staff": db.session.scalar(sa.select(sa.func.count()).where(User.role.in_(STAFF_ROLES), User.active.is_(True))),
-        "teams": db.session.scalar(sa.select(sa.func.count()).where(Team.active.is_(True))),
-    }
-    template = "home/admin.html" if current_user.role == Role.ADMIN else "home/manager.html"
-    return render_template(template, counts=counts, teams=org_queries.active_teams())
+        return render_template("home/agent.html", **context)
+    backlog_teams, backlog = queries.backlog()
+    context.update(backlog_teams=backlog_teams, backlog=backlog, unassigned=queries.unassigned_count(),
+                   oldest=queries.oldest_open(), ratings=queries.recent_ratings(),
+                   cab=changes.approval_queue(current_user),
+                   troubled_jobs=len(outbox.troubled()) if current_user.role == Role.ADMIN else 0)
+    return render_template("home/overview.html", **context)

@@ -242,7 +242,7 @@ def body_of(parsed, inline: dict[str, str], refused: list[str]) -> str:
 
 def _note(ticket: Ticket, text: str) -> None:
     with force_locale(current_app.config["DEFAULT_LOCALE"]):
-        tickets.add_note(SHELL, ticket, text, via="mail")
+        tickets.add_note(SHELL, ticket, text, via="email")
 
 
 def _quiet_reason(parsed, sender: str) -> str | None:
@@ -289,7 +289,7 @@ def _bounce(mail: InboundMail, parsed) -> None:
     with force_locale(current_app.config["DEFAULT_LOCALE"]):
         text = _("A mail about this ticket could not be delivered.")
         note = f"{text}\n\n```\n{parsed.bounce_detail or parsed.subject}\n```"
-    tickets.add_note(SHELL, ticket, note, via="mail")
+    tickets.add_note(SHELL, ticket, note, via="email")
     _decide(mail, TICKETED, "bounce", ticket)
 
 
@@ -330,7 +330,7 @@ def process(mail_id: int, *, person: User | None = None) -> None:
     if ticket is not None and may_write(person, ticket) and ticket.status != "closed" and not ticket.merged_into_id:
         if person.is_client and person not in ticket.watchers and not can_view_ticket(person, ticket):
             ticket.watchers.append(person)  # a colleague who answered the thread joins it
-        message = tickets.reply(person, ticket, body, uploads, via="mail")
+        message = tickets.reply(person, ticket, body, uploads, via="email")
         return _decide(mail, TICKETED, "", ticket, message)
     if person.is_staff:
         return _decide(mail, QUARANTINED, "staff mail that names no ticket")
@@ -344,7 +344,7 @@ def process(mail_id: int, *, person: User | None = None) -> None:
                     if colleague is not None and colleague.is_client and colleague.active
                     and colleague.organization_id == person.organization_id and colleague.id != person.id]
         new = tickets.create_ticket(person, kind="incident", title=_title(parsed, parsed.sender), description=body,
-                                    uploads=uploads, via="mail", watchers=watchers)
+                                    uploads=uploads, via="email", watchers=watchers)
     finally:
         session_info.pop(QUIET, None)
     if not quiet:

@@ -15,7 +15,7 @@ from app.auth import permissions
 from app.auth.permissions import require
 from app.extensions import db
 from app.forms import SearchForm, choices, submitted
-from app.orgs import queries, services
+from app.orgs import overview, queries, services
 from app.orgs.forms import TeamForm
 
 bp = Blueprint("teams", __name__)
@@ -63,7 +63,8 @@ def create():
 @bp.route("/<int:team_id>")
 def detail(team_id):
     team = queries.get_team(current_user, team_id)
-    return render_template("teams/detail.html", team=team, can_manage=permissions.can_manage_teams(current_user))
+    return render_template("teams/detail.html", team=team, overview=overview.team(team),
+                           can_manage=permissions.can_manage_teams(current_user))
 
 
 @bp.route("/<int:team_id>/edit", methods=["GET", "POST"])

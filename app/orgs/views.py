@@ -1,4 +1,5 @@
 """Client organizations and their contacts."""
+from babel.dates import get_day_names
 from flask import (
     Blueprint,
     current_app,
@@ -8,6 +9,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -16,8 +18,9 @@ from app.auth import services as accounts
 from app.auth.permissions import require
 from app.extensions import db
 from app.forms import SearchForm, acted, submitted
-from app.orgs import queries, services
+from app.orgs import overview, queries, services
 from app.orgs.forms import ContactForm, OrganizationForm
+from app.tickets.workflow import STATUS_LABELS
 
 bp = Blueprint("orgs", __name__)
 
@@ -51,6 +54,9 @@ def create():
 def detail(org_id):
     org = queries.get_organization(current_user, org_id)
     return render_template("orgs/detail.html", org=org, contacts=queries.contacts_of(org),
+                           overview=overview.organization(org) if current_user.is_staff else None,
+                           weekdays=get_day_names("wide", locale=get_locale()),
+                           status_labels={k: str(v) for k, v in STATUS_LABELS.items()},
                            can_manage=permissions.can_manage_organizations(current_user),
                            can_manage_contacts=permissions.can_manage_contacts(current_user, org))
 

@@ -1,7 +1,10 @@
 """What the portal reads: the contact's tickets, similar open ones, recent activity."""
+from datetime import timedelta
+
 import sqlalchemy as sa
 from sqlalchemy.orm import defer, selectinload
 
+from app import timeutil
 from app.auth.models import User
 from app.extensions import db
 from app.portal.models import PortalCategory
@@ -28,6 +31,27 @@ def open_tickets(user, limit: int = 100) -> list[Ticket]:
     stmt = tickets_visible_to(user).where(Ticket.is_open.is_(True)).order_by(
         Ticket.last_activity_at.desc(), Ticket.id.desc()).limit(limit)
     return list(db.session.scalars(stmt.options(defer(Ticket.description), selectinload(Ticket.requester))))
+
+
+def needs_answer(user, limit: int = 20) -> list[Ticket]:
+    """Tickets waiting for the client's answer (status "pending"), oldest wait first."""
+    return list(db.session.scalars(tickets_visible_to(user).where(Ticket.status == "pending")
+                                   .order_by(Ticket.last_activity_at).limit(limit)
+                                   .options(defer(Ticket.description), selectinload(Ticket.requester))))
+
+
+RATE_DAYS = 30
+
+
+def to_rate(user, limit: int = 10) -> list[Ticket]:
+    """Resolved or closed tickets of the last month nobody has rated yet, the contact's own first
+    (ix_tickets_status_resolved)."""
+    since = timeutil.utcnow() - timedelta(days=RATE_DAYS)
+    return list(db.session.scalars(
+        tickets_visible_to(user).where(Ticket.status.in_(("resolved", "closed")), Ticket.resolved_at >= since,
+                                       Ticket.rating.is_(None), Ticket.merged_into_id.is_(None))
+        .order_by((Ticket.requester_id == user.id).desc(), Ticket.resolved_at.desc()).limit(limit)
+        .options(defer(Ticket.description), selectinload(Ticket.requester))))
 
 
 def ticket_list(user, state: str, q: str = "", limit: int = 50, cursor: str | None = None):

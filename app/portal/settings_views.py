@@ -1,5 +1,6 @@
 """Admins' settings of the portal: the categories of the new-ticket form and their hints."""
 from flask import Blueprint, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -43,7 +44,8 @@ def edit(key=None):
     done = submitted(form, lambda: services.save_category(current_user, key or form.key.data, texts=_texts(form),
                                                           position=form.position.data or 0, active=form.active.data),
                      _("Category saved."), url_for("portal_settings.index"))
-    return done or render_template("portal/category_form.html", form=form, key=key)
+    label = next((c.label for c in hints.categories(str(get_locale()), include_hidden=True) if c.key == key), key)
+    return done or render_template("portal/category_form.html", form=form, key=key, label=label)
 
 
 def _texts(form: CategoryForm) -> dict:

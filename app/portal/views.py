@@ -51,6 +51,7 @@ def _locale() -> str:
 def home():
     planned = planned_work(current_user.organization)
     return render_template("portal/home.html", open_tickets=queries.open_tickets(current_user),
+                           needs_answer=queries.needs_answer(current_user), to_rate=queries.to_rate(current_user),
                            activity=queries.recent_activity(current_user), planned_work=planned,
                            planned_cis=cmdb_kinds.planned_for(current_user, [ticket.id for ticket, _ in planned]))
 

@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
-from app.tickets.models import Ticket
 from app.timeutil import UTCDateTime
 
 
@@ -38,7 +37,3 @@ class MonthlyDelivery(db.Model):
     month: Mapped[date] = mapped_column(sa.Date, primary_key=True)
     queued_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
-
-# The reports' index on the core's table: the month's ratings (the dashboard's CSAT tile, /reports/ratings)
-# by when they were given, instead of a scan of every ticket.
-ix_tickets_rated_at = sa.Index("ix_tickets_rated_at", Ticket.rated_at)

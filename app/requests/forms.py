@@ -2,14 +2,11 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.forms import Form
+from app.forms import Form, optional_id
 
 FIELDS_HELP = _l("One field per line: name | label | type | required or optional | choices, comma-separated | help. "
                  "Types: text, textarea, number, choice, date.")
 
-
-def _int_or_none(value):
-    return int(value) if value not in (None, "", "None") else None
 
 
 class ItemForm(Form):
@@ -17,7 +14,7 @@ class ItemForm(Form):
     category = StringField(_l("Category"), validators=[Optional(), Length(max=60)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     fields = TextAreaField(_l("Form fields"), validators=[Optional(), Length(max=20_000)], description=FIELDS_HELP)
-    team = SelectField(_l("Team that fulfils it"), coerce=_int_or_none, validators=[Optional()])
+    team = SelectField(_l("Team that fulfils it"), coerce=optional_id, validators=[Optional()])
     organizations = SelectMultipleField(_l("Offered to"), coerce=int, validators=[Optional()],
                                         description=_l("None chosen: every organization."))
     needs_approval = BooleanField(_l("Needs the client admin's approval before work starts"))
@@ -31,8 +28,8 @@ class OrderForFields(Form):
     class Meta:
         csrf = False
 
-    organization = SelectField(_l("Organization"), coerce=_int_or_none, validators=[DataRequired()])
-    requester = SelectField(_l("Requester"), coerce=_int_or_none, validators=[Optional()])
+    organization = SelectField(_l("Organization"), coerce=optional_id, validators=[DataRequired()])
+    requester = SelectField(_l("Requester"), coerce=optional_id, validators=[Optional()])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=10_000)])
 
 

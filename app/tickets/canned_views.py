@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from app.auth import permissions
 from app.auth.permissions import require
-from app.forms import Form, submitted
+from app.forms import Form, optional_id, submitted
 from app.orgs import queries as org_queries
 from app.tickets import canned, queries, workspace
 
@@ -17,7 +17,7 @@ bp = Blueprint("canned", __name__)
 
 class CannedForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])
-    team = SelectField(_l("Team"), coerce=lambda v: int(v) if v not in (None, "", "None") else None,
+    team = SelectField(_l("Team"), coerce=optional_id,
                        validators=[Optional()], description=_l("Empty: every agent sees it."))
     body = TextAreaField(_l("Answer"), validators=[DataRequired(), Length(max=20_000)],
                          description=_l("Placeholders: {ticket} {title} {requester} {organization} {agent}"))
@@ -40,7 +40,7 @@ def index():
 @bp.route("/<int:response_id>/edit", methods=["GET", "POST"])
 def edit(response_id=None):
     response = queries.get_canned_response(response_id) if response_id else None
-    form = CannedForm(obj=response, team=response.team_id if response else None)
+    form = CannedForm(obj=response)
     form.team.choices = workspace.team_choices()
     done = submitted(form, lambda: canned.save(current_user, response, title=form.title.data, body=form.body.data,
                                                active=form.active.data,

@@ -10,6 +10,10 @@ calls. The core imports none of them.
 
 Signals (sender first, then keyword arguments):
 
+- ``ticket_routing(ticket, actor)`` after create_ticket built the ticket and
+  before it is inserted: a receiver may set its team, assignee, priority (with
+  impact and urgency) and add watchers; they are in the ticket's first row.
+  app/routing/ answers it (the admins' routing rules and the default team).
 - ``ticket_created(ticket, actor)`` after the ticket, its first event and
   attachments exist (the ticket has its id and number).
 - ``field_changed(ticket, actor, field, old, new)`` for each field that
@@ -32,6 +36,7 @@ from app.tickets.workflow import STAFF, workflow
 
 _doors = Namespace()
 
+ticket_routing = _doors.signal("ticket-routing")
 ticket_created = _doors.signal("ticket-created")
 field_changed = _doors.signal("field-changed")
 status_changing = _doors.signal("status-changing")

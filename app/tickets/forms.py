@@ -3,20 +3,16 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.forms import AttachmentsField, Form, choices
+from app.forms import AttachmentsField, Form, choices, optional_id
 from app.tickets.workflow import LEVEL_LABELS, LINK_KINDS, RESOLUTION_CODES
 
 LEVELS = [(str(k), v) for k, v in LEVEL_LABELS.items()]
 
 
-def _int_or_none(value):
-    return int(value) if value not in (None, "", "None") else None
-
-
 class NewTicketForm(Form):
     kind = SelectField(_l("Kind"))
-    organization = SelectField(_l("Organization"), coerce=_int_or_none, validators=[DataRequired()])
-    requester = SelectField(_l("Requester"), coerce=_int_or_none, validators=[Optional()])
+    organization = SelectField(_l("Organization"), coerce=optional_id, validators=[DataRequired()])
+    requester = SelectField(_l("Requester"), coerce=optional_id, validators=[Optional()])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=100_000)],
                                 description=_l("Markdown: **bold**, `code`, indented blocks for command output."))
@@ -25,8 +21,8 @@ class NewTicketForm(Form):
     category = StringField(_l("Category"), validators=[Optional(), Length(max=60)])
     affected_system = StringField(_l("Affected system"), validators=[Optional(), Length(max=200)],
                                   description=_l("The server, service or device, e.g. web-01."))
-    team = SelectField(_l("Team"), coerce=_int_or_none, validators=[Optional()])
-    assignee = SelectField(_l("Assignee"), coerce=_int_or_none, validators=[Optional()])
+    team = SelectField(_l("Team"), coerce=optional_id, validators=[Optional()])
+    assignee = SelectField(_l("Assignee"), coerce=optional_id, validators=[Optional()])
     major = BooleanField(_l("Major incident"))
     attachments = AttachmentsField(_l("Attachments"))
     submit = SubmitField(_l("Create ticket"))
@@ -37,6 +33,17 @@ class ReplyForm(Form):
     internal = BooleanField(_l("Internal note (not shown to the client)"))
     attachments = AttachmentsField(_l("Attachments"))
     submit = SubmitField(_l("Send"))
+    send_wait = SubmitField(_l("Send and wait for the client"))
+    # "Send and resolve": the resolution, asked beside the reply.
+    resolution_code = SelectField(_l("Resolution"), choices=choices([("", "—"), *RESOLUTION_CODES.items()]),
+                                  validators=[Optional()])
+    resolution = TextAreaField(_l("What was done"), validators=[Optional(), Length(max=20_000)],
+                               description=_l("Empty: your reply is the resolution."))
+    send_resolve = SubmitField(_l("Send and resolve"))
+
+    def then(self) -> str | None:
+        """The status the ticket moves to after the message, by the button pressed."""
+        return "pending" if self.send_wait.data else "resolved" if self.send_resolve.data else None
 
 
 class TransitionForm(Form):
@@ -45,7 +52,7 @@ class TransitionForm(Form):
                                   validators=[Optional()])
     resolution = TextAreaField(_l("What was done"), validators=[Optional(), Length(max=20_000)])
     version = HiddenField()
-    submit = SubmitField(_l("Change status"))
+    submit = SubmitField(_l("Resolve"))
 
 
 class UpdateForm(Form):
@@ -53,8 +60,8 @@ class UpdateForm(Form):
     urgency = SelectField(_l("Urgency"), choices=choices(LEVELS))
     category = StringField(_l("Category"), validators=[Optional(), Length(max=60)])
     affected_system = StringField(_l("Affected system"), validators=[Optional(), Length(max=200)])
-    team = SelectField(_l("Team"), coerce=_int_or_none, validators=[Optional()])
-    assignee = SelectField(_l("Assignee"), coerce=_int_or_none, validators=[Optional()])
+    team = SelectField(_l("Team"), coerce=optional_id, validators=[Optional()])
+    assignee = SelectField(_l("Assignee"), coerce=optional_id, validators=[Optional()])
     major = BooleanField(_l("Major incident"))
     version = HiddenField()
     submit = SubmitField(_l("Save"))
@@ -85,8 +92,8 @@ class BulkForm(Form):
     action = SelectField(_l("Action"), choices=choices([
         ("assign", _l("Assign")), ("status", _l("Change status")), ("priority", _l("Change priority")),
         ("link", _l("Link to a problem")), ("child", _l("Link as children of an incident"))]))
-    team = SelectField(_l("Team"), coerce=_int_or_none, validators=[Optional()])
-    assignee = SelectField(_l("Assignee"), coerce=_int_or_none, validators=[Optional()])
+    team = SelectField(_l("Team"), coerce=optional_id, validators=[Optional()])
+    assignee = SelectField(_l("Assignee"), coerce=optional_id, validators=[Optional()])
     status = SelectField(_l("Status"), validators=[Optional()])
     priority = SelectField(_l("Priority"), choices=choices([(str(p), f"P{p}") for p in (1, 2, 3, 4)]),
                            validators=[Optional()])

@@ -50,6 +50,7 @@ class Ticket(TimestampMixin, db.Model):
         sa.Index("ix_tickets_priority", "priority", "id"),  # everything by priority
         sa.Index("ix_tickets_org_recent", "organization_id", "last_activity_at", "id"),  # an organization's history
         sa.Index("ix_tickets_merged_into", "merged_into_id"),  # deleting tickets checks this foreign key
+        sa.Index("ix_tickets_rated_at", "rated_at"),  # ratings by when given: the managers' home, the CSAT tile
         # Service levels (written by sla/, read by the lists and the sweep).
         sa.Index("ix_tickets_first_response_due", "first_response_due"),
         sa.Index("ix_tickets_resolution_due", "resolution_due"),

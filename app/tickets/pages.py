@@ -4,6 +4,7 @@ engines add their own panels with register_panel() from their init_app; the page
 includes each panel's template with the context its function returns. Banners above the
 workspace's pages (register_banner) come the same way."""
 from flask import render_template
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.forms import options_html
@@ -17,6 +18,7 @@ from app.tickets.workflow import (
     LINK_KINDS,
     RESOLUTION_CODES,
     STATUS_LABELS,
+    VIA_LABELS,
 )
 
 _PANELS: list[tuple[str, object]] = []
@@ -74,6 +76,7 @@ def ticket_page(ticket, *, reply_form=None, transition_form=None, update_form=No
         links=queries.links_of(ticket), minutes=queries.minutes_logged(ticket),
         targets=services.targets(ticket),
         follower_choices=workspace.follower_choices(ticket),
+        context_tickets=queries.other_open_tickets(current_user, ticket),
         canned=[(c.title, canned.render(c, ticket, current_user)) for c in canned.available_to(current_user)],
         # Forms not being re-shown with errors start empty, whatever else was posted.
         reply_form=reply_form or ReplyForm(formdata=None),
@@ -84,13 +87,21 @@ def ticket_page(ticket, *, reply_form=None, transition_form=None, update_form=No
         options_html=options_html, status_labels=_translated(STATUS_LABELS), action_labels=ACTION_LABELS,
         kind_labels=KIND_LABELS, level_labels=LEVEL_LABELS,
         link_labels=_translated(LINK_KINDS), resolution_labels=RESOLUTION_CODES,
-        event_labels=_translated(EVENT_LABELS),
-        panel_templates=[template for template, _ in _PANELS], **panel_context(ticket),
+        event_labels=_translated(EVENT_LABELS), via_labels=_translated(VIA_LABELS), coded_values=_coded_values(),
+        panel_templates=[template for template, _function in _PANELS], **panel_context(ticket),
     )
+
+
+def _coded_values() -> dict[str, dict[str, str]]:
+    """The labels of the coded values an event may hold (the history stores the codes)."""
+    levels = {str(k): str(v) for k, v in LEVEL_LABELS.items()}
+    return {"resolution_code": _translated(RESOLUTION_CODES), "impact": levels, "urgency": levels,
+            "major": {"True": _("yes"), "False": _("no")},
+            "approval": {"pending": _("Awaiting approval"), "approved": _("Approved"), "rejected": _("Rejected")}}
 
 
 def panel_context(ticket) -> dict:
     context = {}
-    for _, function in _PANELS:
+    for _template, function in _PANELS:
         context.update(function(ticket))
     return context

@@ -2,6 +2,7 @@
 tickets and never an internal note; staff see everything."""
 import base64
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -61,6 +62,39 @@ def get_ticket(user, number: str) -> Ticket:
 def find_ticket(user, number: str) -> Ticket | None:
     """Like get_ticket, but None instead of 404: for a number typed into a form."""
     return db.session.scalar(tickets_visible_to(user).where(Ticket.number == (number or "").strip().upper()))
+
+
+TYPED_NUMBER_RE = re.compile(r"^(?:(INC|REQ|PRB|CHG)-?)?(\d{1,9})$")
+
+
+def ticket_by_typed_number(user, typed: str) -> Ticket | None:
+    """The ticket a person means by "INC-1042", "inc1042" or a bare "1042" (the first kind that has
+    it, incidents first), if the user may see it; None for anything else."""
+    match = TYPED_NUMBER_RE.match((typed or "").strip().upper())
+    if match is None:
+        return None
+    prefix, digits = match.groups()
+    for candidate in ([prefix] if prefix else ["INC", "REQ", "PRB", "CHG"]):
+        ticket = find_ticket(user, f"{candidate}-{int(digits)}")
+        if ticket is not None:
+            return ticket
+    return None
+
+
+def other_open_tickets(user, ticket: Ticket, limit: int = 5) -> dict[str, list[Ticket]]:
+    """The context of a ticket: the requester's other open tickets, and the organization's other
+    open tickets besides those, most recently active first (ix_tickets_requester, ix_tickets_org_activity)."""
+    base = tickets_visible_to(user).where(Ticket.id != ticket.id, Ticket.is_open.is_(True))
+    mine = []
+    if ticket.requester_id is not None:
+        mine = list(db.session.scalars(base.where(Ticket.requester_id == ticket.requester_id)
+                                       .order_by(Ticket.last_activity_at.desc()).limit(limit)))
+    others = list(db.session.scalars(
+        base.where(Ticket.organization_id == ticket.organization_id,
+                   sa.or_(Ticket.requester_id.is_(None), Ticket.requester_id != ticket.requester_id)
+                   if ticket.requester_id is not None else sa.true())
+        .order_by(Ticket.last_activity_at.desc()).limit(limit)))
+    return {"requester": mine, "organization": others}
 
 
 def find_tickets(user, numbers, *, field_name: str) -> list[Ticket]:
@@ -243,7 +277,8 @@ def page_of(user, flt: TicketFilter, cursor: str | None = None, size: int = 50, 
             stmt = stmt.where(key < value if descending else key > value)
     order = [c.desc() for c in columns] if descending else list(columns)
     stmt = stmt.order_by(*order).limit(size + 1).options(
-        joinedload(Ticket.organization), joinedload(Ticket.assignee), joinedload(Ticket.team))
+        joinedload(Ticket.organization), joinedload(Ticket.assignee), joinedload(Ticket.team),
+        joinedload(Ticket.requester))
     if not with_text:  # a list shows titles only: leave the long texts in the database
         stmt = stmt.options(defer(Ticket.description), defer(Ticket.resolution), defer(Ticket.request_data))
     rows = list(db.session.scalars(stmt))

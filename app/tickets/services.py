@@ -169,6 +169,7 @@ def create_ticket(actor, *, kind: str, title: str, description: str = "", organi
         request_data=request_data or {}, approval_status="pending" if status == "awaiting_approval" else None,
         watchers=[w for w in watchers if w is not None],
     )
+    doors.ticket_routing.send(ticket, actor=actor)  # team, assignee, priority, watchers: before the insert
     db.session.add(ticket)
     db.session.flush()
     record(ticket, actor, "created", None, ticket.number, version=ticket.version)
@@ -220,6 +221,20 @@ def add_note(actor, ticket: Ticket, body: str, uploads=(), via: str = "web") -> 
     require_staff(actor)
     message = _add_message(actor, ticket, body, uploads, internal=True, via=via)
     search.reindex(ticket.id)
+    return message
+
+
+@transactional
+def answer(actor, ticket: Ticket, body: str, uploads=(), *, internal: bool = False, then: str | None = None,
+           resolution_code: str | None = None, resolution: str = "", via: str = "web") -> Message:
+    """The agent's one reply box: a reply (or an internal note) and, in the same unit of work, the
+    next status — "pending" (wait for the client) or "resolved", whose resolution is the one
+    written beside the reply, else the reply itself. A refused step keeps the message unsent."""
+    write = add_note if internal else reply
+    message = write(actor, ticket, body, uploads, via=via)
+    if then:
+        transition(actor, ticket, then, resolution_code=resolution_code,
+                   resolution=(resolution or "").strip() or message.body_text)
     return message
 
 
@@ -357,6 +372,17 @@ def update_ticket(actor, ticket: Ticket, *, expected_version: int | None = None,
 
 def assign(actor, ticket: Ticket, *, team=None, assignee=None, expected_version: int | None = None) -> list[str]:
     return update_ticket(actor, ticket, team=team, assignee=assignee, expected_version=expected_version)
+
+
+@transactional
+def take(actor, ticket: Ticket) -> list[str]:
+    """"Assign to me": the agent becomes the assignee; a ticket without a team joins the agent's
+    first team, so that it stays in a queue."""
+    require_staff(actor)
+    if not ticket.is_open:
+        raise ValidationError.single("assignee", _("This ticket is no longer open."))
+    team = ticket.team or next((t for t in getattr(actor, "teams", []) if t.active), None)
+    return update_ticket(actor, ticket, team=team, assignee=actor)
 
 
 @transactional

@@ -141,10 +141,30 @@ def detail(number):
 def reply(number):
     ticket = queries.get_ticket(current_user, number)
     form = ReplyForm()
-    write = services.add_note if form.internal.data else services.reply
-    return answered(form, lambda: write(current_user, ticket, form.body.data, uploads_from(form.attachments)),
-                    _("Internal note added.") if form.internal.data else _("Reply sent."), _back(ticket) + "#latest",
-                    lambda: ticket_page(ticket, reply_form=form))
+    then = form.then()
+    said = {"pending": _("Sent; the ticket waits for the client."), "resolved": _("Sent, and the ticket is resolved."),
+            None: _("Internal note added.") if form.internal.data else _("Reply sent.")}[then]
+    return answered(form, lambda: services.answer(
+        current_user, ticket, form.body.data, uploads_from(form.attachments), internal=form.internal.data, then=then,
+        resolution_code=form.resolution_code.data or None, resolution=form.resolution.data or ""),
+        said, _back(ticket) + ("" if then else "#latest"), lambda: ticket_page(ticket, reply_form=form))
+
+
+@bp.route("/<number>/take", methods=["POST"])
+def take(number):
+    ticket = queries.get_ticket(current_user, number)
+    return acted(lambda: services.take(current_user, ticket), _("%(number)s is yours.", number=ticket.number),
+                 _back(ticket))
+
+
+@bp.route("/go")
+def go():
+    """The navbar's box: a ticket number (INC-1042, or 1042 when one kind has it) opens the ticket;
+    anything else searches the tickets."""
+    ticket = queries.ticket_by_typed_number(current_user, request.args.get("q", ""))
+    if ticket is not None:
+        return redirect(_back(ticket))
+    return redirect(url_for("tickets.index", view="all", q=(request.args.get("q") or "").strip()[:200]))
 
 
 @bp.route("/<number>/transition", methods=["POST"])

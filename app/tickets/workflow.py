@@ -15,6 +15,10 @@ class Kind(StrEnum):
 
 
 PREFIXES = {Kind.INCIDENT: "INC", Kind.REQUEST: "REQ", Kind.PROBLEM: "PRB", Kind.CHANGE: "CHG"}
+# How a ticket or a message came in (Ticket.via, Message.via).
+VIA_LABELS = {"web": _l("web form"), "portal": _l("client portal"), "api": _l("API"), "email": _l("e-mail"),
+              "merge": _l("merged")}
+
 KIND_LABELS = {Kind.INCIDENT: _l("Incident"), Kind.REQUEST: _l("Service request"),
                Kind.PROBLEM: _l("Problem"), Kind.CHANGE: _l("Change")}
 

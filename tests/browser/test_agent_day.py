@@ -7,6 +7,7 @@ from tests.browser.test_pages import log_in, nav_link
 def open_ticket(page, title):
     page.get_by_role("link", name=title, exact=True).first.click()
     page.get_by_role("heading", name=title).wait_for()
+    page.wait_for_load_state("load")  # the page's script has run (the canned select, the status buttons)
 
 
 def test_an_agents_day(page, screenshots, tmp_path):
@@ -37,7 +38,7 @@ def test_an_agents_day(page, screenshots, tmp_path):
     log = tmp_path / "backup-fs-01.log"
     log.write_text("2026-11-24 02:00:01 snapshot failed: device busy\n")
     page.locator("#reply input[type=file]").set_input_files(str(log))
-    page.get_by_role("button", name="Send").click()
+    page.get_by_role("button", name="Send", exact=True).click()
     page.get_by_text("Reply sent.").wait_for()
     page.get_by_role("link", name="backup-fs-01.log").wait_for()
     page.get_by_label("Minutes").fill("20")
@@ -50,7 +51,7 @@ def test_an_agents_day(page, screenshots, tmp_path):
     page.get_by_role("button", name="Resolve", exact=True).click()
     page.get_by_label("Resolution").select_option("fixed")
     page.get_by_label("What was done").fill("Freed the snapshot device; tonight's backup succeeded.")
-    page.get_by_role("button", name="Change status").click()
+    page.locator("#transition-form").get_by_role("button", name="Resolve").click()
     page.get_by_text("Status changed to “Resolved”.").wait_for()
 
     # Merge a duplicate into the original.

@@ -27,7 +27,9 @@ def open_tab(browser, live_server, screen):
 
 def speak(page, screen, language):
     if screen == "phone":
+        page.wait_for_load_state("load")  # the menu button works once Bootstrap's script has run
         page.locator(".navbar-toggler").click()
+        page.locator("#language-menu").wait_for(state="visible")
     choose_language(page, WORDS[language]["language"])
 
 

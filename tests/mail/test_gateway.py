@@ -16,7 +16,7 @@ def test_a_contacts_mail_opens_a_ticket_and_is_acknowledged_with_its_number(app,
     result = ingest(mail(sender="User <USER@Acme.test>", message_id="first@acme.test"))
     assert result.as_json() == {"ticket": result.ticket, "created": True, "message": result.mail_id}
     ticket = ticket_of(db, result)
-    assert ticket.requester == users["client_user"] and ticket.via == "mail"
+    assert ticket.requester == users["client_user"] and ticket.via == "email"
     assert ticket.title == "Disk full on web-01" and "The disk on web-01 is full." in ticket.description
     stored = db.session.get(InboundMail, result.mail_id)
     assert stored.raw.startswith(b"From: User") and stored.status == "ticketed"
@@ -54,7 +54,7 @@ def test_replies_join_by_tag_in_any_form_and_by_in_reply_to(app, db, users, inge
         app.config["MAIL_SUBJECT_PREFIX"] = ""
     ticket = ticket_of(db, opened)
     assert [m.body_text for m in ticket.messages][-1] == "Tag gone, thread kept"
-    assert len(ticket.messages) == 5 and all(m.via == "mail" and not m.internal for m in ticket.messages)
+    assert len(ticket.messages) == 5 and all(m.via == "email" and not m.internal for m in ticket.messages)
 
 
 def test_an_agents_reply_reaches_the_contact_threaded(app, db, users, ingest, mailbox):

@@ -44,6 +44,10 @@ document.querySelectorAll("[data-transition]").forEach((button) => {
   button.addEventListener("click", () => {
     transitionForm.querySelector("input[name=status]").value = button.dataset.transition;
     if (button.dataset.needsResolution === "yes") {
+      // The panel says what it will do: "Resolve", "Close" … as the button that opened it.
+      const label = button.textContent.trim();
+      document.getElementById("transition-heading").textContent = label;
+      transitionForm.querySelector("[type=submit]").value = label;
       transitionForm.classList.remove("d-none");
       transitionForm.querySelector("select, textarea").focus();
     } else {

@@ -1,0 +1,43 @@
+"""What an organization's and a team's pages show besides their own fields: the tickets, the
+servers, the maintenance windows and the time of an organization; a team's queue and load.
+Read-only gatherings for staff (the views show them to staff only), each on an existing index."""
+from datetime import date
+
+import sqlalchemy as sa
+
+from app import timeutil
+from app.changes.models import MaintenanceWindow
+from app.extensions import db
+from app.tickets.models import Ticket, Worklog
+from cmdb.models import CI
+
+RETIRED = "retired"
+
+
+def organization(org, limit: int = 10) -> dict:
+    today = timeutil.utcnow().date()
+    month = date(today.year, today.month, 1)
+    open_tickets = sa.select(Ticket).where(Ticket.organization_id == org.id, Ticket.is_open.is_(True))
+    return {
+        "open_count": db.session.scalar(sa.select(sa.func.count()).select_from(open_tickets.subquery())),
+        "open_tickets": list(db.session.scalars(open_tickets.order_by(Ticket.last_activity_at.desc()).limit(limit))),
+        "servers": db.session.scalar(sa.select(sa.func.count()).select_from(CI)
+                                     .where(CI.organization_id == org.id, CI.status != RETIRED)),
+        "windows": list(db.session.scalars(sa.select(MaintenanceWindow).where(
+            MaintenanceWindow.organization_id == org.id, MaintenanceWindow.active.is_(True))
+            .order_by(MaintenanceWindow.weekday, MaintenanceWindow.start_time))),
+        "minutes_this_month": db.session.scalar(
+            sa.select(sa.func.coalesce(sa.func.sum(Worklog.minutes), 0)).join(Ticket, Ticket.id == Worklog.ticket_id)
+            .where(Ticket.organization_id == org.id, Worklog.work_date >= month)) or 0,
+    }
+
+
+def team(team) -> dict:
+    """A team's open tickets, those nobody took, and each member's open tickets (the load)."""
+    base = sa.select(sa.func.count()).select_from(Ticket).where(Ticket.team_id == team.id, Ticket.is_open.is_(True))
+    ids = [m.id for m in team.members]
+    load = dict(db.session.execute(
+        sa.select(Ticket.assignee_id, sa.func.count()).where(Ticket.assignee_id.in_(ids), Ticket.is_open.is_(True))
+        .group_by(Ticket.assignee_id)).all()) if ids else {}
+    return {"open": db.session.scalar(base), "unassigned": db.session.scalar(base.where(Ticket.assignee_id.is_(None))),
+            "load": load}

@@ -1,0 +1,32 @@
+import pytest
+
+from app.auth.permissions import SHELL
+from app.routing import services
+from tests import factories
+
+
+def blank(**fields) -> dict:
+    return {**dict(name="A rule", active=True, organization=None, kind="", category="", priority=None,
+                   request_item=None, channel="", team=None, assign_mode="", assignee=None, priority_floor=None,
+                   followers=[]), **fields}
+
+
+@pytest.fixture
+def rule():
+    """rule(team=…, kind="incident") → a rule at the end of the list."""
+
+    def make(**fields):
+        return services.save_rule(SHELL, None, **blank(**fields))
+
+    return make
+
+
+@pytest.fixture
+def network(db):
+    return factories.make_team("Network")
+
+
+@pytest.fixture
+def l1(team):
+    services.set_default_team(SHELL, team)
+    return team
