@@ -5,8 +5,8 @@ from flask_login import current_user, login_required
 from app.auth.roles import Role
 from app.changes import queries as changes
 from app.home import queries
+from app.incidents import queries as incidents
 from app.jobs import outbox
-from app.tickets import workspace
 from app.tickets.workflow import STATUS_LABELS
 
 bp = Blueprint("home", __name__)
@@ -23,7 +23,7 @@ def index():
         mine=mine, mine_total=sum(mine.values()), status_labels={k: str(v) for k, v in STATUS_LABELS.items()},
         teams=current_user.teams, unassigned_by_team=queries.unassigned_in_teams(team_ids),
         answered=queries.client_answered(current_user), followed=queries.followed_with_news(current_user),
-        majors=workspace.major_incidents())
+        majors=incidents.major_banner())
     if current_user.role == Role.AGENT:
         return render_template("home/agent.html", **context)
     backlog_teams, backlog = queries.backlog()

@@ -1,7 +1,7 @@
 """The mail channel: incoming mail stored before parsing, the Message-IDs that thread tickets, automatic answers
 
 Revision ID: 0013
-Revises: 0012
+Revises: 0019
 Create Date: 2026-12-06 05:05:23
 
 """

@@ -1,7 +1,7 @@
 """The knowledge base: categories, articles, versions, feedback, their links, and the search index
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-06 05:04:25.960449
 
 The index kb_search has one shape per database (kb/search.py): SQLite an FTS5 table

@@ -2,7 +2,7 @@
 engineers and affected organizations
 
 Revision ID: 0015
-Revises: 0012
+Revises: 0018
 Create Date: 2026-12-06 05:09:20.774088
 
 """

@@ -1,7 +1,7 @@
-"""Routing rules and the default team: every new ticket lands in a queue; ratings by time
+"""Routing rules and the default team: every new ticket lands in a queue
 
 Revision ID: 0016
-Revises: 0012
+Revises: 0015
 Create Date: 2026-12-06 05:30:00
 
 """

@@ -1,7 +1,7 @@
 """Reports: each ticket's first-response and resolution time in business minutes; monthly reports mailed
 
 Revision ID: 0018
-Revises: 0012
+Revises: 0014
 Create Date: 2026-12-06 05:20:00
 
 """
