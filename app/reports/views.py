@@ -25,7 +25,7 @@ from app.reports import dashboard as dashboard_queries
 from app.reports import monthly as monthly_reports
 from app.reports import sla as report
 from app.tickets import workspace
-from app.tickets.workflow import KIND_LABELS
+from app.tickets.workflow import KIND_LABELS, STATUS_LABELS
 from cmdb.models import CIClass
 
 bp = Blueprint("reports", __name__)
@@ -37,6 +37,11 @@ FILTERS = ("period", "month", "quarter", "from", "to", "organization", "team", "
 @login_required
 def require_manager():
     require(permissions.is_manager(current_user))
+
+
+@bp.context_processor
+def report_context():
+    return {"status_labels": {k: str(v) for k, v in STATUS_LABELS.items()}}
 
 
 @functools.lru_cache(maxsize=16)
