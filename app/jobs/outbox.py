@@ -22,6 +22,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from werkzeug.utils import import_string
 
 from app import timeutil
@@ -38,6 +39,7 @@ RUNNER = "app.jobs.outbox.run"
 _ROWS = "zayavka.outbox.rows"
 _COMMITTED = "zayavka.outbox.committed"
 _NO_JOBS = "zayavka.no_jobs"
+_IDS = "zayavka.outbox.ids"
 
 
 def enqueue_after_commit(func: str, *args, queue: str = "default", **kwargs) -> None:
@@ -49,6 +51,28 @@ def enqueue_after_commit(func: str, *args, queue: str = "default", **kwargs) -> 
     row = OutboxJob(queue=queue, func=func, args=list(args), kwargs=kwargs, state="pending", attempts=0)
     session.add(row)
     session.info.setdefault(_ROWS, []).append(row)
+
+
+def enqueue_unique_after_commit(func: str, jobs: list[tuple[str, list]], queue: str = "default") -> int:
+    """Many jobs of one function, each named by a key: ``jobs`` is [(key, args), …]. A key the
+    outbox already holds is skipped (one INSERT … ON CONFLICT DO NOTHING for all), so asking
+    twice — two sweeps racing, or one sweep run again — makes one job. Returns how many were new;
+    they are pushed after the commit like the others."""
+    session = db.session()
+    if session.info.get(_NO_JOBS) or not jobs:
+        return 0
+    dialect = {"sqlite": sqlite, "postgresql": postgresql}[session.get_bind().dialect.name]
+    now = timeutil.utcnow()
+    table = OutboxJob.__table__
+    statement = (dialect.insert(table).on_conflict_do_nothing(index_elements=[table.c.key])
+                 .returning(table.c.id))
+    added = []
+    for start in range(0, len(jobs), 2000):
+        rows = [{"queue": queue, "func": func, "args": list(args), "kwargs": {}, "state": "pending",
+                 "attempts": 0, "created_at": now, "key": key} for key, args in jobs[start:start + 2000]]
+        added += session.execute(statement, rows).scalars().all()
+    session.info.setdefault(_IDS, []).extend((outbox_id, queue) for outbox_id in added)
+    return len(added)
 
 
 @contextlib.contextmanager
@@ -65,15 +89,40 @@ def push(outbox_id: int, queue: str) -> None:
     get_queue(queue).enqueue_call(RUNNER, args=(outbox_id,), job_id=rq_id(outbox_id))
 
 
+PUSH_MANY = 20  # from this many rows on, one Redis pipeline per 1,000 instead of a round trip each
+
+
+def push_many(rows: list[tuple[int, str]]) -> None:
+    """Push many rows to their queues, 1,000 per pipeline."""
+    by_queue: dict[str, list[int]] = {}
+    for outbox_id, queue in rows:
+        by_queue.setdefault(queue, []).append(outbox_id)
+    for queue, ids in by_queue.items():
+        target = get_queue(queue)
+        for start in range(0, len(ids), 1000):
+            datas = [target.prepare_data(RUNNER, args=(outbox_id,), job_id=rq_id(outbox_id))
+                     for outbox_id in ids[start:start + 1000]]
+            target.enqueue_many(datas)
+
+
 def _before_commit(session) -> None:
     rows = session.info.pop(_ROWS, [])
     if rows:
         session.flush()  # the rows get their ids
-        session.info[_COMMITTED] = [(row.id, row.queue) for row in rows]
+    committed = [(row.id, row.queue) for row in rows] + session.info.pop(_IDS, [])
+    if committed:
+        session.info[_COMMITTED] = committed
 
 
 def _after_commit(session) -> None:
-    for outbox_id, queue in session.info.pop(_COMMITTED, []):
+    committed = session.info.pop(_COMMITTED, [])
+    if len(committed) >= PUSH_MANY:
+        try:
+            push_many(committed)
+        except Exception as error:  # the rows wait for the relay
+            log.warning("%d outbox jobs not pushed (%s): the relay will push them", len(committed), error)
+        return
+    for outbox_id, queue in committed:
         try:
             push(outbox_id, queue)
         except Exception as error:  # the row waits for the relay
@@ -82,6 +131,7 @@ def _after_commit(session) -> None:
 
 def _after_rollback(session, previous_transaction=None) -> None:
     session.info.pop(_ROWS, None)
+    session.info.pop(_IDS, None)
     session.info.pop(_COMMITTED, None)
 
 
