@@ -249,7 +249,7 @@ def extend_holidays(actor, calendar: SlaCalendar, this_year: int, years_ahead: i
 @transactional
 def save_policy(actor, policy: SlaPolicy | None, *, name: str, calendar: SlaCalendar | None, kind: str | None,
                 targets, pause_statuses=("pending",), levels=None, is_default: bool = False,
-                active: bool = True) -> SlaPolicy:
+                active: bool = True, mail_in_working_hours: bool = False) -> SlaPolicy:
     _require_admin(actor)
     errors = {}
     name = " ".join((name or "").split())
@@ -275,6 +275,7 @@ def save_policy(actor, policy: SlaPolicy | None, *, name: str, calendar: SlaCale
     policy.targets, policy.levels = targets, levels
     policy.pause_statuses = sorted({s for s in pause_statuses if s})
     policy.is_default, policy.active = bool(is_default), bool(active)
+    policy.mail_in_working_hours = bool(mail_in_working_hours)
     db.session.flush()
     return policy
 

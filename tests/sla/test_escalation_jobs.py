@@ -1,0 +1,94 @@
+"""The sweep only enqueues (one keyed job per due threshold, never twice); the job re-checks the
+threshold under the clock before it fires; escalation mails wait for the recipient's working
+hours when the policy says so."""
+import sqlalchemy as sa
+
+from app.auth.models import User
+from app.auth.permissions import SHELL
+from app.extensions import db as _db
+from app.jobs.models import OutboxJob
+from app.tickets import services as tickets
+from app.tickets.models import Event, Ticket
+from sla import escalation, services
+from sla.models import SlaDeferredMail, SlaThreshold
+from tests.helpers import run_jobs
+from tests.sla.conftest import TARGETS, kyiv
+
+
+def escalations(db, ticket_id):
+    db.session.rollback()
+    return list(db.session.scalars(sa.select(Event.new_value).where(
+        Event.ticket_id == ticket_id, Event.field == "escalation").order_by(Event.id)))
+
+
+def keyed_jobs(db):
+    db.session.rollback()
+    return sorted(db.session.scalars(sa.select(OutboxJob.key).where(OutboxJob.key.is_not(None))))
+
+
+def test_a_second_sweep_enqueues_nothing_and_the_job_fires_once(app, db, users, policy, clock, mailbox):
+    ticket = tickets.create_ticket(users["client_user"], kind="incident", title="Disk full")  # Fri 17:30
+    ticket_id = ticket.id
+    run_jobs(app)
+    clock.at(2026, 3, 9, 9, 20)  # 75 % of the first response (60 min) was at 09:15 Monday
+    assert escalation.sweep(clock.now) == 1
+    assert escalation.sweep(clock.now) == 0  # the key is taken
+    assert keyed_jobs(db) == [f"sla:{ticket_id}:first_response:0:{int(kyiv(2026, 3, 9, 9, 15).timestamp())}"]
+    assert escalations(db, ticket_id) == []  # the sweep itself fires nothing
+    run_jobs(app)
+    assert escalations(db, ticket_id) == ["first_response 75%"]
+    assert escalation.sweep(clock.now) == 0 and run_jobs(app) == 0
+    assert escalations(db, ticket_id) == ["first_response 75%"]
+
+
+def test_the_job_rechecks_the_clock_and_does_not_fire_what_is_no_longer_due(app, db, users, policy, clock, mailbox):
+    agent_id = users["agent"].id
+    ticket = tickets.create_ticket(users["client_user"], kind="incident", title="Slow VPN")  # Fri 17:30
+    ticket_id = ticket.id
+    run_jobs(app)
+    clock.at(2026, 3, 9, 9, 20)
+    assert escalation.sweep(clock.now) == 1  # 75 % of the first response: due at 09:15
+    # Before a worker takes the job, the agent answers: the first response is met.
+    tickets.reply(_db.session.get(User, agent_id), _db.session.get(Ticket, ticket_id), "Looking at it.")
+    run_jobs(app)
+    assert escalations(db, ticket_id) == []
+    fired = db.session.scalars(sa.select(SlaThreshold).where(SlaThreshold.ticket_id == ticket_id,
+                                                             SlaThreshold.fired_at.is_not(None))).all()
+    assert fired == []
+
+
+def test_mails_wait_for_the_recipients_working_hours(app, db, users, team, calendar, clock, mailbox):
+    services.save_policy(SHELL, None, name="Office hours", calendar=calendar, kind=None, targets=TARGETS,
+                         is_default=True, levels=[{"percent": 100, "action": "notify_managers"}],
+                         mail_in_working_hours=True)
+    users["manager"].timezone = "America/New_York"  # 6 hours behind Kyiv on 10 March 2026
+    users["admin"].timezone = "Europe/Kyiv"
+    _db.session.commit()
+
+    clock.at(2026, 3, 10, 17, 0)  # Tuesday 17:00 Kyiv
+    ticket = tickets.create_ticket(users["client_user"], kind="incident", title="Backups late")
+    ticket_id = ticket.id
+    run_jobs(app)
+    mailbox.messages.clear()
+    clock.at(2026, 3, 10, 18, 5)  # the first response (60 min) was breached at 18:00 Kyiv
+    escalation.sweep(clock.now)
+    run_jobs(app)
+    assert escalations(db, ticket_id) == ["first_response 100%"]
+    # 18:05 Kyiv is 12:05 in New York: the manager is mailed now; the admin in Kyiv tomorrow at 09:00.
+    assert [m["To"] for m in mailbox.messages] == ["manager@provider.test"]
+    waiting = db.session.scalars(sa.select(SlaDeferredMail)).one()
+    assert waiting.send_at == kyiv(2026, 3, 11, 9, 0) and waiting.sent_at is None
+    for hour, minute in ((23, 59), (3, 0)):  # no mail at midnight, nor at three
+        clock.now = kyiv(2026, 3, 10 if hour == 23 else 11, hour, minute)
+        escalation.sweep(clock.now)
+        run_jobs(app)
+    assert [m["To"] for m in mailbox.messages] == ["manager@provider.test"]
+    clock.at(2026, 3, 11, 9, 0)
+    assert escalation.sweep(clock.now) == 1
+    assert escalation.sweep(clock.now) == 0
+    run_jobs(app)
+    assert [m["To"] for m in mailbox.messages] == ["manager@provider.test", "admin@provider.test"]
+    assert "SLA breached (first response): Backups late" in mailbox.messages[-1]["Subject"]
+    escalation.sweep(kyiv(2026, 3, 11, 10, 0))
+    run_jobs(app)
+    assert len(mailbox.messages) == 2  # sent once
