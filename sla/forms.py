@@ -117,6 +117,8 @@ class PolicyForm(Form):
                                         choices=choices(PAUSE_LABELS.items()))
     is_default = BooleanField(_l("The provider's default (for organizations without a policy of their own)"))
     active = BooleanField(_l("Active"), default=True)
+    mail_in_working_hours = BooleanField(_l("Send escalation mails only in the recipient's working hours "
+                                            "(this calendar's hours in their time zone; others wait)"))
     organizations = SelectMultipleField(_l("Organizations whose contract names it"), coerce=int)
     submit = SubmitField(_l("Save policy"))
 

@@ -26,4 +26,5 @@ def client_context(ticket) -> dict:
     found = queries.panel(ticket, zone)
     found["sla"]["city"] = zone.rsplit("/", 1)[-1].replace("_", " ")
     found["sla"]["today"] = timeutil.utcnow().astimezone(found["sla"]["segments"][0]["from"].tzinfo).date()
+    found["sla_status_labels"] = {key: str(value) for key, value in STATUS_LABELS.items()}
     return found

@@ -55,7 +55,8 @@ def panel(ticket, zone: str, now=None) -> dict:
     pause = clocks.current_pause(clock)
     calendar_zone = clocks.calendar_of(clock).timezone
     return {"sla": {"policy": clock.policy.name, "zone": zone, "segments": segments,
-                    "pause": {"why": pause["why"], "since": _local(pause["from"], tz)} if pause else None,
+                    "pause": {"why": pause["why"], "since": _local(pause["from"], tz), "state": pause["state"]}
+                    if pause else None,
                     "calendar_zone": calendar_zone,
                     "timers": [{"name": t.name, "due": t.due.astimezone(tz) if t.due else None,
                                 "due_calendar": t.due.astimezone(ZoneInfo(calendar_zone))

@@ -211,6 +211,7 @@ def _save_policy(form, policy):
         current_user, policy, name=form.name.data, calendar=queries.calendar_or_none(form.calendar.data),
         kind=form.kind.data or None, targets=form.targets(), pause_statuses=form.pause_statuses.data or (),
         levels=form.levels(), is_default=form.is_default.data, active=form.active.data,
+        mail_in_working_hours=form.mail_in_working_hours.data,
         organizations=org_queries.organizations_with_ids(current_user, form.organizations.data or []))
 
 
