@@ -24,13 +24,16 @@ from flask_babel import gettext as _
 
 from app import timeutil
 from app.auth.models import User
+from app.auth.permissions import SHELL
 from app.auth.roles import Role
 from app.extensions import db
 from app.jobs import enqueue_after_commit, enqueue_unique_after_commit, job
 from app.mail import outbound
+from app.orgs.models import Team
 from app.tickets.models import Ticket
 from app.tickets.numbering import subject_tag
-from app.tickets.services import record
+from app.tickets.services import record, update_ticket
+from app.tickets.workflow import levels_for
 from app.transactions import transactional, unit_of_work
 from sla import clock as clocks
 from sla import policy as policies
@@ -129,6 +132,7 @@ def fire_due(threshold_id: int, now) -> list[int]:
     due = db.session.scalars(sa.select(SlaThreshold).where(
         SlaThreshold.ticket_id == ticket.id, SlaThreshold.fired_at.is_(None), SlaThreshold.at <= now)
         .order_by(SlaThreshold.at, SlaThreshold.target, SlaThreshold.level)).all()
+    moves = []
     with db.session.no_autoflush:
         for due_row in due:
             hit = db.session.execute(
@@ -142,9 +146,31 @@ def fire_due(threshold_id: int, now) -> list[int]:
                 setattr(clock, f"{due_row.target}_breached", True)
             enqueue_after_commit("sla.escalation.notify", due_row.id, queue="mail")
             fired.append(due_row.id)
+            moves.append(_level_of(clock, due_row))
         if fired:
             clocks.refresh(clock, ticket, now)
+    for level in moves:
+        _escalate(ticket, level)
     return fired
+
+
+def _level_of(clock, row: SlaThreshold) -> dict:
+    chosen = policies.levels(policies.clock_terms(clock))
+    return chosen[row.level] if row.level < len(chosen) else {}
+
+
+def _escalate(ticket, level: dict) -> None:
+    """A level's moves besides its mails: to the escalation team (its assignee cleared) and one
+    priority up, through the ticket core (events, and the clock recomputed at the doors)."""
+    changes = {}
+    team = db.session.get(Team, level["team_id"]) if level.get("team_id") else None
+    if team is not None and team.active and ticket.team_id != team.id:
+        changes.update(team=team, assignee=None)
+    if level.get("raise_priority") and ticket.priority > 1:
+        impact, urgency = levels_for(ticket.priority - 1, current_app.config.get("PRIORITY_MATRIX"))
+        changes.update(impact=impact, urgency=urgency)
+    if changes:
+        update_ticket(SHELL, ticket, **changes)
 
 
 # -- the mails -----------------------------------------------------------------------------

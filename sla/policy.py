@@ -153,7 +153,8 @@ def clean_targets(raw) -> dict:
 
 
 def clean_levels(raw) -> list[dict]:
-    """Escalation levels: distinct percents from 1 to 100, each with a known action."""
+    """Escalation levels: distinct percents from 1 to 100, each with a known action, and optionally
+    a team to move the ticket to (``team_id``) and ``raise_priority``."""
     if not isinstance(raw, (list, tuple)):
         raise ValidationError.single("levels", _("Give the escalation levels as a list."))
     clean, seen = [], set()
@@ -167,5 +168,14 @@ def clean_levels(raw) -> list[dict]:
         if level.get("action") not in ACTIONS:
             raise ValidationError.single("levels", _("Unknown escalation action."))
         seen.add(percent)
-        clean.append({"percent": percent, "action": level["action"]})
+        chosen = {"percent": percent, "action": level["action"]}
+        team_id = level.get("team_id")
+        if team_id not in (None, "", "None"):
+            try:
+                chosen["team_id"] = int(team_id)
+            except (TypeError, ValueError):
+                raise ValidationError.single("levels", _("Choose a team from the list.")) from None
+        if level.get("raise_priority"):
+            chosen["raise_priority"] = True
+        clean.append(chosen)
     return sorted(clean, key=lambda lv: lv["percent"])

@@ -13,6 +13,7 @@ from app import timeutil
 from app.auth.permissions import is_admin
 from app.errors import Forbidden, ValidationError
 from app.extensions import db
+from app.orgs.models import Team
 from app.tickets.models import Event, Message, Ticket
 from app.tickets.services import record
 from app.transactions import transactional
@@ -265,6 +266,10 @@ def save_policy(actor, policy: SlaPolicy | None, *, name: str, calendar: SlaCale
     levels = clean_levels(levels if levels is not None else [
         {"percent": 75, "action": "notify_assignee"}, {"percent": 90, "action": "notify_team"},
         {"percent": 100, "action": "notify_managers"}])
+    for level in levels:
+        team = db.session.get(Team, level["team_id"]) if "team_id" in level else None
+        if "team_id" in level and (team is None or not team.active):
+            raise ValidationError.single("levels", _("Choose an active team to escalate to."))
     clash = db.session.scalar(sa.select(SlaPolicy.id).where(SlaPolicy.name == name))
     if clash is not None and (policy is None or clash != policy.id):
         raise ValidationError.single("name", _("Another policy has this name."))

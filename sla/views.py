@@ -192,6 +192,7 @@ def _policy_form(policy=None) -> PolicyForm:
     form = PolicyForm(obj=policy)
     form.calendar.choices = choices((c.id, c.name) for c in queries.calendars())
     form.organizations.choices = choices((o.id, o.name) for o in org_queries.active_organizations())
+    form.set_teams(org_queries.active_teams())
     if request.method == "GET":
         if policy is not None:
             form.fill(policy)

@@ -1,16 +1,19 @@
 """The sweep only enqueues (one keyed job per due threshold, never twice); the job re-checks the
 threshold under the clock before it fires; escalation mails wait for the recipient's working
 hours when the policy says so."""
+import pytest
 import sqlalchemy as sa
 
 from app.auth.models import User
 from app.auth.permissions import SHELL
+from app.errors import ValidationError
 from app.extensions import db as _db
 from app.jobs.models import OutboxJob
 from app.tickets import services as tickets
 from app.tickets.models import Event, Ticket
 from sla import escalation, services
 from sla.models import SlaDeferredMail, SlaThreshold
+from tests import factories
 from tests.helpers import run_jobs
 from tests.sla.conftest import TARGETS, kyiv
 
@@ -92,3 +95,34 @@ def test_mails_wait_for_the_recipients_working_hours(app, db, users, team, calen
     escalation.sweep(kyiv(2026, 3, 11, 10, 0))
     run_jobs(app)
     assert len(mailbox.messages) == 2  # sent once
+
+
+def test_a_breach_moves_the_ticket_to_the_escalation_team_one_priority_up(app, db, users, team, calendar, clock,
+                                                                          mailbox):
+    escalation_team = factories.make_team("Escalations L2")
+    services.save_policy(SHELL, None, name="Escalating", calendar=calendar, kind=None, targets=TARGETS,
+                         is_default=True, levels=[{"percent": 75, "action": "notify_assignee"},
+                                                  {"percent": 100, "action": "notify_managers",
+                                                   "team_id": escalation_team.id, "raise_priority": True}])
+    agent = users["agent"]
+    ticket = tickets.create_ticket(users["client_user"], kind="incident", title="Site slow")  # Fri 17:30, P3
+    tickets.update_ticket(agent, ticket, team=team, assignee=agent)
+    ticket_id, team_id = ticket.id, escalation_team.id
+    assert ticket.priority == 3
+    run_jobs(app)
+    clock.at(2026, 3, 9, 9, 31)  # the first response (60 min) breached at 09:30 Monday
+    escalation.sweep(clock.now)
+    run_jobs(app)
+    moved = _db.session.get(Ticket, ticket_id)
+    assert (moved.team_id, moved.assignee_id, moved.priority) == (team_id, None, 2)
+    assert escalations(db, ticket_id) == ["first_response 75%", "first_response 100%"]
+    after = _db.session.scalars(sa.select(Event.field).where(Event.ticket_id == ticket_id).order_by(Event.id)).all()
+    breach = after.index("escalation", after.index("escalation") + 1)
+    assert {"team", "assignee", "priority", "sla"} <= set(after[breach:])  # the core's events, the clock's
+
+
+def test_a_level_naming_a_missing_team_is_refused(db, calendar):
+    with pytest.raises(ValidationError) as refused:
+        services.save_policy(SHELL, None, name="Bad", calendar=calendar, kind=None, targets=TARGETS,
+                             levels=[{"percent": 100, "action": "notify_managers", "team_id": 999}])
+    assert refused.value.errors == {"levels": ["Choose an active team to escalate to."]}
