@@ -117,11 +117,16 @@ def fire(threshold_id: int) -> list[int]:
 @transactional
 def fire_due(threshold_id: int, now) -> list[int]:
     """Returns the ids of the thresholds this call fired."""
-    row = db.session.get(SlaThreshold, threshold_id)
-    if row is None or row.fired_at is not None:
+    ticket_id = db.session.scalar(sa.select(SlaThreshold.ticket_id).where(SlaThreshold.id == threshold_id))
+    if ticket_id is None:
         return []
-    ticket = db.session.scalars(sa.select(Ticket).where(Ticket.id == row.ticket_id).with_for_update()
-                                .execution_options(populate_existing=True)).one()  # racing jobs queue here
+    # Racing jobs of one ticket queue here (FOR UPDATE; SQLite's BEGIN IMMEDIATE already holds the
+    # write lock), and everything below is read after the lock: fresh.
+    ticket = db.session.scalars(sa.select(Ticket).where(Ticket.id == ticket_id).with_for_update()
+                                .execution_options(populate_existing=True)).one()
+    row = db.session.get(SlaThreshold, threshold_id, populate_existing=True)
+    if row.fired_at is not None:
+        return []
     clock = db.session.get(TicketClock, ticket.id, populate_existing=True)
     if clock is None:
         return []
@@ -144,11 +149,12 @@ def fire_due(threshold_id: int, now) -> list[int]:
             record(ticket, None, "escalation", None, f"{due_row.target} {due_row.percent}%")
             if due_row.percent >= 100:
                 setattr(clock, f"{due_row.target}_breached", True)
-            enqueue_after_commit("sla.escalation.notify", due_row.id, queue="mail")
             fired.append(due_row.id)
             moves.append(_level_of(clock, due_row))
         if fired:
             clocks.refresh(clock, ticket, now)
+            # One mail job for the levels fired together: their mails go out in order.
+            enqueue_after_commit("sla.escalation.notify", *fired, queue="mail")
     for level in moves:
         _escalate(ticket, level)
     return fired
@@ -232,9 +238,14 @@ def _send(row: SlaThreshold, ticket, person) -> None:
 
 
 @job
-def notify(threshold_id: int) -> None:
-    """The mails of a fired level: now, or (policy permitting) at each recipient's next working
-    hour — those wait as rows the sweep sends then."""
+def notify(*threshold_ids: int) -> None:
+    """The mails of fired levels, in order: now, or (policy permitting) at each recipient's next
+    working hour — those wait as rows the sweep sends then."""
+    for threshold_id in threshold_ids:
+        _notify(threshold_id)
+
+
+def _notify(threshold_id: int) -> None:
     row = db.session.get(SlaThreshold, threshold_id)
     if row is None:
         return
