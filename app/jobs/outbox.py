@@ -89,20 +89,27 @@ def push(outbox_id: int, queue: str) -> None:
     get_queue(queue).enqueue_call(RUNNER, args=(outbox_id,), job_id=rq_id(outbox_id))
 
 
-PUSH_MANY = 20  # from this many rows on, one Redis pipeline per 1,000 instead of a round trip each
+PUSH_MANY = 20  # from this many rows on, a commit pushes them in chunks (push_many)
+CHUNK = 25  # outbox rows per RQ job when pushed in chunks
+RUN_MANY = "app.jobs.outbox.run_many"
+QUEUED = "zayavka:outbox:queued"  # the ids pushed inside a chunk, so the relay leaves them alone
 
 
 def push_many(rows: list[tuple[int, str]]) -> None:
-    """Push many rows to their queues, 1,000 per pipeline."""
+    """Push many rows: one RQ job per CHUNK rows of a queue (``run_many``), all in one Redis
+    pipeline per queue, their ids noted in a set the relay reads. Workers still share the rows
+    (a chunk is one worker's), and each row is still claimed on its own."""
     by_queue: dict[str, list[int]] = {}
     for outbox_id, queue in rows:
         by_queue.setdefault(queue, []).append(outbox_id)
     for queue, ids in by_queue.items():
         target = get_queue(queue)
-        for start in range(0, len(ids), 1000):
-            datas = [target.prepare_data(RUNNER, args=(outbox_id,), job_id=rq_id(outbox_id))
-                     for outbox_id in ids[start:start + 1000]]
-            target.enqueue_many(datas)
+        pipe = get_redis().pipeline()
+        pipe.sadd(QUEUED, *ids)
+        chunks = [ids[start:start + CHUNK] for start in range(0, len(ids), CHUNK)]
+        target.enqueue_many([target.prepare_data(RUN_MANY, args=(chunk,), job_id=f"outbox-{chunk[0]}-{chunk[-1]}")
+                             for chunk in chunks], pipeline=pipe)
+        pipe.execute()
 
 
 def _before_commit(session) -> None:
@@ -157,7 +164,10 @@ def relay(older_than: float = 10.0, limit: int = 500) -> int:
     pipe = get_redis().pipeline()
     for outbox_id, _queue in rows:
         pipe.exists(f"rq:job:{rq_id(outbox_id)}")
-    known = pipe.execute()
+    for outbox_id, _queue in rows:
+        pipe.sismember(QUEUED, outbox_id)
+    answers = pipe.execute()
+    known = [alone or in_chunk for alone, in_chunk in zip(answers[:len(rows)], answers[len(rows):], strict=True)]
     pushed = 0
     for (outbox_id, queue), exists in zip(rows, known, strict=True):
         if not exists:
@@ -200,6 +210,25 @@ def run(outbox_id: int):
         raise
     _finish(outbox_id, "done")
     return result
+
+
+def run_many(outbox_ids: list[int]) -> int:
+    """What RQ runs for a chunk: each row as run() would, one failing not stopping the others
+    (its row says failed, and the chunk's RQ job then fails too). Returns how many ran."""
+    failed, ran = [], 0
+    try:
+        for outbox_id in outbox_ids:
+            try:
+                run(outbox_id)
+                ran += 1
+            except Exception as error:  # recorded on its row by run()
+                failed.append((outbox_id, error))
+    finally:
+        with contextlib.suppress(Exception):
+            get_redis().srem(QUEUED, *outbox_ids)
+    if failed:
+        raise RuntimeError(f"outbox rows failed: {[outbox_id for outbox_id, _ in failed]}") from failed[0][1]
+    return ran
 
 
 # -- what admins see and do --------------------------------------------------------

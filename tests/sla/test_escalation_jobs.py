@@ -4,6 +4,7 @@ hours when the policy says so."""
 import pytest
 import sqlalchemy as sa
 
+from app import jobs
 from app.auth.models import User
 from app.auth.permissions import SHELL
 from app.errors import ValidationError
@@ -126,3 +127,22 @@ def test_a_level_naming_a_missing_team_is_refused(db, calendar):
         services.save_policy(SHELL, None, name="Bad", calendar=calendar, kind=None, targets=TARGETS,
                              levels=[{"percent": 100, "action": "notify_managers", "team_id": 999}])
     assert refused.value.errors == {"levels": ["Choose an active team to escalate to."]}
+
+
+def test_many_due_thresholds_go_to_rq_in_chunks_the_relay_leaves_alone(app, db, users, policy, clock, mailbox):
+    from app.jobs import outbox
+
+    for n in range(30):
+        tickets.create_ticket(users["client_user"], kind="incident", title=f"Alert {n}")  # Fri 17:30
+    run_jobs(app)
+    clock.at(2026, 3, 9, 9, 20)
+    assert escalation.sweep(clock.now) == 30
+    with app.app_context():
+        queued = jobs.get_queue("default").get_job_ids()
+        assert len(queued) == 2  # 25 + 5 outbox rows
+        assert outbox.relay(older_than=0) == 0  # every row is in a chunk already
+    run_jobs(app)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Event).where(
+        Event.field == "escalation", Event.new_value == "first_response 75%")) == 30
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxJob).where(
+        OutboxJob.state != "done")) == 0
