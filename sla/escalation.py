@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy.dialects import postgresql
 
 from app import timeutil
 from app.auth.models import User
@@ -53,20 +54,28 @@ def job_key(ticket_id: int, target: str, level: int, at: datetime) -> str:
     return f"sla:{ticket_id}:{target}:{level}:{int(at.astimezone(UTC).timestamp())}"
 
 
+def _among(column, ids: list[int]):
+    """``column IN ids``; on PostgreSQL ``= ANY(array)``, one parameter instead of thousands."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == sa.any_(sa.bindparam("ids", ids, type_=postgresql.ARRAY(sa.Integer)))
+    return column.in_(ids)
+
+
 def _enqueue_batch(ticket_ids: list[int], now) -> int:
     """One unit of work: the jobs of these tickets' due thresholds, and their next check moved on."""
     with unit_of_work():
         due = db.session.execute(
             sa.select(SlaThreshold.id, SlaThreshold.ticket_id, SlaThreshold.target, SlaThreshold.level,
                       SlaThreshold.at)
-            .where(SlaThreshold.ticket_id.in_(ticket_ids), SlaThreshold.fired_at.is_(None), SlaThreshold.at <= now)
+            .where(_among(SlaThreshold.ticket_id, ticket_ids), SlaThreshold.fired_at.is_(None),
+                   SlaThreshold.at <= now)
             .order_by(SlaThreshold.ticket_id, SlaThreshold.at, SlaThreshold.target, SlaThreshold.level)).all()
         added = enqueue_unique_after_commit(
             "sla.escalation.fire", [(job_key(r.ticket_id, r.target, r.level, r.at), [r.id]) for r in due])
         later = (sa.select(sa.func.min(SlaThreshold.at))
                  .where(SlaThreshold.ticket_id == Ticket.id, SlaThreshold.fired_at.is_(None), SlaThreshold.at > now)
                  .scalar_subquery())
-        db.session.execute(sa.update(Ticket).where(Ticket.id.in_(ticket_ids), Ticket.next_sla_check_at <= now)
+        db.session.execute(sa.update(Ticket).where(_among(Ticket.id, ticket_ids), Ticket.next_sla_check_at <= now)
                            .values(next_sla_check_at=later).execution_options(synchronize_session=False))
         return added
 
