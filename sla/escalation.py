@@ -71,7 +71,8 @@ def _enqueue_batch(ticket_ids: list[int], now) -> int:
                    SlaThreshold.at <= now)
             .order_by(SlaThreshold.ticket_id, SlaThreshold.at, SlaThreshold.target, SlaThreshold.level)).all()
         added = enqueue_unique_after_commit(
-            "sla.escalation.fire", [(job_key(r.ticket_id, r.target, r.level, r.at), [r.id]) for r in due])
+            "sla.escalation.fire",
+            [(job_key(r.ticket_id, r.target, r.level, r.at), [r.id, now.isoformat()]) for r in due])
         later = (sa.select(sa.func.min(SlaThreshold.at))
                  .where(SlaThreshold.ticket_id == Ticket.id, SlaThreshold.fired_at.is_(None), SlaThreshold.at > now)
                  .scalar_subquery())
@@ -117,10 +118,15 @@ def sweep_job() -> int:
 
 
 @job
-def fire(threshold_id: int) -> list[int]:
+def fire(threshold_id: int, swept_at: str | None = None) -> list[int]:
     """Fire the threshold if it is still due under the current clock, with any earlier one of its
-    ticket still due (so the levels fire in order whatever the workers' order)."""
-    return fire_due(threshold_id, timeutil.utcnow())
+    ticket still due (so the levels fire in order whatever the workers' order). The time is never
+    before the sweep's (a worker whose clock lags must not leave the threshold unfired: the same
+    key would never be asked for again)."""
+    now = timeutil.utcnow()
+    if swept_at is not None:
+        now = max(now, datetime.fromisoformat(swept_at))
+    return fire_due(threshold_id, now)
 
 
 @transactional

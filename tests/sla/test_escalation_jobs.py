@@ -146,3 +146,14 @@ def test_many_due_thresholds_go_to_rq_in_chunks_the_relay_leaves_alone(app, db, 
         Event.field == "escalation", Event.new_value == "first_response 75%")) == 30
     assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxJob).where(
         OutboxJob.state != "done")) == 0
+
+
+def test_a_worker_whose_clock_lags_the_sweeps_still_fires(app, db, users, policy, clock, mailbox):
+    ticket = tickets.create_ticket(users["client_user"], kind="incident", title="Clock skew")  # Fri 17:30
+    ticket_id = ticket.id
+    run_jobs(app)
+    clock.at(2026, 3, 9, 9, 20)
+    assert escalation.sweep(clock.now) == 1  # 75 % of the first response: due at 09:15
+    clock.at(2026, 3, 9, 9, 10)  # the worker's machine is ten minutes behind
+    run_jobs(app)
+    assert escalations(db, ticket_id) == ["first_response 75%"]
