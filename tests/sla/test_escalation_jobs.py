@@ -9,6 +9,7 @@ from app.auth.models import User
 from app.auth.permissions import SHELL
 from app.errors import ValidationError
 from app.extensions import db as _db
+from app.jobs import outbox
 from app.jobs.models import OutboxJob
 from app.tickets import services as tickets
 from app.tickets.models import Event, Ticket
@@ -130,8 +131,6 @@ def test_a_level_naming_a_missing_team_is_refused(db, calendar):
 
 
 def test_many_due_thresholds_go_to_rq_in_chunks_the_relay_leaves_alone(app, db, users, policy, clock, mailbox):
-    from app.jobs import outbox
-
     for n in range(30):
         tickets.create_ticket(users["client_user"], kind="incident", title=f"Alert {n}")  # Fri 17:30
     run_jobs(app)
