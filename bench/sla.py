@@ -284,7 +284,7 @@ def bench_jobs(app, database_url: str, redis_url: str, port: int, workers: int) 
     return time.perf_counter() - started, _done(app) - before
 
 
-def bench_escalation(database_url: str, redis_url: str | None, due: int) -> dict:
+def bench_escalation(database_url: str, redis_url: str | None, due: int, sweep_only: bool = False) -> dict:
     from app.jobs.embedded import EmbeddedRedis
 
     server = None
@@ -310,6 +310,8 @@ def bench_escalation(database_url: str, redis_url: str | None, due: int) -> dict
             figures[f"sweep {workers}"] = seconds
             again, twice = bench_sweep(app)
             print(f"the same sweep again: {twice:,} jobs enqueued, {again:.2f} s")
+            if sweep_only:
+                continue
             sent_before = sink.count
             seconds, ran = bench_jobs(app, database_url, redis_url, port, workers)
             print(f"escalation and mail jobs with {workers} worker(s): {ran:,} jobs ({sink.count - sent_before:,} mails) "
@@ -327,6 +329,7 @@ def main(argv=None) -> None:
     parser.add_argument("--calendar-only", action="store_true", help="only the calendar part")
     parser.add_argument("--database-url", help="a bench/seed.py database: also the sweep and the jobs")
     parser.add_argument("--redis-url", help="default: an embedded redis-server")
+    parser.add_argument("--sweep-only", action="store_true", help="time the sweep (twice), not the jobs")
     parser.add_argument("--due", type=int, default=10_000, help="tickets due for the sweep (default 10,000)")
     parser.add_argument("--calls", type=int, default=200_000, help="calls per timed run (default 200,000)")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per figure; the best is kept (default 3)")
@@ -339,7 +342,7 @@ def main(argv=None) -> None:
         url = args.database_url
         if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):  # relative to here, not instance/
             url = "sqlite:///" + os.path.abspath(url[len("sqlite:///"):])
-        bench_escalation(url, args.redis_url, args.due)
+        bench_escalation(url, args.redis_url, args.due, args.sweep_only)
 
 
 if __name__ == "__main__":
