@@ -235,6 +235,11 @@ class WorkingCalendar:
             cur = max(cur, p1)
         return datetime.fromtimestamp(self._reach(cur, need), self.tz)
 
+    def next_working(self, start):
+        """The earliest working instant at or after ``start`` (``start`` itself when it is one)."""
+        a = _epoch(start, "start")
+        return datetime.fromtimestamp(self._reach(a, 1) - 1, self.tz)
+
     # -- the segment table -------------------------------------------------------------------
 
     def _worked(self, a, b):

@@ -11,7 +11,7 @@ from app.errors import ValidationError
 from app.extensions import db
 from app.tickets.models import Ticket
 from sla import services
-from sla.models import SlaCalendar, TicketClock
+from sla.models import SlaCalendar
 from sla.policy import working_calendar
 
 sla_cli = AppGroup("sla", help="Service levels: calendars, deadlines and ticket clocks.")
@@ -27,14 +27,14 @@ def _calendar(name: str) -> SlaCalendar:
 @sla_cli.command("recompute")
 @click.option("--ticket", "number", help="Only this ticket (its number, e.g. INC-42).")
 def recompute(number):
-    """Replay the clocks of open tickets (or one) from their history, on today's calendars."""
+    """Replay the clocks of open tickets (or one) from their history, on today's policies and
+    calendar versions. Closed tickets keep the clocks they closed with."""
     if number:
         ids = list(db.session.scalars(sa.select(Ticket.id).where(Ticket.number == number.upper())))
         if not ids:
             raise click.ClickException(f"no ticket {number}")
     else:
-        ids = list(db.session.scalars(sa.select(Ticket.id).outerjoin(TicketClock).where(
-            sa.or_(Ticket.is_open.is_(True), TicketClock.ticket_id.is_not(None))).order_by(Ticket.id)))
+        ids = list(db.session.scalars(sa.select(Ticket.id).where(Ticket.is_open.is_(True)).order_by(Ticket.id)))
     done = 0
     for start in range(0, len(ids), 500):
         done += services.recompute(SHELL, ids[start:start + 500])

@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.tickets.workflow import workflow
 from sla import policy as policies
-from sla.models import TARGETS, SlaThreshold, TicketClock
+from sla.models import TARGETS, SlaCalendar, SlaThreshold, TicketClock
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,13 @@ def _iso(moment: datetime) -> str:
 
 def parse(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text)
+
+
+def calendar_of(clock: TicketClock):
+    """The WorkingCalendar this clock runs on: the calendar and version it recorded."""
+    calendar = (db.session.get(SlaCalendar, clock.calendar_id) if clock.calendar_id is not None
+                else clock.policy.calendar)
+    return policies.versioned_calendar(calendar, clock.calendar_version)
 
 
 def state_for(ticket, policy, status: str) -> str:
@@ -112,8 +119,8 @@ def _timer(cal, name, target, start, met_at, stood, now, running) -> Timer:
 
 def timers(clock: TicketClock, ticket, now: datetime) -> dict[str, Timer]:
     """The timers of this clock at ``now``, by name (a target without minutes has no timer)."""
-    policy = clock.policy
-    cal = policies.working_calendar(policy.calendar)
+    policy = policies.clock_terms(clock)
+    cal = calendar_of(clock)
     stood, running = pauses(clock, now), is_running(clock)
     starts = {"first_response": (clock.started_at, clock.first_response_met_at),
               "resolution": (clock.started_at, clock.resolved_at)}
@@ -133,7 +140,7 @@ def threshold_at(clock: TicketClock, ticket, timer: Timer, percent: int, now: da
     """When ``percent`` of the timer's target will have been used (None when it cannot run now)."""
     if timer.met_at is not None or timer.paused:
         return None
-    cal = policies.working_calendar(clock.policy.calendar)
+    cal = calendar_of(clock)
     return cal.add(timer.start, timer.target * percent / 100, pauses(clock, now)).astimezone(UTC)
 
 
@@ -146,7 +153,7 @@ def refresh(clock: TicketClock, ticket, now: datetime) -> dict[str, Timer]:
     next_check = None
     for name in TARGETS:
         timer = found.get(name)
-        for index, level in enumerate(policies.levels(clock.policy)):
+        for index, level in enumerate(policies.levels(policies.clock_terms(clock))):
             row = rows.pop((name, index), None)
             if timer is None:
                 if row is not None:
@@ -186,9 +193,15 @@ def reset_next_response(ticket) -> None:
 
 # -- what happens to a clock (at the doors, and when history is replayed) --------------------
 
+def pin(clock: TicketClock, policy) -> None:
+    """Run this clock on the policy's terms and its calendar's version as they are now."""
+    clock.policy, clock.terms = policy, policies.terms_of(policy)
+    clock.calendar_id, clock.calendar_version = policy.calendar.id, policy.calendar.version
+
+
 def start(ticket, policy, at: datetime) -> TicketClock:
-    clock = TicketClock(ticket_id=ticket.id, policy=policy, calendar_version=policy.calendar.version,
-                        started_at=at, segments=[])
+    clock = TicketClock(ticket_id=ticket.id, started_at=at, segments=[])
+    pin(clock, policy)
     move(clock, state_for(ticket, policy, ticket.status), ticket.status, at)
     return clock
 
@@ -207,7 +220,7 @@ def apply_message(clock: TicketClock, ticket, *, by_staff: bool, at: datetime) -
 def apply_status(clock: TicketClock, ticket, status: str, at: datetime) -> None:
     """A new status: the clock stands in a pausing or final one; resolving meets the resolution
     target and reopening takes that back (the time used before stays used)."""
-    move(clock, state_for(ticket, clock.policy, status), status, at)
+    move(clock, state_for(ticket, policies.clock_terms(clock), status), status, at)
     if workflow(ticket.kind).is_open(status):
         clock.resolved_at = None
     elif clock.resolved_at is None:

@@ -104,6 +104,10 @@ class CalculatorForm(Form):
                                      message=_l("Give a number of minutes from 0 to a year's."))])
 
 
+def _team_id(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -117,6 +121,8 @@ class PolicyForm(Form):
                                         choices=choices(PAUSE_LABELS.items()))
     is_default = BooleanField(_l("The provider's default (for organizations without a policy of their own)"))
     active = BooleanField(_l("Active"), default=True)
+    mail_in_working_hours = BooleanField(_l("Send escalation mails only in the recipient's working hours "
+                                            "(this calendar's hours in their time zone; others wait)"))
     organizations = SelectMultipleField(_l("Organizations whose contract names it"), coerce=int)
     submit = SubmitField(_l("Save policy"))
 
@@ -127,11 +133,18 @@ class PolicyForm(Form):
         return [(p, [getattr(self, f"t{p}_{t}") for t in TARGETS]) for p in PRIORITIES]
 
     def levels(self) -> list[dict]:
-        return [{"percent": getattr(self, f"lv{i}_percent").data, "action": getattr(self, f"lv{i}_action").data}
+        return [{"percent": getattr(self, f"lv{i}_percent").data, "action": getattr(self, f"lv{i}_action").data,
+                 "team_id": getattr(self, f"lv{i}_team").data, "raise_priority": getattr(self, f"lv{i}_raise").data}
                 for i in range(LEVEL_ROWS) if getattr(self, f"lv{i}_percent").data is not None]
 
     def level_rows(self):
-        return [(getattr(self, f"lv{i}_percent"), getattr(self, f"lv{i}_action")) for i in range(LEVEL_ROWS)]
+        return [tuple(getattr(self, f"lv{i}_{part}") for part in ("percent", "action", "team", "raise"))
+                for i in range(LEVEL_ROWS)]
+
+    def set_teams(self, teams) -> None:
+        for i in range(LEVEL_ROWS):
+            getattr(self, f"lv{i}_team").choices = choices([("", _l("and the ticket stays with its team")),
+                                                            *((t.id, t.name) for t in teams)])
 
     def fill(self, policy) -> None:
         """The form's fields from a stored policy (for a GET)."""
@@ -141,6 +154,8 @@ class PolicyForm(Form):
         for i, level in enumerate((policy.levels or [])[:LEVEL_ROWS]):
             getattr(self, f"lv{i}_percent").data = level["percent"]
             getattr(self, f"lv{i}_action").data = level["action"]
+            getattr(self, f"lv{i}_team").data = level.get("team_id")
+            getattr(self, f"lv{i}_raise").data = bool(level.get("raise_priority"))
 
 
 for _p in PRIORITIES:
@@ -150,6 +165,8 @@ for _p in PRIORITIES:
 for _i in range(LEVEL_ROWS):
     setattr(PolicyForm, f"lv{_i}_percent", IntegerField(_l("Percent of the target"), validators=[Optional()]))
     setattr(PolicyForm, f"lv{_i}_action", SelectField(_l("Then"), choices=choices(ACTION_LABELS.items())))
+    setattr(PolicyForm, f"lv{_i}_team", SelectField(_l("Move to the team"), coerce=_team_id, validators=[Optional()]))
+    setattr(PolicyForm, f"lv{_i}_raise", BooleanField(_l("Raise the priority")))
 assert set(ACTION_LABELS) == set(ACTIONS)
 
 

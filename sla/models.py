@@ -24,6 +24,9 @@ class SlaCalendar(TimestampMixin, db.Model):
     timezone: Mapped[str] = mapped_column(sa.String(64))
     weekly: Mapped[dict] = mapped_column(sa.JSON, default=dict)  # {"mon": [["09:00", "18:00"]], …}
     version: Mapped[int] = mapped_column(default=1)
+    # Where "import holidays" took them from: the yearly job extends the same (sla/jobs.py).
+    holiday_country: Mapped[str | None] = mapped_column(sa.String(2))
+    holiday_subdivision: Mapped[str | None] = mapped_column(sa.String(10))
 
     days = relationship("SlaCalendarDay", back_populates="calendar", order_by="SlaCalendarDay.day",
                         cascade="all, delete-orphan")
@@ -50,6 +53,18 @@ class SlaCalendarDay(db.Model):
     calendar = relationship("SlaCalendar", back_populates="days")
 
 
+class SlaCalendarVersion(db.Model):
+    """What a calendar was at one version (sla.policy.calendar_data's mapping), written with every
+    change: a clock runs on the version it recorded, so a change never rewrites a clock's past."""
+
+    __tablename__ = "sla_calendar_versions"
+
+    calendar_id: Mapped[int] = mapped_column(sa.ForeignKey("sla_calendars.id"), primary_key=True)
+    version: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    data: Mapped[dict] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class SlaPolicy(TimestampMixin, db.Model):
     """A calendar, targets in business minutes per priority, pausing statuses, escalation levels.
 
@@ -68,6 +83,8 @@ class SlaPolicy(TimestampMixin, db.Model):
     levels: Mapped[list] = mapped_column(sa.JSON, default=list)
     is_default: Mapped[bool] = mapped_column(default=False)  # the provider's default for its kind
     active: Mapped[bool] = mapped_column(default=True)
+    # Escalation mails wait for the recipient's working hours (this calendar's week, their zone).
+    mail_in_working_hours: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     calendar = relationship("SlaCalendar")
 
@@ -93,7 +110,12 @@ class TicketClock(db.Model):
 
     ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("tickets.id"), primary_key=True)
     policy_id: Mapped[int] = mapped_column(sa.ForeignKey("sla_policies.id"), index=True)
+    # The calendar and its version this clock runs on (None: the policy's, an older clock).
+    calendar_id: Mapped[int | None] = mapped_column(sa.ForeignKey("sla_calendars.id"))
     calendar_version: Mapped[int] = mapped_column(default=1)
+    # The policy's targets, pausing statuses and levels when the clock started (or was replayed):
+    # editing a policy changes new clocks, not the past of running or finished ones.
+    terms: Mapped[dict | None] = mapped_column(sa.JSON)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     segments: Mapped[list] = mapped_column(sa.JSON, default=list)
     first_response_met_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -125,3 +147,16 @@ class SlaThreshold(db.Model):
     action: Mapped[str] = mapped_column(sa.String(30))
     at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SlaDeferredMail(db.Model):
+    """An escalation mail that waits for its recipient's working hours; the sweep sends it then."""
+
+    __tablename__ = "sla_deferred_mails"
+    __table_args__ = (sa.Index("ix_sla_deferred_mails_due", "sent_at", "send_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    threshold_id: Mapped[int] = mapped_column(sa.ForeignKey("sla_thresholds.id"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    send_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

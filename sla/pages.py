@@ -4,6 +4,7 @@ from flask_babel import get_timezone
 
 from app import timeutil
 from app.tickets.workflow import STATUS_LABELS
+from sla import clock as clocks
 from sla import queries
 
 TARGET_LABELS_KEYS = ("first_response", "next_response", "resolution")
@@ -21,8 +22,9 @@ def client_context(ticket) -> dict:
     clock = ticket.sla_clock
     if clock is None:
         return {"sla": None}
-    zone = clock.policy.calendar.timezone
+    zone = clocks.calendar_of(clock).timezone
     found = queries.panel(ticket, zone)
     found["sla"]["city"] = zone.rsplit("/", 1)[-1].replace("_", " ")
     found["sla"]["today"] = timeutil.utcnow().astimezone(found["sla"]["segments"][0]["from"].tzinfo).date()
+    found["sla_status_labels"] = {key: str(value) for key, value in STATUS_LABELS.items()}
     return found

@@ -5,6 +5,7 @@ A ticket runs on the first active policy, for its kind (a policy for one kind be
 both), among its organization's contract policies, else among the provider's defaults. Only
 incidents and service requests have service levels."""
 import threading
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -12,7 +13,7 @@ from flask_babel import gettext as _
 from app.errors import ValidationError
 from app.extensions import db
 from sla.calendar import WorkingCalendar
-from sla.models import TARGETS, SlaCalendar, SlaPolicy, organization_policies
+from sla.models import TARGETS, SlaCalendar, SlaCalendarVersion, SlaPolicy, organization_policies
 
 SLA_KINDS = ("incident", "request")
 PRIORITIES = ("1", "2", "3", "4")
@@ -22,8 +23,9 @@ DEFAULT_LEVELS = ({"percent": 75, "action": "notify_assignee"}, {"percent": 90, 
                   {"percent": 100, "action": "notify_managers"})
 MAX_TARGET_MINUTES = 60 * 24 * 366  # a year of business minutes is already no promise
 
-_calendars: dict[tuple[int, int], WorkingCalendar] = {}
+_calendars: dict[tuple, WorkingCalendar] = {}
 _calendars_lock = threading.Lock()
+CACHED_CALENDARS = 256
 
 
 def policy_for(ticket) -> SlaPolicy | None:
@@ -49,17 +51,60 @@ def calendar_data(calendar: SlaCalendar) -> dict:
     return {"timezone": calendar.timezone, "weekly": calendar.weekly, "holidays": holidays, "exceptions": exceptions}
 
 
-def working_calendar(calendar: SlaCalendar) -> WorkingCalendar:
-    """The arithmetic of this calendar version, built once per process (its tables grow lazily)."""
-    key = (calendar.id, calendar.version)
+def _cached(key: tuple, build) -> WorkingCalendar:
+    """A WorkingCalendar per key, built once per process (its tables grow lazily). Versions never
+    change once written, so nothing is invalidated; the oldest go when the cache is full."""
     found = _calendars.get(key)
     if found is None:
-        found = WorkingCalendar.from_dict(calendar_data(calendar))
+        found = build()
         with _calendars_lock:
-            for old in [k for k in _calendars if k[0] == calendar.id]:
-                del _calendars[old]
+            while len(_calendars) >= CACHED_CALENDARS:
+                del _calendars[next(iter(_calendars))]
             _calendars[key] = found
     return found
+
+
+def working_calendar(calendar: SlaCalendar) -> WorkingCalendar:
+    """The arithmetic of this calendar's current version."""
+    return _cached((calendar.id, calendar.version), lambda: WorkingCalendar.from_dict(calendar_data(calendar)))
+
+
+def version_data(calendar_id: int, version: int) -> dict | None:
+    row = db.session.get(SlaCalendarVersion, (calendar_id, version))
+    return None if row is None else row.data
+
+
+def versioned_calendar(calendar: SlaCalendar, version: int) -> WorkingCalendar:
+    """The arithmetic of one recorded version of a calendar (the current one when it was never
+    recorded: a clock older than the versions table)."""
+    if version == calendar.version:
+        return working_calendar(calendar)
+
+    def build():
+        data = version_data(calendar.id, version)
+        return WorkingCalendar.from_dict(data if data is not None else calendar_data(calendar))
+    return _cached((calendar.id, version), build)
+
+
+def personal_calendar(calendar: SlaCalendar, zone: str) -> WorkingCalendar:
+    """This calendar's week and dated rows read in another zone: a person's working hours."""
+    if zone == calendar.timezone:
+        return working_calendar(calendar)
+    return _cached((calendar.id, calendar.version, zone),
+                   lambda: WorkingCalendar.from_dict({**calendar_data(calendar), "timezone": zone}))
+
+
+def terms_of(policy: SlaPolicy) -> dict:
+    """What a clock keeps of its policy (``TicketClock.terms``)."""
+    return {"targets": policy.targets or {}, "pause_statuses": list(pause_statuses(policy)),
+            "levels": levels(policy)}
+
+
+def clock_terms(clock):
+    """The policy as this clock runs on it: the terms it recorded, else the live policy."""
+    if not clock.terms:
+        return clock.policy
+    return SimpleNamespace(name=clock.policy.name, **clock.terms)
 
 
 def pause_statuses(policy: SlaPolicy) -> tuple[str, ...]:
@@ -108,7 +153,8 @@ def clean_targets(raw) -> dict:
 
 
 def clean_levels(raw) -> list[dict]:
-    """Escalation levels: distinct percents from 1 to 100, each with a known action."""
+    """Escalation levels: distinct percents from 1 to 100, each with a known action, and optionally
+    a team to move the ticket to (``team_id``) and ``raise_priority``."""
     if not isinstance(raw, (list, tuple)):
         raise ValidationError.single("levels", _("Give the escalation levels as a list."))
     clean, seen = [], set()
@@ -122,5 +168,14 @@ def clean_levels(raw) -> list[dict]:
         if level.get("action") not in ACTIONS:
             raise ValidationError.single("levels", _("Unknown escalation action."))
         seen.add(percent)
-        clean.append({"percent": percent, "action": level["action"]})
+        chosen = {"percent": percent, "action": level["action"]}
+        team_id = level.get("team_id")
+        if team_id not in (None, "", "None"):
+            try:
+                chosen["team_id"] = int(team_id)
+            except (TypeError, ValueError):
+                raise ValidationError.single("levels", _("Choose a team from the list.")) from None
+        if level.get("raise_priority"):
+            chosen["raise_priority"] = True
+        clean.append(chosen)
     return sorted(clean, key=lambda lv: lv["percent"])

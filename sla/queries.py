@@ -53,11 +53,13 @@ def panel(ticket, zone: str, now=None) -> dict:
     segments = [{"state": s["state"], "why": s["why"], "from": _local(s["from"], tz), "to": _local(s["to"], tz)}
                 for s in clock.segments]
     pause = clocks.current_pause(clock)
+    calendar_zone = clocks.calendar_of(clock).timezone
     return {"sla": {"policy": clock.policy.name, "zone": zone, "segments": segments,
-                    "pause": {"why": pause["why"], "since": _local(pause["from"], tz)} if pause else None,
-                    "calendar_zone": clock.policy.calendar.timezone,
+                    "pause": {"why": pause["why"], "since": _local(pause["from"], tz), "state": pause["state"]}
+                    if pause else None,
+                    "calendar_zone": calendar_zone,
                     "timers": [{"name": t.name, "due": t.due.astimezone(tz) if t.due else None,
-                                "due_calendar": t.due.astimezone(ZoneInfo(clock.policy.calendar.timezone))
+                                "due_calendar": t.due.astimezone(ZoneInfo(calendar_zone))
                                 if t.due else None,
                                 "met_at": t.met_at.astimezone(tz) if t.met_at else None,
                                 "remaining": t.remaining, "breached": t.breached or getattr(clock, f"{t.name}_breached"),

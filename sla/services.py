@@ -13,18 +13,39 @@ from app import timeutil
 from app.auth.permissions import is_admin
 from app.errors import Forbidden, ValidationError
 from app.extensions import db
+from app.orgs.models import Team
 from app.tickets.models import Event, Message, Ticket
 from app.tickets.services import record
 from app.transactions import transactional
 from sla import clock as clocks
 from sla.calendar import DAYS, WorkingCalendar
-from sla.models import SlaCalendar, SlaCalendarDay, SlaPolicy, SlaThreshold, TicketClock, organization_policies
-from sla.policy import SLA_KINDS, clean_levels, clean_targets, policy_for
+from sla.models import (
+    SlaCalendar,
+    SlaCalendarDay,
+    SlaCalendarVersion,
+    SlaDeferredMail,
+    SlaPolicy,
+    SlaThreshold,
+    TicketClock,
+    organization_policies,
+)
+from sla.policy import SLA_KINDS, calendar_data, clean_levels, clean_targets, policy_for
 
 
 def _require_admin(actor) -> None:
     if not is_admin(actor):
         raise Forbidden()
+
+
+def _new_version(calendar: SlaCalendar, *, first: bool = False) -> None:
+    """Move the calendar to its next version and record what that version is (the clocks that run
+    on an older one keep reading theirs)."""
+    if not first:
+        calendar.version += 1
+    db.session.flush()
+    db.session.expire(calendar, ["days"])
+    db.session.add(SlaCalendarVersion(calendar_id=calendar.id, version=calendar.version,
+                                      data=calendar_data(calendar), created_at=timeutil.utcnow()))
 
 
 def check_calendar(timezone: str, weekly: dict, days=()) -> None:
@@ -108,9 +129,12 @@ def save_calendar(actor, calendar: SlaCalendar | None, *, name: str, timezone: s
     if calendar is None:
         calendar = SlaCalendar(name=name, timezone=timezone, weekly=weekly, version=1)
         db.session.add(calendar)
+        _new_version(calendar, first=True)
     else:
+        changed = (calendar.timezone, calendar.weekly) != (timezone, weekly)
         calendar.name, calendar.timezone, calendar.weekly = name, timezone, weekly
-        calendar.version += 1
+        if changed:
+            _new_version(calendar)
     db.session.flush()
     return calendar
 
@@ -137,7 +161,7 @@ def set_day(actor, calendar: SlaCalendar, day: date, *, kind: str, name: str = "
         row = SlaCalendarDay(calendar=calendar, day=day)
         db.session.add(row)
     row.kind, row.name, row.intervals = kind, (name or "").strip()[:120], intervals
-    calendar.version += 1
+    _new_version(calendar)
     return row
 
 
@@ -148,7 +172,7 @@ def remove_day(actor, calendar: SlaCalendar, day: date) -> None:
                                                             SlaCalendarDay.day == day))
     if row is not None:
         db.session.delete(row)
-        calendar.version += 1
+        _new_version(calendar)
 
 
 @transactional
@@ -163,7 +187,7 @@ def import_holidays(actor, calendar: SlaCalendar, found: dict[date, str]) -> int
             db.session.add(SlaCalendarDay(calendar=calendar, day=day, kind="holiday", name=str(name)[:120]))
             added += 1
     if added:
-        calendar.version += 1
+        _new_version(calendar)
     return added
 
 
@@ -201,13 +225,32 @@ def import_country_holidays(actor, calendar: SlaCalendar, *, country: str, subdi
     """Holiday rows from the ``holidays`` package for these years; returns (added, found)."""
     _require_admin(actor)
     found = holidays_of(country, subdivision, first_year, last_year, categories)
+    calendar.holiday_country = country.strip().upper()
+    calendar.holiday_subdivision = (subdivision or "").strip().upper()[:10] or None
     return import_holidays(actor, calendar, found), len(found)
+
+
+@transactional
+def extend_holidays(actor, calendar: SlaCalendar, this_year: int, years_ahead: int = 2) -> int:
+    """The yearly extension: the holidays of the country the calendar imported from, for each of
+    this year and the next ``years_ahead`` that has no holiday row yet (a year an admin already
+    edited is left as it is). Idempotent; returns how many rows were added."""
+    _require_admin(actor)
+    if not calendar.holiday_country:
+        return 0
+    have = {day.year for day in db.session.scalars(sa.select(SlaCalendarDay.day).where(
+        SlaCalendarDay.calendar_id == calendar.id, SlaCalendarDay.kind == "holiday"))}
+    missing = [year for year in range(this_year, this_year + years_ahead + 1) if year not in have]
+    if not missing:
+        return 0
+    found = holidays_of(calendar.holiday_country, calendar.holiday_subdivision, missing[0], missing[-1])
+    return import_holidays(actor, calendar, {day: name for day, name in found.items() if day.year in missing})
 
 
 @transactional
 def save_policy(actor, policy: SlaPolicy | None, *, name: str, calendar: SlaCalendar | None, kind: str | None,
                 targets, pause_statuses=("pending",), levels=None, is_default: bool = False,
-                active: bool = True) -> SlaPolicy:
+                active: bool = True, mail_in_working_hours: bool = False) -> SlaPolicy:
     _require_admin(actor)
     errors = {}
     name = " ".join((name or "").split())
@@ -223,6 +266,10 @@ def save_policy(actor, policy: SlaPolicy | None, *, name: str, calendar: SlaCale
     levels = clean_levels(levels if levels is not None else [
         {"percent": 75, "action": "notify_assignee"}, {"percent": 90, "action": "notify_team"},
         {"percent": 100, "action": "notify_managers"}])
+    for level in levels:
+        team = db.session.get(Team, level["team_id"]) if "team_id" in level else None
+        if "team_id" in level and (team is None or not team.active):
+            raise ValidationError.single("levels", _("Choose an active team to escalate to."))
     clash = db.session.scalar(sa.select(SlaPolicy.id).where(SlaPolicy.name == name))
     if clash is not None and (policy is None or clash != policy.id):
         raise ValidationError.single("name", _("Another policy has this name."))
@@ -233,6 +280,7 @@ def save_policy(actor, policy: SlaPolicy | None, *, name: str, calendar: SlaCale
     policy.targets, policy.levels = targets, levels
     policy.pause_statuses = sorted({s for s in pause_statuses if s})
     policy.is_default, policy.active = bool(is_default), bool(active)
+    policy.mail_in_working_hours = bool(mail_in_working_hours)
     db.session.flush()
     return policy
 
@@ -267,15 +315,25 @@ def save_policy_with_organizations(actor, policy: SlaPolicy | None, *, organizat
     return saved
 
 
+def _describe(clock: TicketClock) -> str:
+    """A clock's policy and calendar version, for the event that says they changed."""
+    calendar = db.session.get(SlaCalendar, clock.calendar_id) if clock.calendar_id else clock.policy.calendar
+    return f"{clock.policy.name} ({calendar.name} v{clock.calendar_version})"
+
+
 def replay(ticket: Ticket, actor=None) -> TicketClock | None:
-    """Rebuild a ticket's clock from its history (status events and public messages) on the policy
-    and calendar version that apply now; a changed policy is recorded as an event."""
+    """Rebuild a ticket's clock from its history (status events and public messages) on the policy,
+    its terms and the calendar version that apply now; a changed policy or version is recorded as
+    an event. Only ``flask sla recompute`` does this: editing a calendar or a policy alone never
+    changes a clock that already runs."""
     now = timeutil.utcnow()
     old = db.session.get(TicketClock, ticket.id)
     policy = policy_for(ticket)
     if policy is None:
         if old is not None:
             db.session.delete(old)
+            thresholds = sa.select(SlaThreshold.id).where(SlaThreshold.ticket_id == ticket.id)
+            db.session.execute(sa.delete(SlaDeferredMail).where(SlaDeferredMail.threshold_id.in_(thresholds)))
             db.session.execute(sa.delete(SlaThreshold).where(SlaThreshold.ticket_id == ticket.id))
             ticket.first_response_due = ticket.resolution_due = ticket.next_sla_check_at = None
             record(ticket, actor, "sla", old.policy.name, None)
@@ -287,9 +345,12 @@ def replay(ticket: Ticket, actor=None) -> TicketClock | None:
     clock = old or TicketClock(ticket_id=ticket.id)
     if old is None:
         db.session.add(clock)
-    elif old.policy_id != policy.id:
-        record(ticket, actor, "sla", old.policy.name, policy.name)
-    clock.policy, clock.calendar_version, clock.started_at = policy, policy.calendar.version, ticket.created_at
+    else:
+        before = _describe(old)
+    clocks.pin(clock, policy)
+    if old is not None and _describe(clock) != before:
+        record(ticket, actor, "sla", before, _describe(clock))
+    clock.started_at = ticket.created_at
     clock.segments, clock.first_response_met_at = [], None
     clock.next_response_since = clock.resolved_at = None
     initial = statuses[0].old_value if statuses else ticket.status

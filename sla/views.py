@@ -192,6 +192,7 @@ def _policy_form(policy=None) -> PolicyForm:
     form = PolicyForm(obj=policy)
     form.calendar.choices = choices((c.id, c.name) for c in queries.calendars())
     form.organizations.choices = choices((o.id, o.name) for o in org_queries.active_organizations())
+    form.set_teams(org_queries.active_teams())
     if request.method == "GET":
         if policy is not None:
             form.fill(policy)
@@ -211,6 +212,7 @@ def _save_policy(form, policy):
         current_user, policy, name=form.name.data, calendar=queries.calendar_or_none(form.calendar.data),
         kind=form.kind.data or None, targets=form.targets(), pause_statuses=form.pause_statuses.data or (),
         levels=form.levels(), is_default=form.is_default.data, active=form.active.data,
+        mail_in_working_hours=form.mail_in_working_hours.data,
         organizations=org_queries.organizations_with_ids(current_user, form.organizations.data or []))
 
 

@@ -15,7 +15,8 @@ STATES = ("pending", "running", "done", "failed")
 
 class OutboxJob(db.Model):
     __tablename__ = "job_outbox"
-    __table_args__ = (sa.Index("ix_job_outbox_state", "state", "id"),)
+    __table_args__ = (sa.Index("ix_job_outbox_state", "state", "id"),
+                      sa.Index("uq_job_outbox_key", "key", unique=True))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     queue: Mapped[str] = mapped_column(sa.String(40))
@@ -28,6 +29,8 @@ class OutboxJob(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A job asked for with a key exists once: enqueue_unique_after_commit skips a key already here.
+    key: Mapped[str | None] = mapped_column(sa.String(160))
 
     @property
     def rq_id(self) -> str:

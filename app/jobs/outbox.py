@@ -15,6 +15,7 @@ it again — a mail is never sent twice. Failed and stuck rows wait on the admin
 page (/admin/jobs) for someone to retry them.
 """
 import contextlib
+import json
 import logging
 import traceback
 from datetime import timedelta
@@ -22,6 +23,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy import event
+from sqlalchemy.dialects import sqlite
 from werkzeug.utils import import_string
 
 from app import timeutil
@@ -38,6 +40,7 @@ RUNNER = "app.jobs.outbox.run"
 _ROWS = "zayavka.outbox.rows"
 _COMMITTED = "zayavka.outbox.committed"
 _NO_JOBS = "zayavka.no_jobs"
+_IDS = "zayavka.outbox.ids"
 
 
 def enqueue_after_commit(func: str, *args, queue: str = "default", **kwargs) -> None:
@@ -49,6 +52,41 @@ def enqueue_after_commit(func: str, *args, queue: str = "default", **kwargs) -> 
     row = OutboxJob(queue=queue, func=func, args=list(args), kwargs=kwargs, state="pending", attempts=0)
     session.add(row)
     session.info.setdefault(_ROWS, []).append(row)
+
+
+def enqueue_unique_after_commit(func: str, jobs: list[tuple[str, list]], queue: str = "default") -> int:
+    """Many jobs of one function, each named by a key: ``jobs`` is [(key, args), …]. A key the
+    outbox already holds is skipped (INSERT … ON CONFLICT DO NOTHING), so asking twice — two
+    sweeps racing, or one sweep run again — makes one job. Returns how many were new; they are
+    pushed after the commit like the others. On PostgreSQL the rows travel as two arrays through
+    unnest() (one statement of a few parameters: psycopg parses a statement of thousands slowly);
+    on SQLite as an executemany."""
+    session = db.session()
+    if session.info.get(_NO_JOBS) or not jobs:
+        return 0
+    now = timeutil.utcnow()
+    table = OutboxJob.__table__
+    added = []
+    if session.get_bind().dialect.name == "postgresql":
+        statement = sa.text(
+            "INSERT INTO job_outbox (queue, func, args, kwargs, state, attempts, created_at, key) "
+            "SELECT :queue, :func, CAST(u.args AS JSON), CAST('{}' AS JSON), 'pending', 0, :now, u.key "
+            "FROM unnest(CAST(:keys AS TEXT[]), CAST(:args AS TEXT[])) AS u(key, args) "
+            "ON CONFLICT (key) DO NOTHING RETURNING id").bindparams(sa.bindparam("now", type_=table.c.created_at.type))
+        for start in range(0, len(jobs), 10_000):
+            part = jobs[start:start + 10_000]
+            added += session.execute(statement, {"queue": queue, "func": func, "now": now,
+                                                 "keys": [key for key, _args in part],
+                                                 "args": [json.dumps(list(args)) for _key, args in part]}).scalars().all()
+    else:
+        statement = (sqlite.insert(table).on_conflict_do_nothing(index_elements=[table.c.key])
+                     .returning(table.c.id))
+        for start in range(0, len(jobs), 2000):
+            rows = [{"queue": queue, "func": func, "args": list(args), "kwargs": {}, "state": "pending",
+                     "attempts": 0, "created_at": now, "key": key} for key, args in jobs[start:start + 2000]]
+            added += session.execute(statement, rows).scalars().all()
+    session.info.setdefault(_IDS, []).extend((outbox_id, queue) for outbox_id in added)
+    return len(added)
 
 
 @contextlib.contextmanager
@@ -70,11 +108,36 @@ def push(rows) -> None:
     pipe.execute()
 
 
+PUSH_MANY = 20  # from this many rows on, a commit pushes them in chunks (push_many)
+CHUNK = 25  # outbox rows per RQ job when pushed in chunks
+RUN_MANY = "app.jobs.outbox.run_many"
+QUEUED = "zayavka:outbox:queued"  # the ids pushed inside a chunk, so the relay leaves them alone
+
+
+def push_many(rows: list[tuple[int, str]]) -> None:
+    """Push many rows: one RQ job per CHUNK rows of a queue (``run_many``), all in one Redis
+    pipeline per queue, their ids noted in a set the relay reads. Workers still share the rows
+    (a chunk is one worker's), and each row is still claimed on its own."""
+    by_queue: dict[str, list[int]] = {}
+    for outbox_id, queue in rows:
+        by_queue.setdefault(queue, []).append(outbox_id)
+    for queue, ids in by_queue.items():
+        target = get_queue(queue)
+        pipe = get_redis().pipeline()
+        pipe.sadd(QUEUED, *ids)
+        chunks = [ids[start:start + CHUNK] for start in range(0, len(ids), CHUNK)]
+        target.enqueue_many([target.prepare_data(RUN_MANY, args=(chunk,), job_id=f"outbox-{chunk[0]}-{chunk[-1]}")
+                             for chunk in chunks], pipeline=pipe)
+        pipe.execute()
+
+
 def _before_commit(session) -> None:
     rows = session.info.pop(_ROWS, [])
     if rows:
         session.flush()  # the rows get their ids
-        session.info[_COMMITTED] = [(row.id, row.queue) for row in rows]
+    committed = [(row.id, row.queue) for row in rows] + session.info.pop(_IDS, [])
+    if committed:
+        session.info[_COMMITTED] = committed
 
 
 def _after_commit(session) -> None:
@@ -82,14 +145,17 @@ def _after_commit(session) -> None:
     if not rows:
         return
     try:
-        push(rows)
+        if len(rows) >= PUSH_MANY:
+            push_many(rows)
+        else:
+            push(rows)
     except Exception as error:  # the rows wait for the relay
-        log.warning("jobs %s not pushed (%s): the relay will push them",
-                    ", ".join(f"outbox-{outbox_id}" for outbox_id, _queue in rows), error)
+        log.warning("%d outbox jobs not pushed (%s): the relay will push them", len(rows), error)
 
 
 def _after_rollback(session, previous_transaction=None) -> None:
     session.info.pop(_ROWS, None)
+    session.info.pop(_IDS, None)
     session.info.pop(_COMMITTED, None)
 
 
@@ -115,7 +181,10 @@ def relay(older_than: float = 10.0, limit: int = 500) -> int:
     pipe = get_redis().pipeline()
     for outbox_id, _queue in rows:
         pipe.exists(f"rq:job:{rq_id(outbox_id)}")
-    known = pipe.execute()
+    for outbox_id, _queue in rows:
+        pipe.sismember(QUEUED, outbox_id)
+    answers = pipe.execute()
+    known = [alone or in_chunk for alone, in_chunk in zip(answers[:len(rows)], answers[len(rows):], strict=True)]
     missing = [(outbox_id, queue) for (outbox_id, queue), exists in zip(rows, known, strict=True) if not exists]
     if missing:
         push(missing)
@@ -155,6 +224,25 @@ def run(outbox_id: int):
         raise
     _finish(outbox_id, "done")
     return result
+
+
+def run_many(outbox_ids: list[int]) -> int:
+    """What RQ runs for a chunk: each row as run() would, one failing not stopping the others
+    (its row says failed, and the chunk's RQ job then fails too). Returns how many ran."""
+    failed, ran = [], 0
+    try:
+        for outbox_id in outbox_ids:
+            try:
+                run(outbox_id)
+                ran += 1
+            except Exception as error:  # recorded on its row by run()
+                failed.append((outbox_id, error))
+    finally:
+        with contextlib.suppress(Exception):
+            get_redis().srem(QUEUED, *outbox_ids)
+    if failed:
+        raise RuntimeError(f"outbox rows failed: {[outbox_id for outbox_id, _ in failed]}") from failed[0][1]
+    return ran
 
 
 # -- what admins see and do --------------------------------------------------------

@@ -20,6 +20,8 @@ PERIODIC = [
     {"id": "close-resolved-tickets", "func": "app.tickets.jobs.close_resolved_tickets", "every": 3600},
     {"id": "purge-outbox", "func": "app.jobs.worker.purge_outbox", "every": 86400},
     {"id": "sla-sweep", "func": "sla.escalation.sweep_job", "every": 60},
+    # Looks daily; adds a year's holidays once a year (idempotent, see sla/jobs.py).
+    {"id": "sla-extend-holidays", "func": "sla.jobs.extend_holidays_job", "every": 86400},
     {"id": "mail-poll", "func": "app.mail.imap.poll_job", "every": 60},
     {"id": "mail-purge", "func": "app.mail.imap.purge_job", "every": 86400},
     {"id": "kb-review-reminders", "func": "kb.jobs.review_reminders", "every": 86400},

@@ -7,6 +7,7 @@ import pytest
 from app import timeutil
 from app.auth.permissions import SHELL
 from app.tickets import models as ticket_models
+from sla import policy as policies
 from sla import services
 
 KYIV = ZoneInfo("Europe/Kyiv")
@@ -46,3 +47,11 @@ def calendar(db):
 def policy(calendar):
     return services.save_policy(SHELL, None, name="Standard", calendar=calendar, kind=None, targets=TARGETS,
                                 is_default=True)
+
+
+@pytest.fixture(autouse=True)
+def fresh_calendars():
+    """Each test's database numbers its calendars from 1 again: forget the process's cache."""
+    policies._calendars.clear()
+    yield
+    policies._calendars.clear()

@@ -99,11 +99,13 @@ def test_dated_rows_the_holiday_import_the_preview_and_the_calculator(login, cal
     assert db.session.scalar(sa.select(SlaCalendarDay).where(SlaCalendarDay.day == date(2026, 3, 9))) is None
 
 
-def test_policies_their_targets_and_organizations(login, calendar, org_a, db):
+def test_policies_their_targets_and_organizations(login, calendar, org_a, team, db):
     admin = login("admin")
     data = {"name": "Premium", "calendar": str(calendar.id), "kind": "", "pause_statuses": ["pending"],
-            "active": "y", "organizations": [str(org_a.id)], "lv0_percent": "80", "lv0_action": "notify_assignee",
-            "lv1_percent": "100", "lv1_action": "notify_managers", "lv2_action": "notify_team",
+            "active": "y", "mail_in_working_hours": "y", "organizations": [str(org_a.id)],
+            "lv0_percent": "80", "lv0_action": "notify_assignee",
+            "lv1_percent": "100", "lv1_action": "notify_managers", "lv1_team": str(team.id), "lv1_raise": "y",
+            "lv2_action": "notify_team",
             "lv3_action": "notify_team"}
     for p, (fr, res) in {"1": (15, 120), "2": (30, 240), "3": (60, 960), "4": (240, 2400)}.items():
         data[f"t{p}_first_response"], data[f"t{p}_resolution"] = str(fr), str(res)
@@ -112,7 +114,9 @@ def test_policies_their_targets_and_organizations(login, calendar, org_a, db):
     assert admin.submit("/sla/policies/new", data).status_code == 302
     policy = db.session.scalar(sa.select(SlaPolicy))
     assert policy.targets["1"] == {"first_response": 15, "resolution": 120}
-    assert policy.levels == [{"percent": 80, "action": "notify_assignee"}, {"percent": 100, "action": "notify_managers"}]
+    assert policy.mail_in_working_hours is True
+    assert policy.levels == [{"percent": 80, "action": "notify_assignee"},
+                             {"percent": 100, "action": "notify_managers", "team_id": team.id, "raise_priority": True}]
     assert db.session.execute(sa.select(organization_policies)).all() == [(org_a.id, policy.id)]
     listed = text(admin.get("/sla/policies"))
     assert "Premium" in listed and "15 min" in listed and "40 h" in listed and org_a.name in listed

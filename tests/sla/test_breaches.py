@@ -4,10 +4,10 @@ import re
 
 from app.tickets import services as tickets
 from sla import escalation
-from tests.helpers import text
+from tests.helpers import run_jobs, text
 
 
-def test_breaches_are_listed_explained_and_filtered(login, users, team, org_b, policy, clock, db):
+def test_breaches_are_listed_explained_and_filtered(app, mailbox, login, users, team, org_b, policy, clock, db):
     client, agent, other = users["client_user"], users["agent"], users["other_user"]
     late = tickets.create_ticket(client, kind="incident", title="Mail bounces")  # Fri 6 March 17:30
     tickets.update_ticket(agent, late, team=team)
@@ -27,6 +27,7 @@ def test_breaches_are_listed_explained_and_filtered(login, users, team, org_b, p
     manager, agent_client = login("manager"), login("agent")
     clock.at(2026, 3, 12, 12, 0)
     escalation.sweep(clock.now)
+    run_jobs(app)  # the sweep enqueues, the jobs fire
 
     page = text(manager.get("/sla/breaches?month=2026-03"))
     assert number_late in page and "Mail bounces" in page

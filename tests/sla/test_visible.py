@@ -45,3 +45,9 @@ def test_the_agent_sees_timers_and_segments_and_the_client_their_words(app, db, 
     portal = text(login("client_user").get(f"/portal/tickets/{number}"))
     assert "First answer due by 11:30 (Kyiv time) — met at 10:42" in portal
     assert "Paused since 14:02: waiting for your reply" in portal
+
+    clock.at(2026, 3, 10, 16, 40)
+    tickets.reply(client, ticket, "It is backup-02.")
+    portal = text(login("client_user").get(f"/portal/tickets/{number}"))
+    assert "Paused 14:02–16:40: waiting for your reply" in portal  # the past pause, explained
+    assert "Paused since" not in portal

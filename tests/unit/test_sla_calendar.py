@@ -98,6 +98,19 @@ def test_minutes_of_any_numeric_type():
         OFFICE.add(start, "60")
 
 
+def test_the_next_working_instant():
+    cal = WorkingCalendar.from_dict({"timezone": "Europe/Kyiv", "weekly": {"mon": [["09:00", "13:00"], ["14:00", "18:00"]],
+                                                                           "tue": [["09:00", "18:00"]]},
+                                     "holidays": ["2026-03-10"]})
+    kyiv = ZoneInfo("Europe/Kyiv")
+    inside = datetime(2026, 3, 9, 10, 15, 30, tzinfo=kyiv)
+    assert cal.next_working(inside) == inside
+    assert cal.next_working(datetime(2026, 3, 9, 13, 0, tzinfo=kyiv)) == datetime(2026, 3, 9, 14, 0, tzinfo=kyiv)
+    # Monday after hours: Tuesday is a holiday, so the next Monday at 09:00.
+    assert cal.next_working(datetime(2026, 3, 9, 18, 0, tzinfo=kyiv)) == datetime(2026, 3, 16, 9, 0, tzinfo=kyiv)
+    assert cal.next_working(datetime(2026, 3, 9, 22, 0, tzinfo=UTC)) == datetime(2026, 3, 16, 9, 0, tzinfo=kyiv)
+
+
 def test_zero_minutes_is_the_start_even_outside_hours():
     saturday_night = kyiv(2026, 5, 16, 3, 17, 5)
     assert instant(OFFICE.add(saturday_night, 0)) == instant(saturday_night)
