@@ -17,6 +17,8 @@ from app.tickets import models as ticket_models
 from app.tickets import services as tickets
 from sla import escalation
 from tests.browser.test_pages import choose_language, log_in
+from tests.conftest import smtp_sink
+from tests.helpers import run_jobs
 
 TITLE = "Reports walk: the mail queue is stuck"
 
@@ -32,6 +34,10 @@ def _late_ticket(live_app, monkeypatch):
             anna = db.session.scalar(db.select(User).where(User.email == "anna@dnipro-logistics.example"))
             tickets.create_ticket(anna, kind="incident", title=TITLE, urgency=1)
         escalation.sweep(now)
+        db.session.remove()
+    with smtp_sink(live_app):
+        run_jobs(live_app)  # the sweep enqueues, the jobs fire (their mails go to the sink)
+    with live_app.app_context():
         rollup.refresh(now)
         db.session.remove()
     return then.strftime("%Y-%m")  # the month in UTC: the demo's zone differs from it by hours at most

@@ -9,7 +9,7 @@ from app.auth.models import User
 from app.reports import rollup
 from app.tickets import services as tickets
 from sla import escalation
-from tests.helpers import text
+from tests.helpers import run_jobs, text
 
 MARCH = "/reports/sla?period=month&month=2026-03"
 
@@ -72,16 +72,18 @@ def test_bad_input_is_named_and_only_managers_read(dataset, login, users):
         assert login(who).get("/reports/").status_code == 403
 
 
-def test_the_dashboard_counts_and_drills(dataset, login, users, clock, db):
+def test_the_dashboard_counts_and_drills(app, dataset, login, users, clock, db, mailbox):
     manager = _as(login, users, "manager")
     acme, globex = users["client_user"].id, users["other_user"].id
     escalation.sweep(clock.now)  # 20 April: T4's and T5's resolution, overdue since early April
+    run_jobs(app)  # the sweep enqueues, the jobs fire
     clock.at(2026, 4, 21, 9, 0)
     tickets.create_ticket(db.session.get(User, acme), kind="incident", title="T6 nobody answers")
     clock.at(2026, 4, 21, 10, 0)
     tickets.create_ticket(db.session.get(User, globex), kind="incident", title="T7 due at eleven")
     clock.at(2026, 4, 21, 10, 30)
     escalation.sweep(clock.now)  # T6's first response is 30 minutes late
+    run_jobs(app)
     rollup.refresh(clock.now)
     html = manager.get("/reports/").get_data(as_text=True)
     page = text(manager.get("/reports/"))

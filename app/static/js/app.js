@@ -313,6 +313,7 @@ if (importProgress) {
   };
   window.setTimeout(poll, 1000);
 }
+
 // Knowledge-base panel on the ticket page: "insert link into reply" puts the article's link
 // where the cursor is in the reply box and counts a use; without the script the form posts.
 document.querySelectorAll("#kb-panel form.kb-insert").forEach((form) => {
@@ -327,6 +328,8 @@ document.querySelectorAll("#kb-panel form.kb-insert").forEach((form) => {
     box.selectionStart = box.selectionEnd = at + link.length;
     await fetch(form.action, { method: "POST", body: new FormData(form), headers: { Accept: "application/json" } });
   });
+});
+
 // A "print" button (the client's monthly report): no inline script under the CSP.
 document.querySelectorAll('[data-print]').forEach((button) => {
   button.addEventListener('click', () => window.print());
