@@ -45,7 +45,7 @@ def test_from_a_solved_incident_to_an_answer_before_the_ticket(page, browser, li
     page.get_by_role("button", name="Resolve", exact=True).click()
     page.get_by_label("Resolution").select_option("fixed")
     page.get_by_label("What was done").fill("php-cli lost sendmail_path in the upgrade; we set it in php.ini again.")
-    page.get_by_role("button", name="Change status").click()
+    page.locator("#transition-form").get_by_role("button", name="Resolve").click()
     page.get_by_text("Status changed to “Resolved”.").wait_for()
     page.locator("#kb-panel").get_by_role("button", name="Make an article").click()
     page.get_by_text(f"A draft was made from {number}").wait_for()
