@@ -242,15 +242,7 @@ def link_children(actor, ticket: Ticket, children: list[Ticket]) -> list[str]:
     errors += [_("A ticket cannot be linked to itself.") for c in children if c.id == ticket.id]
     if errors:
         raise ValidationError({"children": errors})
-    linked = set(db.session.scalars(sa.select(Link.source_id).where(Link.target_id == ticket.id,
-                                                                    Link.kind == "child_of")))
-    done = []
-    for child in children:
-        if child.id not in linked:
-            relations.link(actor, child, ticket, "child_of")
-            linked.add(child.id)
-            done.append(child.number)
-    return done
+    return relations.link_all(actor, children, ticket, "child_of")
 
 
 @transactional

@@ -83,15 +83,7 @@ def gather_incidents(actor, problem: Ticket, incidents: list[Ticket]) -> list[st
     errors = [_("%(number)s is not an incident.", number=t.number) for t in incidents if t.kind != Kind.INCIDENT]
     if errors:
         raise ValidationError({"incidents": errors})
-    linked = set(db.session.scalars(sa.select(Link.source_id).where(Link.target_id == problem.id,
-                                                                    Link.kind == "caused_by")))
-    done = []
-    for incident in incidents:
-        if incident.id not in linked:
-            relations.link(actor, incident, problem, "caused_by")
-            linked.add(incident.id)
-            done.append(incident.number)
-    return done
+    return relations.link_all(actor, incidents, problem, "caused_by")
 
 
 @transactional

@@ -24,6 +24,21 @@ def link(actor, source: Ticket, target: Ticket, kind: str) -> Link:
 
 
 @transactional
+def link_all(actor, sources, target: Ticket, kind: str) -> list[str]:
+    """Link each of ``sources`` to ``target`` with ``kind``, skipping those already linked so;
+    returns the numbers newly linked (a problem's incidents, a major incident's children)."""
+    require_staff(actor)
+    linked = set(db.session.scalars(sa.select(Link.source_id).where(Link.target_id == target.id, Link.kind == kind)))
+    done = []
+    for source in sources:
+        if source.id not in linked:
+            _link(actor, source, target, kind)
+            linked.add(source.id)
+            done.append(source.number)
+    return done
+
+
+@transactional
 def relate(actor, ticket: Ticket, earlier: Ticket) -> Link:
     """A client's new ticket that continues an earlier one of theirs ("the same problem is back")."""
     require_view(actor, ticket)
