@@ -40,7 +40,8 @@ def cached(key: str, seconds: int, compute):
     """``compute()``'s result, kept for a few seconds (JSON-serializable values): in Redis, shared
     by every worker, and for at most LOCAL_SECONDS in the worker's own memory, so that a page
     asking for the same small value pays no round trip to Redis (issue 18). A value may be up to
-    ``seconds + LOCAL_SECONDS`` old. Without Redis the value is computed every time."""
+    ``seconds + LOCAL_SECONDS`` old. Without Redis only the worker's own copy is kept. Callers
+    must not change what they get: the same object is handed to every request of the worker."""
     local = current_app.extensions.setdefault("zayavka.cache", {})
     now = time.monotonic()
     hit = local.get(key)
