@@ -47,10 +47,13 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+# The full-text index tables are made by hand per database (FTS5 or tsvector, see
+# app/tickets/search.py and kb/search.py): they are not in the models.
+FULL_TEXT_TABLES = ("ticket_search", "kb_search")
+
+
 def include_object(obj, name, type_, reflected, compare_to):
-    """The full-text index tables are made by hand per database (FTS5 or
-    tsvector, see app/tickets/search.py): they are not in the models."""
-    return not (type_ == "table" and name.startswith("ticket_search"))
+    return not (type_ == "table" and name.startswith(FULL_TEXT_TABLES))
 
 
 def get_metadata():
