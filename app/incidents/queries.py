@@ -59,12 +59,11 @@ def get_incident(user, number: str) -> Ticket:
     return ticket
 
 
-def updates_of(ticket: Ticket, *, public_only: bool = False) -> list[StatusUpdate]:
-    stmt = sa.select(StatusUpdate).where(StatusUpdate.ticket_id == ticket.id).options(
-        joinedload(StatusUpdate.author))
-    if public_only:
-        stmt = stmt.where(StatusUpdate.public.is_(True))
-    return list(db.session.scalars(stmt.order_by(StatusUpdate.created_at.desc(), StatusUpdate.id.desc())))
+def updates_of(ticket: Ticket) -> list[StatusUpdate]:
+    """Every update of the incident, internal ones too, newest first (the staff's timeline)."""
+    return list(db.session.scalars(
+        sa.select(StatusUpdate).where(StatusUpdate.ticket_id == ticket.id).options(joinedload(StatusUpdate.author))
+        .order_by(StatusUpdate.created_at.desc(), StatusUpdate.id.desc())))
 
 
 def declarations_of(ticket: Ticket) -> list[MajorDeclaration]:
@@ -129,11 +128,31 @@ def _in_their_words(row: AffectedOrganization | None, organization_id: int) -> l
     return words
 
 
-def _status_of(ticket: Ticket, organization_id: int) -> Status:
+def _public_updates(tickets) -> dict[int, list[StatusUpdate]]:
+    """The public updates of these incidents, newest first, in one statement."""
+    found: dict[int, list[StatusUpdate]] = {t.id: [] for t in tickets}
+    if found:
+        for update in db.session.scalars(
+                sa.select(StatusUpdate).where(StatusUpdate.ticket_id.in_(found), StatusUpdate.public.is_(True))
+                .options(joinedload(StatusUpdate.author))
+                .order_by(StatusUpdate.created_at.desc(), StatusUpdate.id.desc())):
+            found[update.ticket_id].append(update)
+    return found
+
+
+def _statuses(stmt: sa.Select, organization_id: int) -> list[Status]:
+    """Each incident ``stmt`` selects as the client's organization reads it; the details,
+    affected rows and public updates of all of them loaded at once (every portal page asks)."""
+    tickets = list(db.session.scalars(stmt.options(joinedload(Ticket.incident_detail),
+                                                   selectinload(Ticket.affected_organizations_rows))))
+    updates = _public_updates(tickets)
+    return [_status_of(ticket, organization_id, updates[ticket.id]) for ticket in tickets]
+
+
+def _status_of(ticket: Ticket, organization_id: int, updates: list[StatusUpdate]) -> Status:
     detail = ticket.incident_detail
     row = next((r for r in ticket.affected_organizations_rows if r.organization_id == organization_id), None)
     affected = _in_their_words(row, organization_id)
-    updates = updates_of(ticket, public_only=True)
     since = (detail.declared_at if detail and detail.declared_at else None) or ticket.created_at
     title = detail.public_summary if detail is not None and detail.public_summary else _("Service disruption")
     return Status("incident", title, affected, since, updates[0] if updates else None,
@@ -146,9 +165,8 @@ def service_status(user) -> list[Status]:
     if user is None or not user.is_authenticated or not user.is_client or user.organization_id is None:
         return []
     org_id = user.organization_id
-    found = [_status_of(t, org_id) for t in db.session.scalars(
-        _affecting(org_id).where(Ticket.major.is_(True), Ticket.is_open.is_(True))
-        .options(joinedload(Ticket.incident_detail)).order_by(Ticket.id))]
+    found = _statuses(_affecting(org_id).where(Ticket.major.is_(True), Ticket.is_open.is_(True))
+                      .order_by(Ticket.id), org_id)
     now = timeutil.utcnow()
     for change, detail in planned_work(user.organization):
         if detail.planned_start <= now < detail.planned_end or change.status == "implementing":
@@ -164,10 +182,9 @@ def status_history(user, days: int = HISTORY_DAYS) -> list[Status]:
     since = timeutil.utcnow() - timedelta(days=days)
     org_id = user.organization_id
     declared = sa.select(MajorDeclaration.ticket_id).where(MajorDeclaration.declared.is_(True))
-    return [_status_of(t, org_id) for t in db.session.scalars(
-        _affecting(org_id).where(Ticket.is_open.is_(False), Ticket.id.in_(declared),
-                                 sa.func.coalesce(Ticket.resolved_at, Ticket.closed_at) >= since)
-        .options(joinedload(Ticket.incident_detail)).order_by(Ticket.id.desc()).limit(100))]
+    return _statuses(_affecting(org_id).where(Ticket.is_open.is_(False), Ticket.id.in_(declared),
+                                              sa.func.coalesce(Ticket.resolved_at, Ticket.closed_at) >= since)
+                     .order_by(Ticket.id.desc()).limit(100), org_id)
 
 
 def public_status() -> list[Status]:
@@ -175,13 +192,14 @@ def public_status() -> list[Status]:
     rows = db.session.scalars(sa.select(Ticket).join(IncidentDetail, IncidentDetail.ticket_id == Ticket.id).where(
         Ticket.kind == Kind.INCIDENT, Ticket.major.is_(True), Ticket.is_open.is_(True),
         IncidentDetail.provider_wide.is_(True)).order_by(Ticket.id))
+    tickets = list(rows)
+    updates = _public_updates(tickets)
     found = []
-    for ticket in rows:
-        detail = ticket.incident_detail
-        updates = updates_of(ticket, public_only=True)
+    for ticket in tickets:
+        detail, public = ticket.incident_detail, updates[ticket.id]
         found.append(Status("incident", detail.public_summary or _("Service disruption"),
-                            [], detail.declared_at or ticket.created_at, updates[0] if updates else None,
-                            detail.next_update_due, updates))
+                            [], detail.declared_at or ticket.created_at, public[0] if public else None,
+                            detail.next_update_due, public))
     return found
 
 

@@ -44,11 +44,14 @@ RATE_DAYS = 30
 
 
 def to_rate(user, limit: int = 10) -> list[Ticket]:
-    """Resolved or closed tickets of the last month nobody has rated yet, the contact's own first
-    (ix_tickets_status_resolved)."""
+    """Resolved or closed tickets of the last month nobody has rated yet, the contact's own first.
+    A ticket's last activity is never older than its resolution (set_status moves both), so the
+    organization's closed tickets active since then are walked on ix_tickets_org_activity
+    instead of every organization's resolutions of the month."""
     since = timeutil.utcnow() - timedelta(days=RATE_DAYS)
     return list(db.session.scalars(
-        tickets_visible_to(user).where(Ticket.status.in_(("resolved", "closed")), Ticket.resolved_at >= since,
+        tickets_visible_to(user).where(Ticket.is_open.is_(False), Ticket.last_activity_at >= since,
+                                       Ticket.status.in_(("resolved", "closed")), Ticket.resolved_at >= since,
                                        Ticket.rating.is_(None), Ticket.merged_into_id.is_(None))
         .order_by((Ticket.requester_id == user.id).desc(), Ticket.resolved_at.desc()).limit(limit)
         .options(defer(Ticket.description), selectinload(Ticket.requester))))
