@@ -5,8 +5,12 @@ Every minute (app/jobs/worker.py PERIODIC) one worker runs ``sweep_job``. The sw
 and does no calendar arithmetic: per batch of tickets due for a look (``next_sla_check_at <= now``,
 through its index), one query reads their unfired thresholds with ``at <= now``, one
 INSERT … ON CONFLICT DO NOTHING puts one outbox job per threshold with a deterministic key
-(``sla:<ticket>:<target>:<level>:<at>``), and one UPDATE moves the tickets' next check past now.
-A second sweep, or two racing, find the keys taken and enqueue nothing.
+(``sla:<ticket>:<target>:<level>:<at>``). A second sweep, or two racing, find the keys taken and
+enqueue nothing. The sweep writes no ticket that has a job coming: the job moves the ticket's next
+check when it fires (it locks and writes the ticket anyway; writing 10,000 wide, much-indexed
+ticket rows cost the sweep seconds at a million tickets); only a ticket due for a look that has
+nothing due (its clock moved meanwhile) gets its next check moved by the sweep. The batches walk
+the due tickets by (next check, id), so tickets left due are not read twice in one sweep.
 
 The job (``fire``) locks the ticket, recomputes its clock under the current time (the threshold
 may have moved: a pause, a reply, a new priority), and fires every threshold of the ticket that is
@@ -44,9 +48,16 @@ BATCH = 5000
 log = logging.getLogger(__name__)
 
 
+def due_tickets(now, after=None, limit: int = BATCH) -> list[tuple]:
+    """(next check, id) of tickets due for a look, in that order, after the pair ``after``."""
+    query = sa.select(Ticket.next_sla_check_at, Ticket.id).where(Ticket.next_sla_check_at <= now)
+    if after is not None:
+        query = query.where(sa.tuple_(Ticket.next_sla_check_at, Ticket.id) > sa.tuple_(*after))
+    return list(db.session.execute(query.order_by(Ticket.next_sla_check_at, Ticket.id).limit(limit)))
+
+
 def due_ticket_ids(now, limit: int = BATCH) -> list[int]:
-    return list(db.session.scalars(sa.select(Ticket.id).where(Ticket.next_sla_check_at <= now)
-                                   .order_by(Ticket.next_sla_check_at, Ticket.id).limit(limit)))
+    return [row.id for row in due_tickets(now, limit=limit)]
 
 
 def job_key(ticket_id: int, target: str, level: int, at: datetime) -> str:
@@ -73,11 +84,14 @@ def _enqueue_batch(ticket_ids: list[int], now) -> int:
         added = enqueue_unique_after_commit(
             "sla.escalation.fire",
             [(job_key(r.ticket_id, r.target, r.level, r.at), [r.id, now.isoformat()]) for r in due])
-        later = (sa.select(sa.func.min(SlaThreshold.at))
-                 .where(SlaThreshold.ticket_id == Ticket.id, SlaThreshold.fired_at.is_(None), SlaThreshold.at > now)
-                 .scalar_subquery())
-        db.session.execute(sa.update(Ticket).where(_among(Ticket.id, ticket_ids), Ticket.next_sla_check_at <= now)
-                           .values(next_sla_check_at=later).execution_options(synchronize_session=False))
+        idle = sorted(set(ticket_ids) - {r.ticket_id for r in due})
+        if idle:
+            later = (sa.select(sa.func.min(SlaThreshold.at))
+                     .where(SlaThreshold.ticket_id == Ticket.id, SlaThreshold.fired_at.is_(None),
+                            SlaThreshold.at > now)
+                     .scalar_subquery())
+            db.session.execute(sa.update(Ticket).where(_among(Ticket.id, idle), Ticket.next_sla_check_at <= now)
+                               .values(next_sla_check_at=later).execution_options(synchronize_session=False))
         return added
 
 
@@ -96,14 +110,16 @@ def sweep(now=None) -> int:
     were new (a threshold already asked for is not asked for again)."""
     now = now or timeutil.utcnow()
     total = 0
+    after = None
     while True:
-        ids = due_ticket_ids(now)
+        rows = due_tickets(now, after)
         db.session.rollback()  # end the read
-        if not ids:
+        if not rows:
             break
-        total += _enqueue_batch(ids, now)
-        if len(ids) < BATCH:
+        total += _enqueue_batch([row.id for row in rows], now)
+        if len(rows) < BATCH:
             break
+        after = tuple(rows[-1])
     total += _enqueue_deferred(now)
     db.session.remove()
     return total
