@@ -36,7 +36,7 @@ def _wait_for_supplier(users, clock):
 
 
 def test_a_policy_that_pauses_moves_the_due_time_by_exactly_the_paused_business_time(
-        db, users, pausing, clock, api, login):
+        app, db, users, pausing, clock, api, login):
     ticket = _wait_for_supplier(users, clock)
     number = ticket.number
     assert ticket.status == THIRD and ticket.resolution_due is None and ticket.next_sla_check_at is None
@@ -73,6 +73,15 @@ def test_a_policy_that_pauses_moves_the_due_time_by_exactly_the_paused_business_
     body = api("client_user").get(f"/api/v1/tickets/{number}").json
     assert body["sla"]["paused"] is False and body["sla"]["pause_reason"] is None
     assert body["sla"]["resolution"]["due"] == kyiv(2026, 3, 11, 17, 0).isoformat()
+
+    ticket_id = ticket.id
+    replayed = app.test_cli_runner().invoke(args=["sla", "recompute", "--ticket", number])
+    assert replayed.exit_code == 0 and "1 clocks recomputed" in replayed.output
+    db.session.expire_all()
+    again = db.session.get(TicketClock, ticket_id)
+    assert [(s["state"], s["why"]) for s in again.segments] == [("running", "new"), ("paused", THIRD),
+                                                                ("running", "open")]
+    assert again.ticket.resolution_due == kyiv(2026, 3, 11, 17, 0)  # the history replayed to the same clock
 
 
 def test_by_default_the_clock_keeps_running_while_a_third_party_is_waited_for(db, users, policy, clock, api, login):
