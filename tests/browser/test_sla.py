@@ -72,7 +72,7 @@ def test_the_clock_for_agents_clients_and_admins(browser, live_app, live_server,
         numbers = page.locator(".ticket-list tbody td:nth-child(2) a").all_inner_texts()
         due = due_times(live_app, numbers)
         timed = [d for d in due if d is not None]
-        assert len(timed) >= 3 and timed == sorted(timed), list(zip(numbers, due))
+        assert len(timed) >= 3 and timed == sorted(timed), list(zip(numbers, due, strict=True))
         assert due[:len(timed)] == timed  # those without a due time (problems, changes, paused) come last
         shot(page, "1-queue-by-due")
         page.get_by_role("link", name=SERVER).first.click()
