@@ -208,6 +208,9 @@ def _seed_tickets() -> int:
                    values={"Source address": "10.8.0.0/24", "Destination address and port": "10.20.0.5:5432",
                            "Why": "Lab analytics needs the database."})
     tickets.assign(ivan, server, team=l2)
+    tickets.reply(taras, server, "We ordered two more hypervisor licences for app-04 from the vendor; "
+                                 "the server is built as soon as they arrive.")
+    tickets.transition(taras, server, "third_party")  # the Standard policy's clock keeps running meanwhile
     return 12
 
 

@@ -9,6 +9,7 @@ days), ``elapsed`` calls/s (spans up to 60 days), ``add`` with three pauses, and
 same ``--calls`` random starts, after a warm-up pass that lays out the calendar's tables.
 
     .venv/bin/python bench/sla.py --database-url sqlite:///bench/out/sla.sqlite --due 10000
+    .venv/bin/python bench/sla.py --sweep-only --database-url URL --tickets-due 10000
 
 With ``--database-url`` (a database made by bench/seed.py; it is upgraded to the newest
 migration and its SLA tables are overwritten) it also times the escalation sweep and the
@@ -28,6 +29,10 @@ escalation jobs:
   conditional UPDATE, writes the event and asks for its mail) and the mail jobs, worked by 1, then
   (on fresh thresholds) 2 RQ worker processes, each mail sent to an SMTP sink on 127.0.0.1; jobs/s.
 Redis: ``--redis-url``, else an embedded redis-server.
+
+``--sweep-only`` times only the select and the sweep (once seeded, one round, no calendar figures
+and no jobs): the 1,000,000-ticket figure on any database bench/seed.py made, whose tickets need no
+clocks of their own (``--tickets-due`` is ``--due``). The script writes the database: run it on a copy.
 """
 import argparse
 import json
@@ -300,7 +305,7 @@ def bench_escalation(database_url: str, redis_url: str | None, due: int, sweep_o
     try:
         app = _bench_app(database_url, redis_url, port)
         figures = {}
-        for workers in (1, 2):
+        for workers in ((1,) if sweep_only else (1, 2)):
             total = seed_sla(app, due)
             with app.app_context():
                 from app import jobs
@@ -333,19 +338,27 @@ def main(argv=None) -> None:
     parser.add_argument("--calendar-only", action="store_true", help="only the calendar part")
     parser.add_argument("--database-url", help="a bench/seed.py database: also the sweep and the jobs")
     parser.add_argument("--redis-url", help="default: an embedded redis-server")
-    parser.add_argument("--sweep-only", action="store_true", help="time the sweep (twice), not the jobs")
-    parser.add_argument("--due", type=int, default=10_000, help="tickets due for the sweep (default 10,000)")
+    parser.add_argument("--sweep-only", action="store_true",
+                        help="with --database-url: only the sweep (select, sweep, the same sweep again); "
+                             "no calendar figures, no jobs")
+    parser.add_argument("--due", "--tickets-due", dest="due", type=int, default=10_000,
+                        help="tickets due for the sweep (default 10,000)")
     parser.add_argument("--calls", type=int, default=200_000, help="calls per timed run (default 200,000)")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per figure; the best is kept (default 3)")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"{os.cpu_count()} cores, 1-minute load {load:.2f}, Python {platform.python_version()}")
-    bench_calendar(args.calls, args.repeat, args.seed)
+    if args.sweep_only and (args.calendar_only or not args.database_url):
+        parser.error("--sweep-only needs --database-url (and no --calendar-only)")
+    if not args.sweep_only:
+        bench_calendar(args.calls, args.repeat, args.seed)
     if not args.calendar_only and args.database_url:
         url = args.database_url
         if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):  # relative to here, not instance/
             url = "sqlite:///" + os.path.abspath(url[len("sqlite:///"):])
+        print("the database's SLA rows, outbox and escalation events are replaced, and every ticket's due "
+              "columns rewritten: use a copy of a seeded database")
         bench_escalation(url, args.redis_url, args.due, args.sweep_only)
 
 

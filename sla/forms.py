@@ -20,7 +20,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app.forms import Form, choices
 from sla.calendar import DAYS
 from sla.models import TARGETS
-from sla.policy import ACTIONS, MAX_TARGET_MINUTES, PRIORITIES
+from sla.policy import ACTIONS, MAX_TARGET_MINUTES, PRIORITIES, THIRD_PARTY, pause_statuses
 
 DAY_LABELS = {"mon": _l("Monday"), "tue": _l("Tuesday"), "wed": _l("Wednesday"), "thu": _l("Thursday"),
               "fri": _l("Friday"), "sat": _l("Saturday"), "sun": _l("Sunday")}
@@ -31,7 +31,9 @@ ACTION_LABELS = {"notify_assignee": _l("Tell the assignee (else the team)"), "no
 KIND_LABELS = {"": _l("Incidents and service requests"), "incident": _l("Incidents"),
                "request": _l("Service requests")}
 PAUSE_LABELS = {"pending": _l("Waiting for the client"), "awaiting_approval": _l("Awaiting approval"),
-                "open": _l("Open")}
+                "open": _l("Open"), THIRD_PARTY: _l("Waiting for a third party")}
+# The list of checkboxes; waiting for a third party has a checkbox of its own (PolicyForm.pause_third_party).
+LISTED_PAUSES = {k: v for k, v in PAUSE_LABELS.items() if k != THIRD_PARTY}
 LEVEL_ROWS = 4
 _PIECES = re.compile(r"[,;]")
 _DASH = re.compile(r"\s*[-–—]\s*")
@@ -118,13 +120,20 @@ class PolicyForm(Form):
     calendar = SelectField(_l("Working calendar"), coerce=int, validators=[InputRequired()])
     kind = SelectField(_l("For"), choices=choices(KIND_LABELS.items()))
     pause_statuses = MultiCheckboxField(_l("The clock stands while the ticket is"),
-                                        choices=choices(PAUSE_LABELS.items()))
+                                        choices=choices(LISTED_PAUSES.items()))
+    pause_third_party = BooleanField(_l("Pause while waiting for a third party"), description=_l(
+        "Off by default: while the ticket waits for a supplier or another outside party, the clock keeps "
+        "running. Tick it when the contract lets that time not count."))
     is_default = BooleanField(_l("The provider's default (for organizations without a policy of their own)"))
     active = BooleanField(_l("Active"), default=True)
     mail_in_working_hours = BooleanField(_l("Send escalation mails only in the recipient's working hours "
                                             "(this calendar's hours in their time zone; others wait)"))
     organizations = SelectMultipleField(_l("Organizations whose contract names it"), coerce=int)
     submit = SubmitField(_l("Save policy"))
+
+    def pauses(self) -> list[str]:
+        """The pausing statuses: the ticked list and the third party's own checkbox."""
+        return [*(self.pause_statuses.data or ()), *((THIRD_PARTY,) if self.pause_third_party.data else ())]
 
     def targets(self) -> dict:
         return {p: {t: getattr(self, f"t{p}_{t}").data for t in TARGETS} for p in PRIORITIES}
@@ -148,6 +157,9 @@ class PolicyForm(Form):
 
     def fill(self, policy) -> None:
         """The form's fields from a stored policy (for a GET)."""
+        stands = list(pause_statuses(policy))
+        self.pause_statuses.data = [s for s in stands if s in LISTED_PAUSES]
+        self.pause_third_party.data = THIRD_PARTY in stands
         for p in PRIORITIES:
             for t in TARGETS:
                 getattr(self, f"t{p}_{t}").data = (policy.targets or {}).get(p, {}).get(t)

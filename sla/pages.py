@@ -3,7 +3,7 @@ and the lines on the client's ticket page (in the calendar's zone, in the client
 from flask_babel import get_timezone
 
 from app import timeutil
-from app.tickets.workflow import STATUS_LABELS
+from app.tickets.workflow import CLIENT_STATUS_LABELS, STATUS_LABELS
 from sla import clock as clocks
 from sla import queries
 
@@ -26,5 +26,5 @@ def client_context(ticket) -> dict:
     found = queries.panel(ticket, zone)
     found["sla"]["city"] = zone.rsplit("/", 1)[-1].replace("_", " ")
     found["sla"]["today"] = timeutil.utcnow().astimezone(found["sla"]["segments"][0]["from"].tzinfo).date()
-    found["sla_status_labels"] = {key: str(value) for key, value in STATUS_LABELS.items()}
+    found["sla_status_labels"] = {key: str(value) for key, value in CLIENT_STATUS_LABELS.items()}
     return found

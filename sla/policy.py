@@ -18,6 +18,8 @@ from sla.models import TARGETS, SlaCalendar, SlaCalendarVersion, SlaPolicy, orga
 SLA_KINDS = ("incident", "request")
 PRIORITIES = ("1", "2", "3", "4")
 DEFAULT_PAUSE_STATUSES = ("pending",)
+THIRD_PARTY = "third_party"  # waiting for a supplier: pauses only where a policy says so (not by default)
+PAUSABLE = ("pending", THIRD_PARTY, "awaiting_approval", "open")
 ACTIONS = ("notify_assignee", "notify_team", "notify_managers")
 DEFAULT_LEVELS = ({"percent": 75, "action": "notify_assignee"}, {"percent": 90, "action": "notify_team"},
                   {"percent": 100, "action": "notify_managers"})

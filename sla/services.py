@@ -29,7 +29,7 @@ from sla.models import (
     TicketClock,
     organization_policies,
 )
-from sla.policy import SLA_KINDS, calendar_data, clean_levels, clean_targets, policy_for
+from sla.policy import PAUSABLE, SLA_KINDS, calendar_data, clean_levels, clean_targets, policy_for
 
 
 def _require_admin(actor) -> None:
@@ -260,6 +260,8 @@ def save_policy(actor, policy: SlaPolicy | None, *, name: str, calendar: SlaCale
         errors["calendar"] = [_("Choose the working calendar.")]
     if kind not in (None, "", *SLA_KINDS):
         errors["kind"] = [_("A policy is for incidents, service requests or both.")]
+    if any(status not in PAUSABLE for status in pause_statuses if status):
+        errors["pause_statuses"] = [_("Only the statuses listed here can stop the clock.")]
     if errors:
         raise ValidationError(errors)
     targets = clean_targets(targets)

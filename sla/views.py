@@ -33,7 +33,7 @@ from sla.forms import (
     parse_hours,
 )
 from sla.models import TARGETS
-from sla.policy import DEFAULT_LEVELS, DEFAULT_PAUSE_STATUSES
+from sla.policy import DEFAULT_LEVELS, DEFAULT_PAUSE_STATUSES, pause_statuses
 from sla.services import HOLIDAY_COUNTRIES
 
 bp = Blueprint("sla", __name__)
@@ -184,7 +184,7 @@ def import_holidays(calendar_id):
 
 @bp.route("/policies")
 def policies():
-    return render_template("sla/policies.html", policies=queries.policies(),
+    return render_template("sla/policies.html", policies=queries.policies(), pause_statuses=pause_statuses,
                            organizations=queries.organizations_by_policy(), targets=TARGETS, **_labels())
 
 
@@ -210,7 +210,7 @@ def _policy_form(policy=None) -> PolicyForm:
 def _save_policy(form, policy):
     return services.save_policy_with_organizations(
         current_user, policy, name=form.name.data, calendar=queries.calendar_or_none(form.calendar.data),
-        kind=form.kind.data or None, targets=form.targets(), pause_statuses=form.pause_statuses.data or (),
+        kind=form.kind.data or None, targets=form.targets(), pause_statuses=form.pauses(),
         levels=form.levels(), is_default=form.is_default.data, active=form.active.data,
         mail_in_working_hours=form.mail_in_working_hours.data,
         organizations=org_queries.organizations_with_ids(current_user, form.organizations.data or []))

@@ -20,7 +20,7 @@ from app.auth.roles import Role
 from app.changes import rules as change_rules
 from app.tickets import queries
 from app.tickets.content import to_text
-from app.tickets.workflow import LINK_KINDS, RESOLUTION_CODES, STATUS_LABELS, Kind
+from app.tickets.workflow import CLIENT_STATUS_LABELS, LINK_KINDS, RESOLUTION_CODES, STATUS_LABELS, Kind
 from sla import queries as sla_queries
 
 LEVELS = (1, 2, 3)
@@ -73,8 +73,9 @@ class TicketOut(Schema):
     title = fields.Str()
     description_html = fields.Str(attribute="description", metadata={"description": _l("Sanitized HTML.")})
     description_text = fields.Function(lambda t: to_text(t.description), metadata={"type": "string"})
-    status = fields.Str()
-    status_label = fields.Function(lambda t: str(STATUS_LABELS.get(t.status, t.status)), metadata={"type": "string"})
+    status = fields.Str(metadata={"enum": list(STATUS_LABELS)})
+    status_label = fields.Function(lambda t: str(CLIENT_STATUS_LABELS.get(t.status, t.status)),
+                                   metadata={"type": "string"})
     is_open = fields.Bool()
     impact = fields.Int()
     urgency = fields.Int()
@@ -98,8 +99,9 @@ class TicketOut(Schema):
     rated_at = fields.DateTime(allow_none=True)
     sla = fields.Function(lambda t: sla_queries.summary(t), allow_none=True, metadata={
         "type": "object", "description": _l(
-            "The service level: policy, paused, pause_reason, and first_response and resolution, each with "
-            "due, met_at, breached and remaining_minutes (business minutes); null when no policy applies.")})
+            "The service level: policy, paused, pause_reason (the status the clock stands for: pending, "
+            "third_party, …), and first_response and resolution, each with due, met_at, breached and "
+            "remaining_minutes (business minutes); null when no policy applies.")})
 
 
 class KindNested(fields.Nested):
@@ -115,6 +117,7 @@ class KindNested(fields.Nested):
 
 @output
 class StaffTicketOut(TicketOut):
+    status_label = fields.Function(lambda t: str(STATUS_LABELS.get(t.status, t.status)), metadata={"type": "string"})
     team = fields.Nested(TeamRefOut, allow_none=True)
     assignee = fields.Nested(UserRefOut, allow_none=True)
     major = fields.Bool()

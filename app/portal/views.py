@@ -24,7 +24,7 @@ from app.tickets import queries as ticket_queries
 from app.tickets import relations
 from app.tickets import services as tickets
 from app.tickets.attachments import send
-from app.tickets.workflow import CLIENT, STATUS_LABELS, workflow
+from app.tickets.workflow import CLIENT, CLIENT_STATUS_LABELS, workflow
 from cmdb import kinds as cmdb_kinds
 from cmdb import queries as cmdb_queries
 from sla import pages as sla_pages
@@ -40,7 +40,7 @@ def require_client():
 
 @bp.context_processor
 def portal_context():
-    return {"status_labels": {k: str(v) for k, v in STATUS_LABELS.items()}}
+    return {"status_labels": {k: str(v) for k, v in CLIENT_STATUS_LABELS.items()}}
 
 
 def _locale() -> str:
@@ -108,7 +108,7 @@ def new_ticket():
 def similar():
     """Open tickets of the organization like the one being written (the new-ticket form asks as you type)."""
     found = queries.similar_open(current_user, request.args.get("title", ""), request.args.get("description", ""))
-    return jsonify([{"number": t.number, "title": t.title, "status": str(STATUS_LABELS[t.status]),
+    return jsonify([{"number": t.number, "title": t.title, "status": str(CLIENT_STATUS_LABELS[t.status]),
                      "url": url_for("portal.ticket", number=t.number)} for t in found])
 
 

@@ -24,6 +24,7 @@ KIND_LABELS = {Kind.INCIDENT: _l("Incident"), Kind.REQUEST: _l("Service request"
 
 STATUS_LABELS = {
     "new": _l("New"), "open": _l("Open"), "pending": _l("Waiting for the client"),
+    "third_party": _l("Waiting for a third party"),
     "awaiting_approval": _l("Awaiting approval"), "resolved": _l("Resolved"), "closed": _l("Closed"),
     "investigating": _l("Investigating"), "known_error": _l("Known error"),
     "draft": _l("Draft"), "submitted": _l("Submitted"), "assessment": _l("Assessment"),
@@ -33,12 +34,17 @@ STATUS_LABELS = {
 
 # How a button that moves a ticket to a status reads.
 ACTION_LABELS = {
-    "open": _l("Start work"), "pending": _l("Wait for the client"), "resolved": _l("Resolve"), "closed": _l("Close"),
+    "open": _l("Start work"), "pending": _l("Wait for the client"), "third_party": _l("Wait for a third party"),
+    "resolved": _l("Resolve"), "closed": _l("Close"),
     "investigating": _l("Investigate"), "known_error": _l("Mark as known error"), "submitted": _l("Submit"),
     "assessment": _l("Assess"), "awaiting_approval": _l("Ask for approval"), "scheduled": _l("Schedule"),
     "implementing": _l("Start implementing"), "review": _l("Review"), "approved": _l("Approve"),
     "rejected": _l("Reject"), "new": _l("Back to new"),
 }
+
+# The same statuses as clients read them (the portal, the client's API answers): where the agents'
+# word would leave a client guessing, the client's own.
+CLIENT_STATUS_LABELS = {**STATUS_LABELS, "third_party": _l("Waiting for a third party (a supplier)")}
 
 RESOLUTION_CODES = {
     "fixed": _l("Fixed"), "workaround": _l("Workaround given"), "configuration": _l("Configuration changed"),
@@ -116,16 +122,19 @@ def _t(sources: str, target: str, who=(STAFF,), requires=()) -> Transition:
     return Transition(frozenset(sources.split()), target, frozenset(who), tuple(requires))
 
 
-_WORKING = "new open pending"
+# Waiting: for the client ("pending") or for a third party, a supplier or a vendor ("third_party").
+# Both are left the same ways; whether either stops the SLA clock is the policy's choice.
+_WORKING = "new open pending third_party"
 _RESOLVE = ("resolution_code", "resolution")
 
 INCIDENT = Workflow(
     initial="new",
-    statuses=("new", "open", "pending", "resolved", "closed"),
+    statuses=("new", "open", "pending", "third_party", "resolved", "closed"),
     final=frozenset({"resolved", "closed"}),
     transitions=(
-        _t("new pending", "open"),
-        _t("new open", "pending"),
+        _t("new pending third_party", "open"),
+        _t("new open third_party", "pending"),
+        _t("new open pending", "third_party"),
         _t(_WORKING, "resolved", requires=_RESOLVE),
         _t(_WORKING, "closed", who=(CLIENT,)),  # "my problem is solved — close it"
         _t("resolved", "closed", who=(STAFF, CLIENT)),
@@ -135,11 +144,12 @@ INCIDENT = Workflow(
 
 REQUEST = Workflow(
     initial="new",
-    statuses=("awaiting_approval", "new", "open", "pending", "resolved", "closed"),
+    statuses=("awaiting_approval", "new", "open", "pending", "third_party", "resolved", "closed"),
     final=frozenset({"resolved", "closed"}),
     transitions=(
-        _t("new pending", "open"),
-        _t("new open", "pending"),
+        _t("new pending third_party", "open"),
+        _t("new open third_party", "pending"),
+        _t("new open pending", "third_party"),
         _t(_WORKING, "resolved", requires=_RESOLVE),
         _t(_WORKING + " awaiting_approval", "closed", who=(STAFF, CLIENT)),
         _t("resolved", "closed", who=(STAFF, CLIENT)),

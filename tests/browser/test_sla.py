@@ -1,19 +1,37 @@
 """Service levels in Chromium, in English and Ukrainian, on a desktop and a phone: an agent sorts
 the queue by the nearest due time and opens a ticket with its timers and the clock's segments; a
-client reads the clock in the portal; an admin previews a calendar's week and computes a deadline.
+client reads the clock in the portal, another that their order waits for a supplier; an admin
+previews a calendar's week, computes a deadline and sees the policy's third-party checkbox.
 Screenshots: test-output/screenshots/sla-<language>-<screen>-<step>.png"""
 import pytest
+import sqlalchemy as sa
 
+from app.tickets.models import Ticket
 from tests.browser.test_pages import choose_language, log_in
 
 SCREENS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
 WORDS = {
     "en": {"language": "English", "first": "First answer due by", "met": "met at", "paused": "waiting for your reply",
-           "panel": "Service level", "clock": "The clock", "compute": "Compute the deadline", "holiday": "Holiday"},
+           "panel": "Service level", "clock": "The clock", "compute": "Compute the deadline", "holiday": "Holiday",
+           "third": "Waiting for a third party", "third_client": "Waiting for a third party (a supplier)",
+           "third_pause": "Pause while waiting for a third party", "off": "Off by default"},
     "uk": {"language": "Українська", "first": "Перша відповідь — до", "met": "надано о",
            "paused": "чекаємо на вашу відповідь", "panel": "Рівень обслуговування", "clock": "Годинник",
-           "compute": "Обчислити строк", "holiday": "Свято"},
+           "compute": "Обчислити строк", "holiday": "Свято",
+           "third": "Очікує на третю сторону", "third_client": "Очікує на третю сторону (постачальника)",
+           "third_pause": "Зупиняти годинник, поки заявка очікує на третю сторону", "off": "Типово вимкнено"},
 }
+SERVER = "New virtual server: app-04"  # the demo's order waiting for the vendor's licences
+
+
+def due_times(live_app, numbers):
+    """The nearest due time of each ticket as the queue sorts (first response, else resolution; None last)."""
+    with live_app.app_context():
+        session = live_app.extensions["sqlalchemy"].session
+        rows = dict(session.execute(sa.select(Ticket.number, sa.func.coalesce(
+            Ticket.first_response_due, Ticket.resolution_due)).where(Ticket.number.in_(numbers))).all())
+        session.remove()
+    return [rows[n] for n in numbers]
 
 
 def open_tab(browser, live_server, screen):
@@ -34,7 +52,7 @@ def speak(page, screen, language):
 
 
 @pytest.mark.parametrize("language,screen", [("en", "desktop"), ("uk", "desktop"), ("en", "phone"), ("uk", "phone")])
-def test_the_clock_for_agents_clients_and_admins(browser, live_server, screenshots, language, screen):
+def test_the_clock_for_agents_clients_and_admins(browser, live_app, live_server, screenshots, language, screen):
     words = WORDS[language]
     shot = lambda page, step: screenshots(page, f"sla-{language}-{screen}-{step}")  # noqa: E731
 
@@ -45,10 +63,22 @@ def test_the_clock_for_agents_clients_and_admins(browser, live_server, screensho
         page.locator("#main-nav").wait_for(state="attached")
         if language != "en":
             speak(page, screen, language)
-        page.goto("/tickets?view=open&sort=due")
+        page.goto("/tickets/?view=open")
+        page.locator("select[name=sort]").select_option("due")
+        page.locator(".filter-bar button[type=submit]").click()
+        page.wait_for_url("**sort=due**")
         assert page.locator("select[name=sort]").input_value() == "due"
         page.get_by_role("link", name="Disk almost full on db-03").first.wait_for()
+        numbers = page.locator(".ticket-list tbody td:nth-child(2) a").all_inner_texts()
+        due = due_times(live_app, numbers)
+        timed = [d for d in due if d is not None]
+        assert len(timed) >= 3 and timed == sorted(timed), list(zip(numbers, due, strict=True))
+        assert due[:len(timed)] == timed  # those without a due time (problems, changes, paused) come last
         shot(page, "1-queue-by-due")
+        page.get_by_role("link", name=SERVER).first.click()
+        assert words["third"] in page.locator("h1 + div").inner_text()
+        shot(page, "1b-request-waiting-for-a-third-party")
+        page.go_back()
         page.get_by_role("link", name="Disk almost full on db-03").first.click()
         panel = page.locator("#sla-panel")
         panel.wait_for()
@@ -82,6 +112,24 @@ def test_the_clock_for_agents_clients_and_admins(browser, live_server, screensho
         context.close()
     assert not errors, errors
 
+    # Another client: their order waits for a supplier, said in their words (the Standard clock runs on).
+    context, page, errors = open_tab(browser, live_server, screen)
+    try:
+        log_in(page, "anna@dnipro-logistics.example")
+        page.locator(".portal-main").wait_for()
+        if language != "en":
+            speak(page, screen, language)
+        page.get_by_role("link", name=SERVER).first.click()
+        page.locator("#ticket-status").wait_for()
+        assert page.locator("#ticket-status").inner_text().strip() == words["third_client"]
+        assert words["paused"] not in page.locator("#sla-lines").inner_text()
+        shot(page, "3b-portal-waiting-for-a-supplier")
+    finally:
+        if language != "en":
+            speak(page, screen, "en")
+        context.close()
+    assert not errors, errors
+
     # The admin: a calendar's week and the deadline calculator.
     context, page, errors = open_tab(browser, live_server, screen)
     try:
@@ -106,6 +154,13 @@ def test_the_clock_for_agents_clients_and_admins(browser, live_server, screensho
         shot(page, "5-breaches")
         page.goto("/sla/policies")
         shot(page, "6-policies")
+        page.get_by_role("link", name="Standard", exact=True).click()
+        checkbox = page.get_by_label(words["third_pause"])
+        checkbox.wait_for()
+        assert not checkbox.is_checked()  # the demo's default policy keeps the clock running
+        assert words["off"] in page.locator("#policy-form").inner_text()
+        checkbox.scroll_into_view_if_needed()
+        shot(page, "7-policy-third-party")
     finally:
         if language != "en":
             speak(page, screen, "en")

@@ -38,6 +38,10 @@ def test_the_demo_has_calendars_policies_and_clocks(app, db):
     vpn = clock_of("VPN to the lab drops every hour")
     assert vpn.policy.name == "Standard" and vpn.first_response_met_at is not None
     assert vpn.segments[-1]["state"] == "paused" and vpn.segments[-1]["why"] == "pending"
+    server = db.session.scalar(sa.select(Ticket).where(Ticket.kind == "request", Ticket.title.contains("app-04")))
+    assert server is not None and server.status == "third_party"  # the vendor's licences are awaited
+    assert [s["state"] for s in db.session.get(TicketClock, server.id).segments] == ["running"]  # Standard runs on
+    assert server.resolution_due is not None
     assert clock_of("WAL archiving breaks after failover") is None  # a problem has no clock
     clocks = db.session.scalar(sa.select(sa.func.count()).select_from(TicketClock))
     assert seed() == 0

@@ -21,17 +21,20 @@ SIDES = (STAFF, CLIENT, CAB, STANDARD, EMERGENCY)
 # kind → side → status → the statuses that side can move a ticket to (a status left out: none).
 TARGETS = {
     Kind.INCIDENT: {
-        STAFF: {"new": {"open", "pending", "resolved"}, "open": {"pending", "resolved"},
-                "pending": {"open", "resolved"}, "resolved": {"closed", "open"}, "closed": {"open"}},
-        CLIENT: {"new": {"closed"}, "open": {"closed"}, "pending": {"closed"},
+        STAFF: {"new": {"open", "pending", "third_party", "resolved"}, "open": {"pending", "third_party", "resolved"},
+                "pending": {"open", "third_party", "resolved"}, "third_party": {"open", "pending", "resolved"},
+                "resolved": {"closed", "open"}, "closed": {"open"}},
+        CLIENT: {"new": {"closed"}, "open": {"closed"}, "pending": {"closed"}, "third_party": {"closed"},
                  "resolved": {"closed", "open"}, "closed": {"open"}},
     },
     Kind.REQUEST: {
-        STAFF: {"awaiting_approval": {"closed"}, "new": {"open", "pending", "resolved", "closed"},
-                "open": {"pending", "resolved", "closed"}, "pending": {"open", "resolved", "closed"},
+        STAFF: {"awaiting_approval": {"closed"}, "new": {"open", "pending", "third_party", "resolved", "closed"},
+                "open": {"pending", "third_party", "resolved", "closed"},
+                "pending": {"open", "third_party", "resolved", "closed"},
+                "third_party": {"open", "pending", "resolved", "closed"},
                 "resolved": {"closed", "open"}, "closed": {"open"}},
         CLIENT: {"awaiting_approval": {"closed"}, "new": {"closed"}, "open": {"closed"}, "pending": {"closed"},
-                 "resolved": {"closed", "open"}, "closed": {"open"}},
+                 "third_party": {"closed"}, "resolved": {"closed", "open"}, "closed": {"open"}},
     },
     Kind.PROBLEM: {
         STAFF: {"new": {"investigating", "known_error", "resolved"}, "investigating": {"known_error", "resolved"},
@@ -49,8 +52,8 @@ TARGETS = {
 }
 
 OPEN = {
-    Kind.INCIDENT: {"new", "open", "pending"},
-    Kind.REQUEST: {"awaiting_approval", "new", "open", "pending"},
+    Kind.INCIDENT: {"new", "open", "pending", "third_party"},
+    Kind.REQUEST: {"awaiting_approval", "new", "open", "pending", "third_party"},
     Kind.PROBLEM: {"new", "investigating", "known_error"},
     Kind.CHANGE: {"draft", "submitted", "assessment", "awaiting_approval", "approved", "scheduled", "implementing",
                   "review"},
@@ -92,7 +95,7 @@ def test_new_tickets_start_as_new_and_changes_as_drafts():
 
 def test_a_client_cannot_resolve_but_can_close_or_reopen_their_incident():
     incident = workflow("incident")
-    for status in ("new", "open", "pending"):
+    for status in ("new", "open", "pending", "third_party"):
         assert incident.find(status, "resolved", CLIENT) is None
         assert incident.find(status, "closed", CLIENT).requires == ()  # "solved, thanks": no resolution code asked
     assert incident.find("resolved", "open", CLIENT) is not None
@@ -101,13 +104,13 @@ def test_a_client_cannot_resolve_but_can_close_or_reopen_their_incident():
 
 def test_staff_resolve_an_incident_before_it_is_closed():
     incident = workflow("incident")
-    for status in ("new", "open", "pending"):
+    for status in ("new", "open", "pending", "third_party"):
         assert incident.find(status, "closed", STAFF) is None
     assert incident.find("resolved", "closed", STAFF) is not None
 
 
 @pytest.mark.parametrize("kind", [Kind.INCIDENT, Kind.REQUEST])
-@pytest.mark.parametrize("status", ["new", "open", "pending"])
+@pytest.mark.parametrize("status", ["new", "open", "pending", "third_party"])
 def test_resolving_needs_a_resolution_code_and_text(kind, status):
     assert workflow(kind).find(status, "resolved", STAFF).requires == ("resolution_code", "resolution")
 
