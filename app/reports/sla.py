@@ -30,6 +30,7 @@ from app.auth.roles import Role
 from app.errors import Forbidden
 from app.extensions import db
 from app.orgs.models import Organization, Team
+from app.reports import daily
 from app.reports.models import SlaMinutes
 from app.tickets.models import Event, Ticket, Worklog
 from app.timeutil import UTCDateTime
@@ -220,11 +221,17 @@ def _measures(part: _Part) -> dict:
     }
 
 
-def _parts(scope: Scope, group: str | None) -> list[_Part]:
-    found = _grouped(scope, group, *MEASURE_COLUMNS)
+def _parts(scope: Scope, group: str | None, source: str = "auto") -> list[_Part]:
+    """The groups' counts from the daily roll-up where it covers the scope (``source`` "raw":
+    never), else aggregated from the clocks; their minutes always from report_sla_minutes."""
+    if source != "raw" and daily.covers(scope):
+        found = daily.grouped(scope, group)
+        billable = {key: int(row.billable_minutes or 0) for key, _label, row in found}
+    else:
+        found = _grouped(scope, group, *MEASURE_COLUMNS)
+        billable = _billable(scope, group)
     first = _sorted_minutes(scope, group, SlaMinutes.first_response_minutes)
     resolution = _sorted_minutes(scope, group, SlaMinutes.resolution_minutes)
-    billable = _billable(scope, group)
     out = []
     for key, label, row in found:
         if not row.tickets:
@@ -253,18 +260,19 @@ def _label(group, key, label) -> str:
     return label or ""
 
 
-def report(scope: Scope, group: str = "organization") -> dict:
-    """{"rows": [...], "total": {...}}: one row per key of ``group`` with tickets in the scope."""
+def report(scope: Scope, group: str = "organization", source: str = "auto") -> dict:
+    """{"rows": [...], "total": {...}}: one row per key of ``group`` with tickets in the scope
+    (``source`` "raw": counted from the clocks even where the daily roll-up has them)."""
     if group == "month":
         rows, parts = [], []
         for month in scope.months():
-            found = _parts(month, None)
+            found = _parts(month, None, source)
             parts += found
             key = month.start.strftime("%Y-%m")
             rows.append({"key": key, "label": key, **_measures(_total(found)), "from": month.start.isoformat(),
                          "to": month.end.isoformat()})
     else:
-        parts = sorted(_parts(scope, group), key=lambda p: (p.label.casefold(), str(p.key)))
+        parts = sorted(_parts(scope, group, source), key=lambda p: (p.label.casefold(), str(p.key)))
         rows = [{"key": p.key, "label": p.label, **_measures(p)} for p in parts]
     return {"rows": rows, "total": _measures(_total(parts))}
 
