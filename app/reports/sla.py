@@ -34,7 +34,7 @@ from app.reports import daily
 from app.reports.models import SlaMinutes
 from app.tickets.models import Event, Ticket, Worklog
 from app.timeutil import UTCDateTime
-from cmdb.models import CI, TicketCI
+from cmdb.models import CI, CIClass, TicketCI
 from sla import clock as clocks
 from sla.models import TicketClock
 
@@ -45,6 +45,7 @@ ADDITIVE = ("tickets", "reopened", "open", "rated", "billable_minutes")
 FINISHED = ("resolved", "closed")
 BREACH_LIMIT = 200
 NONE = 0  # a team or agent filter of 0: tickets without one
+SERVICES = "services"  # the CMDB's class group of services
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class Scope:
     kind: str | None = None
     priority: int | None = None
     ci_class_id: int | None = None
+    service_id: int | None = None  # a CI of a service class: the tickets linked to it
 
     def bounds(self) -> tuple[datetime, datetime]:
         tz = ZoneInfo(self.zone or "UTC")
@@ -93,6 +95,9 @@ class Scope:
             statement = statement.where(sa.exists().where(
                 TicketCI.ticket_id == Ticket.id, TicketCI.impact != "not_impacted",
                 CI.id == TicketCI.ci_id, CI.class_id == self.ci_class_id))
+        if self.service_id:
+            statement = statement.where(sa.exists().where(
+                TicketCI.ticket_id == Ticket.id, TicketCI.impact != "not_impacted", TicketCI.ci_id == self.service_id))
         return statement
 
 
@@ -150,15 +155,25 @@ def _joined(statement, group: str | None):
     return statement if join is None else statement.outerjoin(*join)
 
 
-def _sorted_minutes(scope: Scope, group: str | None, column) -> dict:
-    """{key: [minutes, ascending]} of one column of report_sla_minutes (only that column is read)."""
+def _sorted_minutes(scope: Scope, group: str | None) -> tuple[dict, dict]:
+    """({key: [first-response minutes, ascending]}, {key: [resolution minutes, ascending]}) of
+    report_sla_minutes: one query reads only those two columns, sorted here."""
     keys = [_KEYS[group][0]] if group else []
-    statement = scope.narrow(_joined(_base(*keys, column), group).join(SlaMinutes, SlaMinutes.ticket_id == Ticket.id)
-                             .where(column.is_not(None))).order_by(*keys, column)
-    out: dict = {}
+    first, resolution = SlaMinutes.first_response_minutes, SlaMinutes.resolution_minutes
+    statement = scope.narrow(_joined(_base(*keys, first, resolution), group)
+                             .join(SlaMinutes, SlaMinutes.ticket_id == Ticket.id)
+                             .where(sa.or_(first.is_not(None), resolution.is_not(None))))
+    firsts: dict = {}
+    resolutions: dict = {}
     for row in db.session.execute(statement):
-        out.setdefault(row[0] if group else None, []).append(row[-1])
-    return out
+        key = row[0] if group else None
+        if row[-2] is not None:
+            firsts.setdefault(key, []).append(row[-2])
+        if row[-1] is not None:
+            resolutions.setdefault(key, []).append(row[-1])
+    for values in (*firsts.values(), *resolutions.values()):
+        values.sort()
+    return firsts, resolutions
 
 
 def _billable(scope: Scope, group: str | None) -> dict:
@@ -230,8 +245,7 @@ def _parts(scope: Scope, group: str | None, source: str = "auto") -> list[_Part]
     else:
         found = _grouped(scope, group, *MEASURE_COLUMNS)
         billable = _billable(scope, group)
-    first = _sorted_minutes(scope, group, SlaMinutes.first_response_minutes)
-    resolution = _sorted_minutes(scope, group, SlaMinutes.resolution_minutes)
+    first, resolution = _sorted_minutes(scope, group)
     out = []
     for key, label, row in found:
         if not row.tickets:
@@ -354,6 +368,23 @@ def breach_record(row: dict) -> dict:
 
 def _iso(moment):
     return moment.astimezone(UTC).isoformat() if moment else None
+
+
+def services() -> list[tuple[int, str]]:
+    """The CIs of the service classes (the CMDB's "services" group): the report's service filter."""
+    return db.session.execute(sa.select(CI.id, CI.name).join(CIClass, CIClass.id == CI.class_id)
+                              .where(CIClass.group == SERVICES).order_by(CI.name, CI.id).limit(1000)).all()
+
+
+def check_ci_filters(scope: Scope) -> dict:
+    """{field: [message]} for a CI class or service filter that names nothing of the kind."""
+    errors = {}
+    if scope.ci_class_id and db.session.get(CIClass, scope.ci_class_id) is None:
+        errors["ci_class"] = [_("Choose a CI class.")]
+    if scope.service_id and not db.session.scalar(sa.select(CI.id).join(CIClass, CIClass.id == CI.class_id).where(
+            CI.id == scope.service_id, CIClass.group == SERVICES)):
+        errors["service"] = [_("Choose a service.")]
+    return errors
 
 
 def readable_organization(user, organization) -> int | None:
