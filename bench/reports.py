@@ -155,10 +155,9 @@ def main(argv=None) -> None:
 
     from datetime import date, timedelta
 
-    from app.reports import sla as report
-
     from app import timeutil
     from app.reports import daily_jobs
+    from app.reports import sla as report
 
     first = date.fromisoformat(info["month"] + "-01")
     after = date(first.year + first.month // 12, first.month % 12 + 1, 1)
