@@ -42,6 +42,8 @@ class MonthlyDelivery(db.Model):
 
 # Tickets changed since a time: the daily roll-up's job finds the days to build again through it.
 sa.Index("ix_tickets_updated_at", Ticket.updated_at)
+# An organization's incidents and changes created in a month: the client's monthly report.
+sa.Index("ix_tickets_org_kind_created", Ticket.organization_id, Ticket.kind, Ticket.created_at)
 
 
 class DailyRollup(db.Model):

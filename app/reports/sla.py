@@ -291,6 +291,17 @@ def report(scope: Scope, group: str = "organization", source: str = "auto") -> d
     return {"rows": rows, "total": _measures(_total(parts))}
 
 
+def months_of(scope: Scope, found: dict | None = None) -> dict:
+    """The month breakdown of the scope. A period within one month is one row, the total of
+    ``found`` (another breakdown of the same scope), which it equals: not counted twice."""
+    months = scope.months()
+    if found is None or len(months) != 1:
+        return report(scope, "month")
+    key = scope.start.strftime("%Y-%m")
+    return {"rows": [{"key": key, "label": key, **found["total"], "from": scope.start.isoformat(),
+                      "to": scope.end.isoformat()}], "total": found["total"]}
+
+
 def narrowed(scope: Scope, group: str, key) -> Scope:
     """The scope of one row of a breakdown (its drill-down)."""
     if group == "team":

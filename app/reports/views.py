@@ -147,7 +147,8 @@ def _trend(months: dict, args: dict, codes: dict) -> dict:
 @bp.route("/sla")
 def sla_report():
     kind, scope, group = _scope()
-    found, months = report.report(scope, group), report.report(scope, "month")
+    found = report.report(scope, group)
+    months = found if group == "month" else report.months_of(scope, found)
     breaches = report.breaches(scope)
     fmt = request.args.get("format")
     if fmt in ("csv", "xlsx"):

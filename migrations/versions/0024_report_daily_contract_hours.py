@@ -1,6 +1,7 @@
 """Reports: the SLA report's daily roll-up (counts per day × organization × team × agent ×
-priority × kind, the days built, the job's mark), tickets by when they changed; an
-organization's contract hours per month
+priority × kind, the days built, the job's mark), tickets by when they changed and an
+organization's tickets by kind and creation (the monthly report); an organization's contract
+hours per month
 
 Revision ID: 0024
 Revises: 0017
@@ -61,6 +62,7 @@ def upgrade():
     )
     with op.batch_alter_table('tickets', schema=None) as batch_op:
         batch_op.create_index('ix_tickets_updated_at', ['updated_at'], unique=False)
+        batch_op.create_index('ix_tickets_org_kind_created', ['organization_id', 'kind', 'created_at'], unique=False)
     with op.batch_alter_table('organizations', schema=None) as batch_op:
         batch_op.add_column(sa.Column('contract_minutes', sa.Integer(), nullable=True))
 
@@ -69,6 +71,7 @@ def downgrade():
     with op.batch_alter_table('organizations', schema=None) as batch_op:
         batch_op.drop_column('contract_minutes')
     with op.batch_alter_table('tickets', schema=None) as batch_op:
+        batch_op.drop_index('ix_tickets_org_kind_created')
         batch_op.drop_index('ix_tickets_updated_at')
     op.drop_table('report_daily_mark')
     op.drop_table('report_daily_built')
