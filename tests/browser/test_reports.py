@@ -13,8 +13,8 @@ from app import timeutil
 from app.auth.models import User
 from app.extensions import db
 from app.reports import daily_jobs, rollup
-from app.tickets import relations
 from app.tickets import models as ticket_models
+from app.tickets import relations
 from app.tickets import services as tickets
 from sla import escalation
 from tests.browser.test_pages import choose_language, log_in
