@@ -214,6 +214,7 @@ def configure_cli(app: Flask) -> None:
     from app.jobs import worker
     from app.mail import cli as mail_cli
     from app.orgs import cli as orgs_cli
+    from app.reports import daily_jobs as reports_cli
     from cmdb import cli as cmdb_cli
     from kb import cli as kb_cli
     from sla import cli as sla_cli
@@ -229,6 +230,7 @@ def configure_cli(app: Flask) -> None:
     app.cli.add_command(cmdb_cli.cmdb_cli)
     app.cli.add_command(mail_cli.mail_cli)
     app.cli.add_command(kb_cli.kb_cli)
+    app.cli.add_command(reports_cli.reports_cli)
 
 
 def configure_errors(app: Flask) -> None:

@@ -29,6 +29,7 @@ SETTINGS = [
     Setting("MAIL_DEFAULT_SENDER", "Zayavka <support@zayavka.example>", "From: address of outgoing mail."),
     Setting("DEFAULT_LOCALE", "en", "Language when neither the profile nor the browser chooses one (`en` or `uk`)."),
     Setting("DEFAULT_TIMEZONE", "Europe/Kyiv", "Time zone for users who have not chosen one."),
+    Setting("REPORT_ROLLUP_ZONES", "Europe/Kyiv", "Time zones the SLA report's daily roll-up is kept in (the zones your managers read reports in); a report in another zone is counted from the clocks.", list),
     Setting("PASSWORD_MIN_LENGTH", 10, "Shortest password accepted.", int),
     Setting("PASSWORD_RESET_MAX_AGE", 3600, "Seconds a password-reset link stays valid.", int),
     Setting("LOGIN_SLOW_AFTER", 3, "Failed logins for one e-mail after which each new try must wait (1 s, 2 s, 4 s … up to 60 s).", int),
@@ -103,3 +104,4 @@ class TestConfig:
     SECRET_KEY = "test-secret-key"
     RATE_LIMITS = False  # the tests of the limits turn them on
     BASE_URL = "http://zayavka.test"
+    REPORT_ROLLUP_ZONES = ["Europe/Kyiv", "UTC"]  # the report fixture's two zones

@@ -18,7 +18,12 @@ gets it through the Flask test client — login, view, queries, template:
   most tickets that month;
 
 and the report's queries alone (``sla.report`` by organization for the month). The month is the
-one with the most clocks. Figures are printed; copy them into bench/README.md.
+one with the most clocks. Each is timed twice ("show both numbers"): counted from the clocks
+("raw": the roll-up switched off, ``REPORT_ROLLUP_ZONES`` empty) and read from the daily roll-up
+(built first for the month and the dashboard's month, timed: ``flask reports rollup``'s work);
+``--only raw|rollup`` times one of them. Also timed: the roll-up job's minute when nothing
+changed (``daily_jobs.refresh``, the indexed look for touched days). Figures are printed; copy
+them into bench/README.md.
 """
 import argparse
 import statistics
@@ -84,7 +89,7 @@ def seed_clocks(app) -> int:
         return db.session.scalar(sa.text("SELECT count(*) FROM sla_clocks"))
 
 
-def _people(app) -> dict:
+def _people(app, zone: str) -> dict:
     import sqlalchemy as sa
 
     from app.auth.services import hash_password
@@ -103,8 +108,8 @@ def _people(app) -> dict:
                           "ORDER BY id LIMIT 1"), {"o": organization}).first()
         hashed = hash_password(PASSWORD)
         ids = [manager.id] + ([admin.id] if admin else [])
-        db.session.execute(sa.text("UPDATE users SET password_hash = :h WHERE id IN ({})".format(
-            ",".join(map(str, ids)))), {"h": hashed})
+        db.session.execute(sa.text("UPDATE users SET password_hash = :h, timezone = :z WHERE id IN ({})".format(
+            ",".join(map(str, ids)))), {"h": hashed, "z": zone})
         db.session.commit()
         return {"month": month, "organization": organization, "manager": manager.email,
                 "client_admin": admin.email if admin else None}
@@ -124,12 +129,14 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--only", choices=("raw", "rollup"), help="time only one path (default: both)")
+    parser.add_argument("--zone", default="Europe/Kyiv", help="the readers' zone, the roll-up's")
     args = parser.parse_args(argv)
     app = _app(normalize(args.database_url))
     started = time.perf_counter()
     clocks = seed_clocks(app)
     print(f"{clocks:,} clocks ({time.perf_counter() - started:.1f} s to make or find)")
-    info = _people(app)
+    info = _people(app, args.zone)
     print(f"month {info['month']}, organization id {info['organization']}")
 
     def login(email):
@@ -146,28 +153,49 @@ def main(argv=None) -> None:
             assert response.status_code == 200 and contains in response.get_data(as_text=True), url
         return run
 
-    from datetime import date
+    from datetime import date, timedelta
 
+    from app import timeutil
+    from app.reports import daily_jobs
     from app.reports import sla as report
+
+    first = date.fromisoformat(info["month"] + "-01")
+    after = date(first.year + first.month // 12, first.month % 12 + 1, 1)
 
     def queries_only():
         with app.app_context():
-            first = date.fromisoformat(info["month"] + "-01")
-            report.report(report.month_scope(first, zone="Europe/Kyiv"), "organization")
+            report.report(report.month_scope(first, zone=args.zone), "organization")
 
-    figures = {
-        "dashboard (/reports/)": timed(args.repeat, page(manager, "/reports/", "tile-backlog")),
-        "SLA report, month, all organizations": timed(
-            args.repeat, page(manager, f"/reports/sla?month={info['month']}&group=organization", "breakdown-table")),
-        "  its breakdown queries alone": timed(args.repeat, queries_only),
-    }
-    if info["client_admin"]:
-        client = login(info["client_admin"])
-        figures["client's monthly report (portal)"] = timed(
-            args.repeat, page(client, f"/portal/reports/monthly?month={info['month']}", "monthly-sla"))
-    print(f"{'':40s} {'median ms':>10s} {'best ms':>10s}")
+    client = login(info["client_admin"]) if info["client_admin"] else None
+    figures = {}
+    for path in (("raw", "rollup") if args.only is None else (args.only,)):
+        app.config["REPORT_ROLLUP_ZONES"] = [args.zone] if path == "rollup" else []
+        if path == "rollup":
+            with app.app_context():
+                this_month = timeutil.utcnow().date().replace(day=1)
+                started = time.perf_counter()
+                rows = daily_jobs.build(first, after)
+                built = (time.perf_counter() - started) * 1000
+                rows += daily_jobs.build(this_month, this_month.replace(day=28) + timedelta(days=4))
+                daily_jobs.refresh()  # sets the mark
+                figures["roll-up: build the month (one-off)"] = {"median": built, "best": built}
+                print(f"roll-up: {rows:,} rows for {info['month']} and this month")
+                figures["roll-up job, nothing changed"] = timed(args.repeat, lambda: _in(app, daily_jobs.refresh))
+        figures[f"[{path}] dashboard (/reports/)"] = timed(args.repeat, page(manager, "/reports/", "tile-backlog"))
+        figures[f"[{path}] SLA report, month, all organizations"] = timed(
+            args.repeat, page(manager, f"/reports/sla?month={info['month']}&group=organization", "breakdown-table"))
+        figures[f"[{path}]   its breakdown queries alone"] = timed(args.repeat, queries_only)
+        if client is not None:
+            figures[f"[{path}] client's monthly report (portal)"] = timed(
+                args.repeat, page(client, f"/portal/reports/monthly?month={info['month']}", "monthly-sla"))
+    print(f"{'':48s} {'median ms':>10s} {'best ms':>10s}")
     for name, value in figures.items():
-        print(f"{name:40s} {value['median']:>10.1f} {value['best']:>10.1f}")
+        print(f"{name:48s} {value['median']:>10.1f} {value['best']:>10.1f}")
+
+
+def _in(app, run):
+    with app.app_context():
+        return run()
 
 
 if __name__ == "__main__":

@@ -24,6 +24,10 @@ class SlaReportArgs(InputSchema):
                     metadata={"description": _l("A user id; 0: unassigned tickets.")})
     kind = Str(load_default=None, validate=one_of([k.value for k in Kind]))
     priority = FormInt(load_default=None, validate=at_least(1, 4))
+    ci_class = FormInt(load_default=None, validate=at_least(1, 2**31 - 1),
+                       metadata={"description": _l("A CI class id: tickets linked to CIs of that class.")})
+    service = FormInt(load_default=None, validate=at_least(1, 2**31 - 1),
+                      metadata={"description": _l("The id of a service CI: tickets linked to it.")})
     format = Str(load_default="json", validate=one_of(FORMATS))
 
     @validates_schema

@@ -9,6 +9,7 @@ from app.api.auth import api_user
 from app.api.blueprint import bp
 from app.api.bodies import dump, load_args
 from app.api.spec import doc
+from app.errors import ValidationError
 from app.i18n import select_timezone
 from app.reports import exports
 from app.reports import sla as sla_report
@@ -26,7 +27,11 @@ def sla_report_api():
     organization_id = sla_report.readable_organization(user, organization)
     scope = sla_report.Scope(start=args["start"], end=args["end"], zone=select_timezone(),
                              organization_id=organization_id, team_id=args["team"], assignee_id=args["agent"],
-                             kind=args["kind"], priority=args["priority"])
+                             kind=args["kind"], priority=args["priority"], ci_class_id=args["ci_class"],
+                             service_id=args["service"])
+    errors = sla_report.check_ci_filters(scope)
+    if errors:
+        raise ValidationError(errors)
     found = sla_report.report(scope, args["group"])
     if args["format"] == "json":
         return dump(rs.SlaReportOut(), found)

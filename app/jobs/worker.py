@@ -26,6 +26,8 @@ PERIODIC = [
     {"id": "mail-purge", "func": "app.mail.imap.purge_job", "every": 86400},
     {"id": "kb-review-reminders", "func": "kb.jobs.review_reminders", "every": 86400},
     {"id": "report-minutes", "func": "app.reports.rollup.refresh_job", "every": 60},
+    {"id": "report-daily", "func": "app.reports.daily_jobs.refresh_job", "every": 60},
+    {"id": "report-daily-full", "func": "app.reports.daily_jobs.nightly_job", "every": 86400},
     {"id": "report-monthly", "func": "app.reports.monthly.deliver_due", "every": 3600},
     {"id": "incident-update-reminders", "func": "app.incidents.jobs.remind_managers", "every": 60},
 ]

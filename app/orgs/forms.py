@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    DecimalField,
     EmailField,
     SelectField,
     SelectMultipleField,
@@ -7,7 +8,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.auth.roles import ROLE_LABELS
 from app.forms import EmailAddress, Form, choices
@@ -22,7 +23,14 @@ class OrganizationForm(Form):
     website = StringField(_l("Website"), validators=[Optional(), Length(max=200)])
     address = TextAreaField(_l("Address"), validators=[Optional(), Length(max=400)])
     notes = TextAreaField(_l("Notes for staff"), validators=[Optional(), Length(max=10000)])
+    contract_hours = DecimalField(_l("Contract hours per month"), places=2,
+                                  validators=[Optional(), NumberRange(min=0, max=100_000)],
+                                  description=_l("Included in the contract each month; the monthly report shows the "
+                                                 "billable time against it. Empty: no contract hours."))
     submit = SubmitField(_l("Save"))
+
+    def contract_minutes(self) -> int | None:
+        return None if self.contract_hours.data is None else int(round(self.contract_hours.data * 60))
 
 
 class ContactForm(Form):

@@ -28,6 +28,9 @@ class Organization(TimestampMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     # Whether ordinary contacts see all the organization's tickets, or only their own and those they are CC'd on.
     contacts_see_all: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # The contract's included time per month, in minutes (None: no contract hours); the monthly report
+    # and the managers' pages show the billable time logged against it.
+    contract_minutes: Mapped[int | None]
 
     contacts = relationship("User", back_populates="organization", order_by="User.name")
 

@@ -26,10 +26,28 @@ def organization(org, limit: int = 10) -> dict:
         "windows": list(db.session.scalars(sa.select(MaintenanceWindow).where(
             MaintenanceWindow.organization_id == org.id, MaintenanceWindow.active.is_(True))
             .order_by(MaintenanceWindow.weekday, MaintenanceWindow.start_time))),
-        "minutes_this_month": db.session.scalar(
-            sa.select(sa.func.coalesce(sa.func.sum(Worklog.minutes), 0)).join(Ticket, Ticket.id == Worklog.ticket_id)
-            .where(Ticket.organization_id == org.id, Worklog.work_date >= month)) or 0,
+        **_time(org, month),
     }
+
+
+def _time(org, month: date) -> dict:
+    """The minutes logged this month, the billable ones, and those against the contract's hours."""
+    billable = sa.func.sum(sa.case((Worklog.billable.is_(True), Worklog.minutes), else_=0))
+    total, billable = db.session.execute(
+        sa.select(sa.func.coalesce(sa.func.sum(Worklog.minutes), 0), sa.func.coalesce(billable, 0))
+        .join(Ticket, Ticket.id == Worklog.ticket_id)
+        .where(Ticket.organization_id == org.id, Worklog.work_date >= month)).one()
+    return {"minutes_this_month": int(total or 0), "contract": contract_use(org.contract_minutes, int(billable or 0))}
+
+
+def contract_use(included: int | None, used: int) -> dict | None:
+    """The billable minutes ``used`` against the ``included`` minutes of a month (None: no contract
+    hours): what is left, what is over, and the share used in %."""
+    if included is None:
+        return None
+    return {"included_minutes": included, "used_minutes": used, "left_minutes": max(included - used, 0),
+            "over_minutes": max(used - included, 0), "over": used > included,
+            "percent": round(100 * used / included, 1) if included else None}
 
 
 def team(team) -> dict:

@@ -14,11 +14,17 @@ from app.transactions import transactional
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,19}$")
 ORG_FIELDS = ("name", "email", "phone", "address", "website", "notes")
 ONE_LINE_FIELDS = ("email", "phone", "website")  # address and notes are free text
+MAX_CONTRACT_MINUTES = 100_000 * 60  # contract hours per month, at most
+UNCHANGED = object()  # update_organization without contract_minutes keeps them
 
 
-def _validate_org(org: Organization | None, code: str, name: str, details: dict) -> dict[str, list[str]]:
+def _validate_org(org: Organization | None, code: str, name: str, details: dict,
+                  contract_minutes=None) -> dict[str, list[str]]:
     one_line = {field: value for field, value in details.items() if field in ONE_LINE_FIELDS}
     errors: dict[str, list[str]] = line_problems(name=name, **one_line)
+    if contract_minutes is not UNCHANGED and contract_minutes is not None and not (
+            isinstance(contract_minutes, int) and 0 <= contract_minutes <= MAX_CONTRACT_MINUTES):
+        errors["contract_hours"] = [_("Give the hours as a number from 0 to 100,000.")]
     if not CODE_PATTERN.match(code):
         errors["code"] = [_("2–20 letters, digits, '-' or '_', starting with a letter or digit.")]
     else:
@@ -36,25 +42,31 @@ def _require(allowed: bool) -> None:
 
 
 @transactional
-def create_organization(actor, *, code: str, name: str, **details) -> Organization:
+def create_organization(actor, *, code: str, name: str, contract_minutes: int | None = None,
+                        **details) -> Organization:
+    """A new organization; ``contract_minutes``: the time its contract includes per month (None: none)."""
     _require(can_manage_organizations(actor))
     code = (code or "").strip().upper()
-    errors = _validate_org(None, code, name or "", details)
+    errors = _validate_org(None, code, name or "", details, contract_minutes)
     if errors:
         raise ValidationError(errors)
-    org = Organization(code=code, name=name.strip(), **_clean(details))
+    org = Organization(code=code, name=name.strip(), contract_minutes=contract_minutes, **_clean(details))
     db.session.add(org)
     return org
 
 
 @transactional
-def update_organization(actor, org: Organization, *, code: str, name: str, **details) -> None:
+def update_organization(actor, org: Organization, *, code: str, name: str, contract_minutes=UNCHANGED,
+                        **details) -> None:
+    """Change an organization's fields (``contract_minutes`` left out: kept; None: no contract hours)."""
     _require(can_manage_organizations(actor))
     code = (code or "").strip().upper()
-    errors = _validate_org(org, code, name or "", details)
+    errors = _validate_org(org, code, name or "", details, contract_minutes)
     if errors:
         raise ValidationError(errors)
     org.code, org.name = code, name.strip()
+    if contract_minutes is not UNCHANGED and contract_minutes != org.contract_minutes:
+        org.contract_minutes = contract_minutes
     for field, value in _clean(details).items():
         setattr(org, field, value)
 

@@ -1,4 +1,6 @@
 """Client organizations and their contacts."""
+from decimal import Decimal
+
 from babel.dates import get_day_names
 from flask import (
     Blueprint,
@@ -65,7 +67,7 @@ def detail(org_id):
 def edit(org_id):
     org = queries.get_organization(current_user, org_id)
     require(permissions.can_manage_organizations(current_user))
-    form = OrganizationForm(obj=org)
+    form = OrganizationForm(obj=org, contract_hours=_hours(org.contract_minutes))
     done = submitted(form, lambda: services.update_organization(current_user, org, **_org_fields(form)), _("Organization saved."),
                      url_for("orgs.detail", org_id=org.id))
     return done or render_template("orgs/form.html", form=form, org=org)
@@ -82,7 +84,12 @@ def set_active(org_id, action):
 
 
 def _org_fields(form: OrganizationForm) -> dict:
-    return {name: getattr(form, name).data for name in ("code", "name", *services.ORG_FIELDS)}
+    return {**{name: getattr(form, name).data for name in ("code", "name", *services.ORG_FIELDS)},
+            "contract_minutes": form.contract_minutes()}
+
+
+def _hours(minutes: int | None) -> Decimal | None:
+    return None if minutes is None else (Decimal(minutes) / 60).quantize(Decimal("0.01"))
 
 
 # -- contacts ----------------------------------------------------------------------

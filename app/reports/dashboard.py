@@ -2,6 +2,7 @@
 
 Each tile is one or two indexed aggregate queries; each of its numbers is the count of a
 ``tile`` of ``tickets()``, which lists exactly those tickets (the drill-down)."""
+import bisect
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,10 +11,12 @@ from sqlalchemy import orm
 
 from app.auth.models import User
 from app.extensions import db
-from app.orgs.models import Team
+from app.orgs.models import Organization, Team
+from app.orgs.overview import contract_use
 from app.reports import sla as report
 from app.reports.models import SlaMinutes
-from app.tickets.models import Ticket
+from app.reports.params import next_month
+from app.tickets.models import Ticket, Worklog
 from sla.models import SlaCalendar, SlaPolicy, SlaThreshold, TicketClock
 from sla.policy import working_calendar
 
@@ -74,11 +77,15 @@ def _breached_today(statement, now, zone):
 
 def _days(column, start: datetime, now: datetime, zone: str, source) -> dict[date, int]:
     """How many values of a timestamp column fall on each local day since ``start`` (only that
-    column is read, through its index)."""
+    column is read, through its index; each value is placed among the days' first instants by
+    bisection, not converted to the zone one by one)."""
     tz = ZoneInfo(zone or "UTC")
+    first = start.astimezone(tz).date()
+    days = [first + timedelta(days=n) for n in range((now.astimezone(tz).date() - first).days + 1)]
+    bounds = [datetime.combine(day, time(), tz).astimezone(UTC) for day in days]
     out: dict[date, int] = {}
     for (moment,) in db.session.execute(sa.select(column).select_from(source).where(column >= start, column <= now)):
-        day = moment.astimezone(tz).date()
+        day = days[bisect.bisect_right(bounds, moment) - 1]
         out[day] = out.get(day, 0) + 1
     return out
 
@@ -127,6 +134,27 @@ def month_scope(now: datetime, zone: str) -> report.Scope:
     return report.month_scope(local.replace(day=1), zone=zone)
 
 
+def contracts(now: datetime, zone: str, limit: int = 10) -> dict:
+    """This month's billable time of the organizations with contract hours, against them: the
+    most used first; how many are over."""
+    first = now.astimezone(ZoneInfo(zone or "UTC")).date().replace(day=1)
+    used = (sa.select(Ticket.organization_id.label("organization_id"), sa.func.sum(Worklog.minutes).label("minutes"))
+            .join(Worklog, Worklog.ticket_id == Ticket.id)
+            .where(Worklog.billable.is_(True), Worklog.work_date >= first, Worklog.work_date < next_month(first))
+            .group_by(Ticket.organization_id).subquery())
+    rows = db.session.execute(
+        sa.select(Organization.code, Organization.name, Organization.contract_minutes,
+                  sa.func.coalesce(used.c.minutes, 0))
+        .outerjoin(used, used.c.organization_id == Organization.id)
+        .where(Organization.contract_minutes.is_not(None), Organization.active.is_(True))).all()
+    found = sorted(({"code": code, "name": name, **contract_use(included, int(minutes))}
+                    for code, name, included, minutes in rows),
+                   key=lambda c: (-(c["percent"] if c["percent"] is not None else (float("inf") if c["used_minutes"] else 0.0)),
+                                  c["name"].casefold()))
+    return {"rows": found[:limit], "count": len(found), "over": sum(1 for c in found if c["over"]),
+            "month": first.strftime("%Y-%m")}
+
+
 def _by_priority(statement) -> dict[int, int]:
     found = dict(db.session.execute(statement.group_by(Ticket.priority)).all())
     return {p: found.get(p, 0) for p in (1, 2, 3, 4)}
@@ -139,7 +167,7 @@ def tiles(now: datetime, zone: str) -> dict:
             "soon": sum(soon.values()), "soon_by_priority": soon,
             "breached_today": sum(breached.values()), "breached_by_priority": breached,
             "flow": flow(now, zone), "load": load(), "ratings": ratings(now, zone),
-            "month": report.report(month_scope(now, zone), "priority")}
+            "month": report.report(month_scope(now, zone), "priority"), "contracts": contracts(now, zone)}
 
 
 def tickets(tile: str, now: datetime, zone: str, *, team=None, priority=None, agent=None,

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
+from app.tickets.models import Ticket
 from app.timeutil import UTCDateTime
 
 
@@ -37,3 +38,60 @@ class MonthlyDelivery(db.Model):
     month: Mapped[date] = mapped_column(sa.Date, primary_key=True)
     queued_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
+
+
+# Tickets changed since a time: the daily roll-up's job finds the days to build again through it.
+sa.Index("ix_tickets_updated_at", Ticket.updated_at)
+# An organization's incidents and changes created in a month: the client's monthly report.
+sa.Index("ix_tickets_org_kind_created", Ticket.organization_id, Ticket.kind, Ticket.created_at)
+
+
+class DailyRollup(db.Model):
+    """The SLA report's counts of the tickets whose clock started on one local ``day`` (in
+    ``zone``), per organization, team, agent, priority and kind: kept by app/reports/daily_jobs.py,
+    read by the report where a period is made of built days (app/reports/daily.py)."""
+
+    __tablename__ = "report_daily"
+    __table_args__ = (sa.Index("ix_report_daily_zone_day", "zone", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    zone: Mapped[str] = mapped_column(sa.String(64))
+    day: Mapped[date] = mapped_column(sa.Date)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"))
+    team_id: Mapped[int | None]
+    assignee_id: Mapped[int | None]
+    priority: Mapped[int] = mapped_column(sa.SmallInteger)
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    tickets: Mapped[int] = mapped_column(default=0)
+    first_response_met: Mapped[int] = mapped_column(default=0)
+    first_response_breached: Mapped[int] = mapped_column(default=0)
+    resolution_met: Mapped[int] = mapped_column(default=0)
+    resolution_breached: Mapped[int] = mapped_column(default=0)
+    reopened: Mapped[int] = mapped_column(default=0)
+    open: Mapped[int] = mapped_column(default=0)
+    oldest_open: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rated: Mapped[int] = mapped_column(default=0)
+    rating_sum: Mapped[int] = mapped_column(default=0)
+    billable_minutes: Mapped[int] = mapped_column(default=0)
+
+
+class DailyBuilt(db.Model):
+    """A day of the roll-up is built (in ``zone``): the report reads a period from the roll-up only
+    when every day of it is."""
+
+    __tablename__ = "report_daily_built"
+
+    zone: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    built_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class DailyMark(db.Model):
+    """How far the roll-up's job has looked: tickets changed and breaches fired since ``since``,
+    worklogs after ``worklog_id`` (one row)."""
+
+    __tablename__ = "report_daily_mark"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    since: Mapped[datetime] = mapped_column(UTCDateTime)
+    worklog_id: Mapped[int] = mapped_column(default=0)

@@ -19,6 +19,7 @@ from app.extensions import db
 from app.jobs import enqueue_after_commit, job
 from app.mail import outbound
 from app.orgs.models import Organization
+from app.orgs.overview import contract_use
 from app.reports import sla as report
 from app.reports.models import MonthlyDelivery
 from app.reports.params import next_month
@@ -55,7 +56,8 @@ def monthly(organization: Organization, month: date, zone: str, now=None) -> dic
             "incidents": [{"ci": name if org_id == organization.id else None, "incidents": count}
                           for _id, name, org_id, count in per_ci],
             "incidents_total": db.session.scalar(sa.select(sa.func.count()).where(of_org, Ticket.kind == "incident")),
-            "changes": list(changes), "billable_minutes": int(billable or 0), "total_minutes": int(total or 0)}
+            "changes": list(changes), "billable_minutes": int(billable or 0), "total_minutes": int(total or 0),
+            "contract": contract_use(organization.contract_minutes, int(billable or 0))}
 
 
 def previous_month(now: datetime, zone: str) -> date:

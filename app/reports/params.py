@@ -98,7 +98,8 @@ def filters(args, errors: dict) -> dict:
     return {"team_id": identifier(args, "team", errors, allow_none=True),
             "assignee_id": identifier(args, "agent", errors, allow_none=True),
             "kind": choice(args, "kind", [str(k) for k in Kind], errors),
-            "priority": number, "ci_class_id": identifier(args, "ci_class", errors)}
+            "priority": number, "ci_class_id": identifier(args, "ci_class", errors),
+            "service_id": identifier(args, "service", errors)}
 
 
 def scope(args, zone: str, errors: dict, **fixed) -> tuple[str, Scope]:

@@ -30,10 +30,11 @@ from app.auth.roles import Role
 from app.errors import Forbidden
 from app.extensions import db
 from app.orgs.models import Organization, Team
+from app.reports import daily
 from app.reports.models import SlaMinutes
 from app.tickets.models import Event, Ticket, Worklog
 from app.timeutil import UTCDateTime
-from cmdb.models import CI, TicketCI
+from cmdb.models import CI, CIClass, TicketCI
 from sla import clock as clocks
 from sla.models import TicketClock
 
@@ -44,6 +45,7 @@ ADDITIVE = ("tickets", "reopened", "open", "rated", "billable_minutes")
 FINISHED = ("resolved", "closed")
 BREACH_LIMIT = 200
 NONE = 0  # a team or agent filter of 0: tickets without one
+SERVICES = "services"  # the CMDB's class group of services
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class Scope:
     kind: str | None = None
     priority: int | None = None
     ci_class_id: int | None = None
+    service_id: int | None = None  # a CI of a service class: the tickets linked to it
 
     def bounds(self) -> tuple[datetime, datetime]:
         tz = ZoneInfo(self.zone or "UTC")
@@ -92,6 +95,9 @@ class Scope:
             statement = statement.where(sa.exists().where(
                 TicketCI.ticket_id == Ticket.id, TicketCI.impact != "not_impacted",
                 CI.id == TicketCI.ci_id, CI.class_id == self.ci_class_id))
+        if self.service_id:
+            statement = statement.where(sa.exists().where(
+                TicketCI.ticket_id == Ticket.id, TicketCI.impact != "not_impacted", TicketCI.ci_id == self.service_id))
         return statement
 
 
@@ -149,15 +155,25 @@ def _joined(statement, group: str | None):
     return statement if join is None else statement.outerjoin(*join)
 
 
-def _sorted_minutes(scope: Scope, group: str | None, column) -> dict:
-    """{key: [minutes, ascending]} of one column of report_sla_minutes (only that column is read)."""
+def _sorted_minutes(scope: Scope, group: str | None) -> tuple[dict, dict]:
+    """({key: [first-response minutes, ascending]}, {key: [resolution minutes, ascending]}) of
+    report_sla_minutes: one query reads only those two columns, sorted here."""
     keys = [_KEYS[group][0]] if group else []
-    statement = scope.narrow(_joined(_base(*keys, column), group).join(SlaMinutes, SlaMinutes.ticket_id == Ticket.id)
-                             .where(column.is_not(None))).order_by(*keys, column)
-    out: dict = {}
+    first, resolution = SlaMinutes.first_response_minutes, SlaMinutes.resolution_minutes
+    statement = scope.narrow(_joined(_base(*keys, first, resolution), group)
+                             .join(SlaMinutes, SlaMinutes.ticket_id == Ticket.id)
+                             .where(sa.or_(first.is_not(None), resolution.is_not(None))))
+    firsts: dict = {}
+    resolutions: dict = {}
     for row in db.session.execute(statement):
-        out.setdefault(row[0] if group else None, []).append(row[-1])
-    return out
+        key = row[0] if group else None
+        if row[-2] is not None:
+            firsts.setdefault(key, []).append(row[-2])
+        if row[-1] is not None:
+            resolutions.setdefault(key, []).append(row[-1])
+    for values in (*firsts.values(), *resolutions.values()):
+        values.sort()
+    return firsts, resolutions
 
 
 def _billable(scope: Scope, group: str | None) -> dict:
@@ -220,11 +236,16 @@ def _measures(part: _Part) -> dict:
     }
 
 
-def _parts(scope: Scope, group: str | None) -> list[_Part]:
-    found = _grouped(scope, group, *MEASURE_COLUMNS)
-    first = _sorted_minutes(scope, group, SlaMinutes.first_response_minutes)
-    resolution = _sorted_minutes(scope, group, SlaMinutes.resolution_minutes)
-    billable = _billable(scope, group)
+def _parts(scope: Scope, group: str | None, source: str = "auto") -> list[_Part]:
+    """The groups' counts from the daily roll-up where it covers the scope (``source`` "raw":
+    never), else aggregated from the clocks; their minutes always from report_sla_minutes."""
+    if source != "raw" and daily.covers(scope):
+        found = daily.grouped(scope, group)
+        billable = {key: int(row.billable_minutes or 0) for key, _label, row in found}
+    else:
+        found = _grouped(scope, group, *MEASURE_COLUMNS)
+        billable = _billable(scope, group)
+    first, resolution = _sorted_minutes(scope, group)
     out = []
     for key, label, row in found:
         if not row.tickets:
@@ -253,20 +274,32 @@ def _label(group, key, label) -> str:
     return label or ""
 
 
-def report(scope: Scope, group: str = "organization") -> dict:
-    """{"rows": [...], "total": {...}}: one row per key of ``group`` with tickets in the scope."""
+def report(scope: Scope, group: str = "organization", source: str = "auto") -> dict:
+    """{"rows": [...], "total": {...}}: one row per key of ``group`` with tickets in the scope
+    (``source`` "raw": counted from the clocks even where the daily roll-up has them)."""
     if group == "month":
         rows, parts = [], []
         for month in scope.months():
-            found = _parts(month, None)
+            found = _parts(month, None, source)
             parts += found
             key = month.start.strftime("%Y-%m")
             rows.append({"key": key, "label": key, **_measures(_total(found)), "from": month.start.isoformat(),
                          "to": month.end.isoformat()})
     else:
-        parts = sorted(_parts(scope, group), key=lambda p: (p.label.casefold(), str(p.key)))
+        parts = sorted(_parts(scope, group, source), key=lambda p: (p.label.casefold(), str(p.key)))
         rows = [{"key": p.key, "label": p.label, **_measures(p)} for p in parts]
     return {"rows": rows, "total": _measures(_total(parts))}
+
+
+def months_of(scope: Scope, found: dict | None = None) -> dict:
+    """The month breakdown of the scope. A period within one month is one row, the total of
+    ``found`` (another breakdown of the same scope), which it equals: not counted twice."""
+    months = scope.months()
+    if found is None or len(months) != 1:
+        return report(scope, "month")
+    key = scope.start.strftime("%Y-%m")
+    return {"rows": [{"key": key, "label": key, **found["total"], "from": scope.start.isoformat(),
+                      "to": scope.end.isoformat()}], "total": found["total"]}
 
 
 def narrowed(scope: Scope, group: str, key) -> Scope:
@@ -346,6 +379,23 @@ def breach_record(row: dict) -> dict:
 
 def _iso(moment):
     return moment.astimezone(UTC).isoformat() if moment else None
+
+
+def services() -> list[tuple[int, str]]:
+    """The CIs of the service classes (the CMDB's "services" group): the report's service filter."""
+    return db.session.execute(sa.select(CI.id, CI.name).join(CIClass, CIClass.id == CI.class_id)
+                              .where(CIClass.group == SERVICES).order_by(CI.name, CI.id).limit(1000)).all()
+
+
+def check_ci_filters(scope: Scope) -> dict:
+    """{field: [message]} for a CI class or service filter that names nothing of the kind."""
+    errors = {}
+    if scope.ci_class_id and db.session.get(CIClass, scope.ci_class_id) is None:
+        errors["ci_class"] = [_("Choose a CI class.")]
+    if scope.service_id and not db.session.scalar(sa.select(CI.id).join(CIClass, CIClass.id == CI.class_id).where(
+            CI.id == scope.service_id, CIClass.group == SERVICES)):
+        errors["service"] = [_("Choose a service.")]
+    return errors
 
 
 def readable_organization(user, organization) -> int | None:

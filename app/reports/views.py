@@ -30,7 +30,7 @@ from cmdb.models import CIClass
 
 bp = Blueprint("reports", __name__)
 FILTERS = ("period", "month", "quarter", "from", "to", "organization", "team", "agent", "kind", "priority",
-           "ci_class")
+           "ci_class", "service")
 
 
 @bp.before_request
@@ -111,6 +111,7 @@ def _scope():
     organization = params.identifier(request.args, "organization", errors)
     kind, scope = params.scope(request.args, select_timezone(), errors, organization_id=organization)
     group = params.group(request.args, errors)
+    errors = {**report.check_ci_filters(scope), **errors}
     if errors:
         raise ValidationError(errors)
     return kind, scope, group
@@ -146,7 +147,8 @@ def _trend(months: dict, args: dict, codes: dict) -> dict:
 @bp.route("/sla")
 def sla_report():
     kind, scope, group = _scope()
-    found, months = report.report(scope, group), report.report(scope, "month")
+    found = report.report(scope, group)
+    months = found if group == "month" else report.months_of(scope, found)
     breaches = report.breaches(scope)
     fmt = request.args.get("format")
     if fmt in ("csv", "xlsx"):
@@ -169,6 +171,7 @@ def sla_report():
         organizations=workspace.organization_choices(), teams=workspace.team_choices(),
         agents=workspace.staff_choices(), kinds=KIND_LABELS, groups=_group_labels(),
         ci_classes=db.session.execute(sa.select(CIClass.id, CIClass.name).order_by(CIClass.name)).all(),
+        services=report.services(),
         limit=report.BREACH_LIMIT)
 
 

@@ -12,8 +12,9 @@ from openpyxl import load_workbook
 from app import timeutil
 from app.auth.models import User
 from app.extensions import db
-from app.reports import rollup
+from app.reports import daily_jobs, rollup
 from app.tickets import models as ticket_models
+from app.tickets import relations
 from app.tickets import services as tickets
 from sla import escalation
 from tests.browser.test_pages import choose_language, log_in
@@ -24,7 +25,9 @@ TITLE = "Reports walk: the mail queue is stuck"
 
 
 def _late_ticket(live_app, monkeypatch):
-    """A demo client's ticket opened five days ago that nobody answered; the sweep finds it late."""
+    """A demo client's ticket opened five days ago that nobody answered; the sweep finds it late.
+    Its organization has an hour a month in its contract and an engineer logs 90 billable
+    minutes on it; the jobs keep the report's minutes and daily roll-up, as a worker would."""
     now = timeutil.utcnow()
     with live_app.app_context():
         then = now - timedelta(days=5)
@@ -32,13 +35,19 @@ def _late_ticket(live_app, monkeypatch):
             patch.setattr(timeutil, "utcnow", lambda: then)
             patch.setattr(ticket_models, "utcnow", lambda: then)
             anna = db.session.scalar(db.select(User).where(User.email == "anna@dnipro-logistics.example"))
-            tickets.create_ticket(anna, kind="incident", title=TITLE, urgency=1)
+            late = tickets.create_ticket(anna, kind="incident", title=TITLE, urgency=1)
+            anna.organization.contract_minutes = 60
+            db.session.commit()
+            engineer = db.session.scalar(db.select(User).where(User.email == "manager@zayavka.example"))
+            for day in {then.date(), now.date()}:  # the ticket's month, and the dashboard's
+                relations.log_time(engineer, late, minutes=90, work_date=day)
         escalation.sweep(now)
         db.session.remove()
     with smtp_sink(live_app):
         run_jobs(live_app)  # the sweep enqueues, the jobs fire (their mails go to the sink)
     with live_app.app_context():
         rollup.refresh(now)
+        daily_jobs.build(then.date().replace(day=1) - timedelta(days=1), now.date() + timedelta(days=2), now)
         db.session.remove()
     return then.strftime("%Y-%m")  # the month in UTC: the demo's zone differs from it by hours at most
 
@@ -58,6 +67,7 @@ def test_a_manager_drills_and_exports_and_a_client_reads_their_month(browser, li
         tile = page.locator("#tile-breached")
         assert "border-danger" in tile.get_attribute("class")
         screenshots(page, "reports-1-dashboard")
+        assert "border-danger" in page.locator("#tile-contracts").get_attribute("class")  # an hour, 90 minutes used
         tile.locator("a.big").click()
         page.get_by_role("link", name=re.compile("INC-")).first.wait_for()
         assert TITLE in page.locator("#drill-table").inner_text()
@@ -93,6 +103,8 @@ def test_a_manager_drills_and_exports_and_a_client_reads_their_month(browser, li
         text = page.locator(".monthly-report").inner_text()
         assert "Dnipro Logistics" in text and "Kyiv Media" not in text
         assert TITLE in page.locator("#monthly-breaches").inner_text()
+        contract = page.locator("#monthly-contract").inner_text()
+        assert "h included" in contract and "Over by" in contract  # 90 billable minutes or more, 1 h included
         screenshots(page, "reports-4-client-monthly")
         page.emulate_media(media="print")
         assert not page.locator("nav").first.is_visible()

@@ -1,10 +1,13 @@
 """A small SLA dataset built by hand: five tickets with known clocks, pauses and breaches across
 two organizations and two months (March and April 2026, Kyiv 9–18 on weekdays; first response
 60 business minutes, resolution 960). One ticket opens at 01:30 on 1 April in Kyiv, which is
-still 31 March in UTC, so the months differ between the two zones of the fixture."""
+still 31 March in UTC, so the months differ between the two zones of the fixture. The fixture
+builds the daily roll-up of those months in both zones, so the report's counts come from it."""
+from datetime import date
+
 import pytest
 
-from app.reports import rollup
+from app.reports import daily_jobs, rollup
 from app.tickets import relations
 from app.tickets import services as tickets
 from tests.sla.conftest import calendar, clock, kyiv, policy  # noqa: F401 (fixtures)
@@ -76,4 +79,12 @@ def dataset(users, team, org_a, org_b, policy, clock):  # noqa: F811
 
     clock.at(2026, 4, 20, 12, 0)
     rollup.refresh(clock.now)
+    build_rollup(clock.now)
     return made
+
+
+def build_rollup(now):
+    """The daily roll-up of February to May 2026 in both zones, as the nightly job and the command
+    build it; the report then reads March and April from it (the job's mark set at ``now``)."""
+    daily_jobs.refresh(now)  # the first run sets the mark
+    return daily_jobs.build(date(2026, 2, 1), date(2026, 6, 1), now)

@@ -136,3 +136,13 @@ def test_the_minutes_follow_a_reopened_ticket(dataset, users, clock, db):
     tickets.transition(agent, t1, "resolved", resolution_code="configuration", resolution="Again.")
     assert rollup.refresh(clock.now) == 1 and rollup.refresh(clock.now) == 0
     assert db.session.get(SlaMinutes, t1.id).resolution_minutes > 120
+
+
+@pytest.mark.parametrize("zone", [KYIV, UTC])
+@pytest.mark.parametrize("group", ["organization", "agent"])
+def test_a_single_months_row_is_the_total_of_any_breakdown(dataset, zone, group):
+    for month in (MARCH, APRIL):
+        scope = report.month_scope(month, zone=zone)
+        assert report.months_of(scope, report.report(scope, group)) == report.report(scope, "month")
+    both = _scope(zone)
+    assert report.months_of(both, report.report(both, group)) == report.report(both, "month")
