@@ -10,8 +10,6 @@ from wtforms import (
     DateTimeField,
     IntegerField,
     PasswordField,
-    SelectField,
-    SelectMultipleField,
     SearchField,
     StringField,
     TextAreaField,
@@ -26,7 +24,7 @@ from app.mail.addresses import normalize_address
 from app.text import clean_line
 from app.uploads import Upload
 from app.validation import MAX_YEAR, MIN_YEAR
-from app.widgets import FastSelect
+from app.widgets import fast_widget
 
 # Text fields that are not one line of words: their value is kept exactly as typed.
 _NOT_ONE_LINE = (TextAreaField, PasswordField, CSRFTokenField)
@@ -67,8 +65,8 @@ class Form(FlaskForm):
     """The base of every form, whatever its fields (declared, or built at run time like the
     catalog's): one_line() filters each one-line text field (StringField and its kin: e-mail,
     search, hidden), storable_text() each text area, and dates and integers are kept to what
-    the database and the calendar can hold (app/validation.py). Selects render with
-    app.widgets.FastSelect (WTForms' markup, several times cheaper to write)."""
+    the database and the calendar can hold (app/validation.py). Inputs and selects
+    render through app.widgets.fast_widget (WTForms' markup, several times cheaper to write)."""
 
     class Meta:
         def bind_field(self, form, unbound_field, options):
@@ -81,9 +79,9 @@ class Form(FlaskForm):
                 options = {**options, "validators": (*kwargs.get("validators", ()), sensible_date)}
             elif issubclass(field_class, IntegerField):
                 options = {**options, "validators": (*kwargs.get("validators", ()), storable_number)}
-            if issubclass(field_class, SelectField) and not issubclass(field_class, SelectMultipleField) \
-                    and "widget" not in kwargs:
-                options = {**options, "widget": FastSelect()}  # the same markup, written faster
+            fast = fast_widget(kwargs.get("widget") or getattr(field_class, "widget", None))
+            if fast is not None:
+                options = {**options, "widget": fast}  # the same markup, written faster
             return super().bind_field(form, unbound_field, options)
 
 
