@@ -5,10 +5,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import timeutil
-from app.i18n import elapsed
 from app.auth import permissions
 from app.auth import queries as people
 from app.forms import acted, answered
+from app.i18n import elapsed
 from app.incidents import pages, queries, services
 from app.incidents.forms import (
     AffectedForm,
