@@ -24,6 +24,7 @@ from app.mail.addresses import normalize_address
 from app.text import clean_line
 from app.uploads import Upload
 from app.validation import MAX_YEAR, MIN_YEAR
+from app.widgets import fast_widget
 
 # Text fields that are not one line of words: their value is kept exactly as typed.
 _NOT_ONE_LINE = (TextAreaField, PasswordField, CSRFTokenField)
@@ -64,7 +65,8 @@ class Form(FlaskForm):
     """The base of every form, whatever its fields (declared, or built at run time like the
     catalog's): one_line() filters each one-line text field (StringField and its kin: e-mail,
     search, hidden), storable_text() each text area, and dates and integers are kept to what
-    the database and the calendar can hold (app/validation.py)."""
+    the database and the calendar can hold (app/validation.py). Inputs and selects
+    render through app.widgets.fast_widget (WTForms' markup, several times cheaper to write)."""
 
     class Meta:
         def bind_field(self, form, unbound_field, options):
@@ -77,6 +79,9 @@ class Form(FlaskForm):
                 options = {**options, "validators": (*kwargs.get("validators", ()), sensible_date)}
             elif issubclass(field_class, IntegerField):
                 options = {**options, "validators": (*kwargs.get("validators", ()), storable_number)}
+            fast = fast_widget(kwargs.get("widget") or getattr(field_class, "widget", None))
+            if fast is not None:
+                options = {**options, "widget": fast}  # the same markup, written faster
             return super().bind_field(form, unbound_field, options)
 
 

@@ -3,8 +3,8 @@
 import functools
 
 from babel import dates
-from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import format_datetime, get_locale, get_timezone
+from flask import Flask, current_app, g, has_app_context, has_request_context, request, session
+from flask_babel import format_datetime, get_locale, get_timezone, get_translations
 from flask_login import current_user
 
 from app import timeutil
@@ -87,13 +87,61 @@ def format_age(value) -> str:
     """How long ago, short, in the reader's language: "3 d", "5 h" (a ticket's age in a list)."""
     if not value:
         return ""
-    return dates.format_timedelta(timeutil.utcnow() - value, threshold=1, format="narrow", locale=get_locale())
+    return elapsed(timeutil.utcnow() - value, threshold=1, fmt="narrow")
+
+
+_ELAPSED: dict[tuple, str] = {}
+ELAPSED_KEPT = 20_000  # (language, threshold, format, unit, count): a few hundred in practice
+
+
+def elapsed(delta, *, threshold: float = 0.85, fmt: str = "long") -> str:
+    """``babel.dates.format_timedelta(delta, threshold=…, format=…)`` in the request's language.
+    Babel's text depends only on the unit and the rounded count it picks (found here the way
+    Babel finds them), so each text is made once per process: a list shows an age per row,
+    and Babel's plural rules cost more than the rest of the row."""
+    seconds = abs(int(delta.days * 86400 + delta.seconds))
+    unit, count = "second", seconds
+    for unit, per_unit in dates.TIMEDELTA_UNITS:
+        value = seconds / per_unit
+        if value >= threshold or unit == "second":
+            count = int(round(max(1, value) if unit == "second" and value > 0 else value))
+            break
+    locale = get_locale()
+    key = (locale, threshold, fmt, unit, count)
+    text = _ELAPSED.get(key)
+    if text is None:
+        text = dates.format_timedelta(delta, threshold=threshold, format=fmt, locale=locale)
+        if len(_ELAPSED) < ELAPSED_KEPT:
+            _ELAPSED[key] = text
+    return text
+
+
+def _catalog():
+    """The translations of the request's language for templates' ``_()``: Flask-Babel's own look-up
+    walks its context three times per string (a page translates 100–200); this keeps the catalog
+    on that context beside the locale it belongs to, so force_locale() (mails in the reader's
+    language) still switches it."""
+    if has_app_context():
+        babel_context = g.get("_flask_babel")
+        kept = getattr(babel_context, "zayavka_catalog", None)
+        if kept is not None and kept[0] is getattr(babel_context, "babel_locale", None):
+            return kept[1]
+        translations = get_translations()
+        babel_context = g.get("_flask_babel")
+        if babel_context is not None and getattr(babel_context, "babel_locale", None) is not None:
+            babel_context.zayavka_catalog = (babel_context.babel_locale, translations)
+        return translations
+    return get_translations()
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_moment
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["age"] = format_age
+    app.jinja_env.install_gettext_callables(  # Flask-Babel's, with the catalog looked up once per language
+        gettext=lambda s: _catalog().ugettext(s), ngettext=lambda s, p, n: _catalog().ungettext(s, p, n),
+        pgettext=lambda c, s: _catalog().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _catalog().unpgettext(c, s, p, n), newstyle=True)
 
     @app.context_processor
     def language_context():

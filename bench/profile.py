@@ -3,6 +3,9 @@ logged in through the real login form, each page asked for N times under pyinstr
 Writes a flame page per endpoint (bench/out/profile-<page>.html) and prints the top frames.
 
     .venv/bin/python bench/profile.py --database-url sqlite:///bench/out/bench100k.sqlite [--requests 300]
+
+Per page it prints wall and CPU time per request (p50) and the SQL statements each request runs
+(counted by a SQLAlchemy listener); BENCH_REDIS_URL moves the Redis database it uses (and flushes).
 """
 import argparse
 import gc
@@ -34,7 +37,8 @@ def main(argv=None) -> None:
     parser.add_argument("--no-profile", action="store_true", help="only the times, no flame pages")
     args = parser.parse_args(argv)
     url = normalize(args.database_url)
-    info, _ = prepare(url)
+    info, endpoints = prepare(url)
+    authorization = next(e.headers["Authorization"] for e in endpoints if e.method == "POST")
     os.environ.setdefault("ZAYAVKA_INSTANCE_PATH", str(ROOT / "bench" / "out" / "instance"))
     from pages import client_contact, organization_id  # bench/pages.py, beside this file
 
@@ -48,6 +52,14 @@ def main(argv=None) -> None:
         assert who.post("/login", data={"csrf_token": token, "email": email, "password": AGENT_PASSWORD}).status_code == 302
     org_id = organization_id(url, info["organization"])
     new_token = token_of(agent.get("/tickets/new").data)
+    portal_token = token_of(client.get("/portal/new").data)
+    statements = []
+    from sqlalchemy import event
+
+    from app.extensions import db
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(1))
     team, word = info["team_id"], info["word"]
     pages = {
         "queue": lambda i: agent.get(f"/tickets/?view=team_queue&team={team}&sort=priority"),
@@ -57,6 +69,12 @@ def main(argv=None) -> None:
         "create-agent": lambda i: agent.post("/tickets/new", data={
             "csrf_token": new_token, "kind": "incident", "organization": org_id, "title": BENCH_TITLE,
             "description": f"The /var partition is at 97% ({i}).", "impact": "2", "urgency": "2"}),
+        "create-portal": lambda i: client.post("/portal/new", data={
+            "csrf_token": portal_token, "title": BENCH_TITLE, "category": "disk", "urgency": "2",
+            "affected_system": "web-01", "description": f"The /var partition of web-01 is at 97% since ({i}) today."}),
+        "create-api": lambda i: agent.post("/api/v1/tickets", headers={"Authorization": authorization}, json={
+            "kind": "incident", "title": BENCH_TITLE, "organization": info["organization"],
+            "description": f"The /var partition of web-01 is at 97% ({i})."}),
         "portal-home": lambda i: client.get("/portal/"),
     }
     out = ROOT / "bench" / "out"
@@ -67,15 +85,18 @@ def main(argv=None) -> None:
             ask(i)
         gc.collect()
         times, cpu = [], []
+        statements.clear()
         for i in range(args.requests):  # first without the profiler: the page's own time
             started, started_cpu = time.perf_counter(), time.process_time()
-            ask(i)
+            response = ask(i)
+            assert response.status_code in (200, 201, 302), (name, response.status_code)
             times.append((time.perf_counter() - started) * 1000)
             cpu.append((time.process_time() - started_cpu) * 1000)
         times.sort()
         cpu.sort()
         plain = (f"p50 {times[len(times) // 2]:.2f} ms, p95 {times[int(len(times) * 0.95)]:.2f} ms, "
-                 f"max {times[-1]:.1f} ms; CPU p50 {cpu[len(cpu) // 2]:.2f} ms")
+                 f"max {times[-1]:.1f} ms; CPU p50 {cpu[len(cpu) // 2]:.2f} ms; "
+                 f"{len(statements) / args.requests:.1f} statements")
         if args.no_profile:
             print(f"== {name}: {plain} in process ==", flush=True)
             continue

@@ -32,7 +32,7 @@ from bench.machine import database_label, describe  # noqa: E402
 from bench.seed import normalize  # noqa: E402
 
 HOST = "127.0.0.1"  # the only host this script ever talks to
-REDIS_URL = "redis://127.0.0.1:6379/11"
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/11")  # flushed by the benches
 SECRET_KEY = "bench-workspace-secret"
 AGENT_PASSWORD = "bench-password"
 READ_TARGET_MS, CREATE_TARGET_MS = 50, 80

@@ -1,7 +1,6 @@
 """/incidents/: the open incidents, major ones first, and a major incident's page with what the
 engineers do there; the clients' service status (/portal/status) and the optional public /status."""
 from flask import Blueprint, abort, current_app, render_template, url_for
-from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -9,6 +8,7 @@ from app import timeutil
 from app.auth import permissions
 from app.auth import queries as people
 from app.forms import acted, answered
+from app.i18n import elapsed
 from app.incidents import pages, queries, services
 from app.incidents.forms import (
     AffectedForm,
@@ -45,7 +45,7 @@ def labels():
 @bp.app_template_filter("age")
 def age(moment):
     """How long ago, in the reader's language ("2 hours")."""
-    return format_timedelta(timeutil.utcnow() - moment, threshold=1.5) if moment else ""
+    return elapsed(timeutil.utcnow() - moment, threshold=1.5) if moment else ""
 
 
 def _page(number):

@@ -56,6 +56,12 @@ def reindex(*ticket_ids: int) -> None:
     write_rows(rows)
 
 
+def index_new(ticket: Ticket) -> None:
+    """The document of a ticket just created (flushed, no messages yet), from what the caller
+    holds: what reindex() would read back from the database, without reading it."""
+    write_rows([{"id": ticket.id, "title": ticket.title, "public": to_text(ticket.description), "internal": ""}])
+
+
 def write_rows(rows: list[dict]) -> None:
     """Put documents into the index: rows of {id, title, public, internal}."""
     if not rows:

@@ -64,3 +64,22 @@ def test_clients_never_match_words_or_phrases_of_internal_notes(users):
     for q in ("firmware", "fw-lviv-1", "firm"):
         assert numbers(users["agent"], q) == [ticket.number], q
         assert numbers(users["client_user"], q) == [], q
+
+
+def test_a_new_ticket_is_indexed_as_a_reindex_would_index_it(users, org_a):
+    """create_ticket writes the new ticket's document from what it holds (search.index_new):
+    the same title and public text that reading it back gives, found by a word of either."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.tickets import search
+
+    agent = users["agent"]
+    ticket = make_ticket(agent, organization=org_a, title="Printer jammed on floor 3",
+                         description="The **tray** of `pr-33` is stuck.\n\nSince *Monday*.")
+    if db.engine.dialect.name == "sqlite":  # PostgreSQL keeps a tsvector only
+        written = db.session.execute(sa.text("SELECT title, public, internal FROM ticket_search WHERE rowid = :id"),
+                                     {"id": ticket.id}).one()
+        assert tuple(written) == search.documents([ticket.id])[ticket.id]
+    assert numbers(agent, "jammed") == [ticket.number]
+    assert numbers(agent, "tray monday") == [ticket.number]

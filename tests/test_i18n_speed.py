@@ -1,0 +1,36 @@
+"""The fast paths of app/i18n.py say exactly what Babel and Flask-Babel say: ages ("3 days")
+made once per (language, unit, count), and templates' _() with the catalog kept per language."""
+from datetime import timedelta
+
+import pytest
+from babel import dates
+from flask import render_template_string
+from flask_babel import force_locale
+
+from app.i18n import elapsed
+
+DELTAS = [timedelta(seconds=s) for s in (0, 1, 29, 59, 60, 89, 90, 91, 3599, 3600, 5399, 5400, 86399, 86400,
+                                         129600, 129601, 6 * 86400, 7 * 86400, 30 * 86400, 400 * 86400)]
+DELTAS += [timedelta(hours=h, minutes=m) for h in (1, 23, 24, 35, 36, 47) for m in (0, 29, 30, 31, 59)]
+DELTAS += [-d for d in DELTAS[:8]]
+
+
+@pytest.mark.parametrize("locale", ["en", "uk"])
+@pytest.mark.parametrize("threshold, fmt", [(1.5, "long"), (1, "narrow"), (0.85, "short")])
+def test_elapsed_says_what_babel_says(app, locale, threshold, fmt):
+    with app.test_request_context(), force_locale(locale):
+        for _round in range(2):  # the second round comes from what the first kept
+            for delta in DELTAS:
+                assert elapsed(delta, threshold=threshold, fmt=fmt) == dates.format_timedelta(
+                    delta, threshold=threshold, format=fmt, locale=locale), delta
+
+
+def test_templates_translate_in_the_language_of_the_moment(app):
+    page = "{{ _('Tickets') }}|{{ ngettext('%(num)d item', '%(num)d items', 3) }}"
+    with app.test_request_context():
+        with force_locale("en"):
+            assert render_template_string(page) == "Tickets|3 items"
+        with force_locale("uk"):
+            assert render_template_string(page) == "Заявки|3 записи"
+        with force_locale("en"):  # the catalog kept for Ukrainian is not reused for English
+            assert render_template_string(page) == "Tickets|3 items"
