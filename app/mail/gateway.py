@@ -30,7 +30,7 @@ from app.auth.roles import Role
 from app.errors import ValidationError
 from app.extensions import db
 from app.jobs import enqueue_after_commit
-from app.mail import loops, parse, threads
+from app.mail import bounces, loops, parse, threads
 from app.mail.models import (
     DISCARDED,
     QUARANTINED,
@@ -274,11 +274,14 @@ def _decide(mail: InboundMail, status: str, reason: str = "", ticket=None, messa
 
 
 def _bounce(mail: InboundMail, parsed) -> None:
-    ticket = None
+    ticket, address = None, None
     if parsed.bounced_message_ids:
-        ticket_id = db.session.scalar(sa.select(MailReference.ticket_id).where(
-            MailReference.message_id.in_(parsed.bounced_message_ids[:20])).limit(1))
-        ticket = db.session.get(Ticket, ticket_id) if ticket_id else None
+        sent = db.session.execute(sa.select(MailReference.ticket_id, MailReference.address,
+                                            MailReference.direction).where(
+            MailReference.message_id.in_(parsed.bounced_message_ids[:20])).limit(1)).first()
+        if sent is not None:
+            ticket = db.session.get(Ticket, sent.ticket_id)
+            address = sent.address if sent.direction == "out" else None
     number = None if ticket else (threads.subject_number(parsed.bounced_subject)
                                   or threads.subject_number(parsed.subject))
     if number:
@@ -290,6 +293,9 @@ def _bounce(mail: InboundMail, parsed) -> None:
         text = _("A mail about this ticket could not be delivered.")
         note = f"{text}\n\n```\n{parsed.bounce_detail or parsed.subject}\n```"
     tickets.add_note(SHELL, ticket, note, via="email")
+    address = address or bounces.bounced_address(parsed.bounce_detail)  # whom we wrote to, else the report's
+    if address:
+        bounces.flag(address, parsed.bounce_detail, ticket.id)
     _decide(mail, TICKETED, "bounce", ticket)
 
 
@@ -324,6 +330,7 @@ def process(mail_id: int, *, person: User | None = None) -> None:
             return None
     if not person.active:
         return _decide(mail, QUARANTINED, "sender's account is deactivated")
+    bounces.clear([parsed.sender])  # mail from the address: it works again
     ticket = thread_of(parsed)
     uploads, refused, inline = _uploads(parsed)
     body = body_of(parsed, inline, refused)

@@ -17,6 +17,7 @@ from app.uploads import Upload
 from tests.conftest import Mailbox
 from tests.factories import PNG, make_ticket
 from tests.helpers import run_jobs, text
+from tests.mail.headers import assert_ours
 
 
 class Refusing(Mailbox):
@@ -75,7 +76,7 @@ def test_a_mail_refused_for_now_is_sent_again_later_once_per_attempt(app, db, us
         run_jobs(app)  # the second attempt: refused again, the next one 5 minutes later
         row = only_row(db)
         assert (row.state, row.attempts, server.refused) == (WAITING, 2, 2)
-        assert row.next_attempt_at - due > timedelta(minutes=4)
+        assert row.next_attempt_at - timeutil.utcnow() > timedelta(minutes=4)
         third = row.next_attempt_at
         assert delivery.retry_due(third) == 1
         run_jobs(app)
@@ -179,3 +180,22 @@ def test_attempts_wait_longer_each_time_and_end():
     waits = [delivery.next_attempt_at(attempts, now, minutes) for attempts in range(1, 6)]
     assert [w - now for w in waits[:4]] == [timedelta(minutes=m) for m in (1, 5, 30, 120)] and waits[4] is None
 
+
+
+def test_an_invitation_and_the_ticket_mails_carry_our_headers(app, db, users, org_a, mailbox):
+    from app.auth import services as accounts
+    from app.auth.permissions import SHELL
+
+    accounts.create_user(SHELL, email="new@acme.test", name="New Colleague", role="client_user", organization=org_a,
+                         password=None, send_invitation=True)
+    ticket = make_ticket(users["client_user"], title="Mail headers")
+    run_jobs(app)
+    by_to = {m["To"]: m for m in mailbox.messages}
+    assert by_to["new@acme.test"]["Subject"] == "Welcome to Zayavka: choose your password"
+    assert_ours(by_to["new@acme.test"])
+    assert_ours(by_to["user@acme.test"], automatic="auto-replied", ticket=ticket.number)  # received
+    mailbox.messages.clear()
+    services.reply(users["agent"], ticket, "A person's answer.")
+    run_jobs(app)
+    [answer] = mailbox.messages
+    assert_ours(answer, automatic=None, ticket=ticket.number)
