@@ -19,6 +19,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import undefer
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -38,6 +39,7 @@ from app.mail.models import (
     RECEIVED,
     TICKETED,
     AutoReply,
+    BouncedAddress,
     InboundMail,
     MailReference,
 )
@@ -88,36 +90,39 @@ def message_id_of(raw: bytes) -> str:
 
 
 @transactional
-def store(raw: bytes, mailbox: str = "pipe") -> tuple[InboundMail, bool]:
-    """The mail kept as it arrived: (its row, whether it is new)."""
+def store(raw: bytes, mailbox: str = "pipe") -> tuple[int, bool]:
+    """The mail kept as it arrived: (its row's id, whether it is new)."""
     message_id = message_id_of(raw)
-    existing = db.session.scalar(sa.select(InboundMail).where(InboundMail.message_id == message_id))
+    existing = db.session.scalar(sa.select(InboundMail.id).where(InboundMail.message_id == message_id))
     if existing is not None:
         return existing, False
     mail = InboundMail(message_id=message_id, sha256=hashlib.sha256(raw).hexdigest(), size=len(raw), raw=raw,
                        mailbox=mailbox[:60], status=RECEIVED)
     db.session.add(mail)
     db.session.flush()
-    return mail, True
+    return mail.id, True
 
 
 def ingest(raw: bytes, mailbox: str = "pipe") -> Result:
     """Store, then process; a mail already stored and decided is not processed again."""
     try:
-        mail, _new = store(raw, mailbox)
+        mail_id, new = store(raw, mailbox)
     except sa.exc.IntegrityError:  # the same Message-ID stored by another process just now
         db.session.rollback()
-        mail, _new = store(raw, mailbox)
-    if mail.status != RECEIVED:
-        return _result(mail)
-    mail_id = mail.id
+        mail_id, new = store(raw, mailbox)
+    if not new:
+        mail = db.session.get(InboundMail, mail_id)
+        if mail.status != RECEIVED:
+            return _result(mail)
     try:
-        process(mail_id)
+        result = process(mail_id)
     except Exception as error:  # whatever went wrong, the mail waits for an agent
         db.session.rollback()
         log.warning("mail %s quarantined: %r", mail_id, error)
         quarantine(mail_id, _reason(error))
-    return _result(db.session.get(InboundMail, mail_id))
+        result = None
+    # What process decided is read before its commit; a mail another process placed meanwhile is read now.
+    return result or _result(db.session.get(InboundMail, mail_id))
 
 
 def _reason(error: Exception) -> str:
@@ -150,6 +155,19 @@ def find_person(address: str) -> User | None:
     people = list(db.session.scalars(sa.select(User).where(User.email.in_(candidates))))
     people.sort(key=lambda person: person.email.lower() != address)
     return people[0] if people else None
+
+
+def _sender(address: str) -> tuple[User | None, bool]:
+    """find_person, and whether the account's address bounced (one query: most mail comes from
+    known contacts whose address never bounced)."""
+    address = (address or "").lower()
+    local, _at, domain = address.partition("@")
+    candidates = {address, f"{local.split('+', 1)[0]}@{domain}"}
+    rows = db.session.execute(sa.select(User, BouncedAddress.id).outerjoin(BouncedAddress, sa.and_(
+        BouncedAddress.address == User.email, BouncedAddress.cleared_at.is_(None))).where(
+        User.email.in_(candidates))).all()
+    rows.sort(key=lambda row: row[0].email.lower() != address)
+    return (rows[0][0], rows[0][1] is not None) if rows else (None, False)
 
 
 def organization_for_domain(address: str) -> Organization | None:
@@ -300,12 +318,19 @@ def _bounce(mail: InboundMail, parsed) -> None:
 
 
 @transactional
-def process(mail_id: int, *, person: User | None = None) -> None:
-    """Place a stored mail: a follow-up, a new ticket, a note, or the quarantine.
-    ``person``: the contact an agent chose for a quarantined mail."""
-    mail = db.session.get(InboundMail, mail_id, with_for_update=True, populate_existing=True)  # one placer
+def process(mail_id: int, *, person: User | None = None) -> Result | None:
+    """Place a stored mail: a follow-up, a new ticket, a note, or the quarantine; its Result, or
+    None when another process placed it meanwhile. ``person``: the contact an agent chose for a
+    quarantined mail."""
+    mail = db.session.get(InboundMail, mail_id, with_for_update=True, populate_existing=True,
+                          options=[undefer(InboundMail.raw)])  # one placer; the raw bytes in the same read
     if mail.status != RECEIVED:
-        return None  # another process placed it meanwhile
+        return None
+    _place(mail, person)
+    return _result(mail)
+
+
+def _place(mail: InboundMail, person: User | None) -> None:
     config = current_app.config
     if mail.size > config["MAIL_MAX_BYTES"]:
         parsed = parse.parse(mail.raw[:65536].split(b"\n\n", 1)[0] + b"\n\n", config["MAIL_CHARSETS"])
@@ -323,14 +348,17 @@ def process(mail_id: int, *, person: User | None = None) -> None:
         return _decide(mail, QUARANTINED, "no sender")
     if parsed.sender in own_addresses():
         return _decide(mail, DISCARDED, "from our own address")
-    person = person or find_person(parsed.sender)
+    bounced = True  # unless the look-up below says the address has no bounce to clear
     if person is None:
-        person = _unknown_sender(mail, parsed)
+        person, bounced = _sender(parsed.sender)
+    if person is None:
+        person, bounced = _unknown_sender(mail, parsed), True
         if person is None:
             return None
     if not person.active:
         return _decide(mail, QUARANTINED, "sender's account is deactivated")
-    bounces.clear([parsed.sender])  # mail from the address: it works again
+    if bounced:
+        bounces.clear([parsed.sender])  # mail from the address: it works again
     ticket = thread_of(parsed)
     uploads, refused, inline = _uploads(parsed)
     body = body_of(parsed, inline, refused)

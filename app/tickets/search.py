@@ -56,6 +56,12 @@ def reindex(*ticket_ids: int) -> None:
     write_rows(rows)
 
 
+def index_new(ticket: Ticket) -> None:
+    """A ticket just created: its document is known (title and description, no messages yet), so
+    it is written without reading anything back — the mail gateway makes thousands an hour."""
+    write_rows([{"id": ticket.id, "title": ticket.title, "public": to_text(ticket.description), "internal": ""}])
+
+
 def write_rows(rows: list[dict]) -> None:
     """Put documents into the index: rows of {id, title, public, internal}."""
     if not rows:

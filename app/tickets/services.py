@@ -174,7 +174,7 @@ def create_ticket(actor, *, kind: str, title: str, description: str = "", organi
     db.session.flush()
     record(ticket, actor, "created", None, ticket.number, version=ticket.version)
     _attach(ticket, None, checked, actor)
-    search.reindex(ticket.id)
+    search.index_new(ticket)
     doors.ticket_created.send(ticket, actor=actor)
     return ticket
 
