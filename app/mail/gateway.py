@@ -326,7 +326,8 @@ def process(mail_id: int, *, person: User | None = None) -> Result | None:
                           options=[undefer(InboundMail.raw)])  # one placer; the raw bytes in the same read
     if mail.status != RECEIVED:
         return None
-    _place(mail, person)
+    with db.session.no_autoflush:  # the row's changes go out with the services' own flushes, not one more
+        _place(mail, person)
     return _result(mail)
 
 
