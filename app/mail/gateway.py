@@ -10,6 +10,7 @@ the IMAP poller both call ``ingest``).
    fails in any way, the unit rolls back and ``ingest`` quarantines the mail in a
    third, naming the reason.
 """
+import functools
 import hashlib
 import html
 import logging
@@ -139,11 +140,15 @@ def quarantine(mail_id: int, reason: str) -> None:
 
 # -- 2. process ------------------------------------------------------------------------
 
-def own_addresses() -> set[str]:
+def own_addresses() -> frozenset[str]:
     config = current_app.config
-    found = {address.lower() for address in config["MAIL_ADDRESSES"]}
-    found |= set(parse.addresses(config["MAIL_DEFAULT_SENDER"]))
-    return found
+    return _own_addresses(tuple(config["MAIL_ADDRESSES"]), config["MAIL_DEFAULT_SENDER"])
+
+
+@functools.lru_cache(maxsize=8)
+def _own_addresses(addresses: tuple[str, ...], sender: str) -> frozenset[str]:
+    """Read once per configuration, not twice per mail."""
+    return frozenset({address.lower() for address in addresses} | set(parse.addresses(sender)))
 
 
 def find_person(address: str) -> User | None:
