@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from app import timeutil
 from app.extensions import db
 from app.mail.models import BouncedAddress
+from app.tickets.pages import register_panel
 
 _FINAL_RECIPIENT = re.compile(r"^final-recipient:\s*(?:rfc822\s*;)?\s*<?([^\s<>;]+@[^\s<>;]+)>?", re.I | re.M)
 
@@ -53,6 +54,4 @@ def panel_context(ticket) -> dict:
 
 
 def init_app(app) -> None:
-    from app.tickets.pages import register_panel
-
     register_panel("mail/_on_ticket.html", panel_context)

@@ -10,7 +10,6 @@ the IMAP poller both call ``ingest``).
    fails in any way, the unit rolls back and ``ingest`` quarantines the mail in a
    third, naming the reason.
 """
-import functools
 import hashlib
 import html
 import logging
@@ -20,9 +19,9 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import undefer
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy.orm import undefer
 
 from app import timeutil
 from app.auth import services as accounts
@@ -40,10 +39,10 @@ from app.mail.models import (
     RECEIVED,
     TICKETED,
     AutoReply,
-    BouncedAddress,
     InboundMail,
     MailReference,
 )
+from app.mail.senders import find_person, organization_for_domain, own_addresses, sender_and_bounce
 from app.orgs.models import Organization
 from app.text import has_control_chars
 from app.tickets import attachments
@@ -139,51 +138,6 @@ def quarantine(mail_id: int, reason: str) -> None:
 
 
 # -- 2. process ------------------------------------------------------------------------
-
-def own_addresses() -> frozenset[str]:
-    config = current_app.config
-    return _own_addresses(tuple(config["MAIL_ADDRESSES"]), config["MAIL_DEFAULT_SENDER"])
-
-
-@functools.lru_cache(maxsize=8)
-def _own_addresses(addresses: tuple[str, ...], sender: str) -> frozenset[str]:
-    """Read once per configuration, not twice per mail."""
-    return frozenset({address.lower() for address in addresses} | set(parse.addresses(sender)))
-
-
-def find_person(address: str) -> User | None:
-    """The account with this address: case-insensitive, and user+tag@ finds user@."""
-    address = (address or "").lower()
-    local, _at, domain = address.partition("@")
-    candidates = {address, f"{local.split('+', 1)[0]}@{domain}"}
-    # Accounts keep their address lower-cased (auth.services.normalize_email): the unique index answers.
-    people = list(db.session.scalars(sa.select(User).where(User.email.in_(candidates))))
-    people.sort(key=lambda person: person.email.lower() != address)
-    return people[0] if people else None
-
-
-def _sender(address: str) -> tuple[User | None, bool]:
-    """find_person, and whether the account's address bounced (one query: most mail comes from
-    known contacts whose address never bounced)."""
-    address = (address or "").lower()
-    local, _at, domain = address.partition("@")
-    candidates = {address, f"{local.split('+', 1)[0]}@{domain}"}
-    rows = db.session.execute(sa.select(User, BouncedAddress.id).outerjoin(BouncedAddress, sa.and_(
-        BouncedAddress.address == User.email, BouncedAddress.cleared_at.is_(None))).where(
-        User.email.in_(candidates))).all()
-    rows.sort(key=lambda row: row[0].email.lower() != address)
-    return (rows[0][0], rows[0][1] is not None) if rows else (None, False)
-
-
-def organization_for_domain(address: str) -> Organization | None:
-    """The one active organization whose own e-mail address has the sender's domain."""
-    domain = address.rpartition("@")[2].lower()
-    if not domain:
-        return None
-    found = list(db.session.scalars(sa.select(Organization).where(
-        Organization.active.is_(True), sa.func.lower(Organization.email).like(f"%@{domain}"))).all())
-    return found[0] if len(found) == 1 else None
-
 
 def thread_of(parsed) -> Ticket | None:
     """The ticket this mail continues: its subject tag, else the Message-IDs it answers."""
@@ -356,7 +310,7 @@ def _place(mail: InboundMail, person: User | None) -> None:
         return _decide(mail, DISCARDED, "from our own address")
     bounced = True  # unless the look-up below says the address has no bounce to clear
     if person is None:
-        person, bounced = _sender(parsed.sender)
+        person, bounced = sender_and_bounce(parsed.sender)
     if person is None:
         person, bounced = _unknown_sender(mail, parsed), True
         if person is None:

@@ -8,7 +8,6 @@ Never raises on bad input: whatever the bytes, ``parse`` returns a ParsedMail
 (its ``problems`` say what went wrong). No Flask, no database: the charsets to
 try are an argument."""
 import email
-import email.headerregistry
 import email.policy
 import email.utils
 import hashlib
@@ -22,37 +21,14 @@ import nh3
 from charset_normalizer import from_bytes
 from tnefparse import TNEF
 
+from app.mail.headers import RememberingRegistry
+
 DEFAULT_CHARSETS = ("utf_8", "cp1251", "koi8_r", "koi8_u", "cp1252", "iso8859_15", "gb18030")
 _CYRILLIC = {"cp1251", "windows-1251", "koi8_r", "koi8-r", "koi8_u", "koi8-u", "cp866", "mac_cyrillic", "iso8859_5"}
 MAX_DEPTH = 20  # message/rfc822 inside message/rfc822 …: deeper ones stay one attachment, not parsed
 
 
-class _Headers(email.headerregistry.HeaderRegistry):
-    """The standard registry, remembering the structured MIME headers it parsed: the parser and
-    get_content_type() ask for a part's Content-Type again and again, most mail has the same few
-    values, and parsing one is the costliest step of reading a plain mail (bench/mail.py). The
-    header objects are immutable strings, so one may serve every message."""
-
-    CACHED = frozenset({"content-type", "content-transfer-encoding", "content-disposition", "mime-version"})
-    LIMIT = 4096
-
-    def __init__(self):
-        super().__init__()
-        self._seen: dict[tuple[str, str], object] = {}
-
-    def __call__(self, name, value):
-        if name.lower() not in self.CACHED:
-            return super().__call__(name, value)
-        key = (name, value)
-        found = self._seen.get(key)
-        if found is None:
-            if len(self._seen) >= self.LIMIT:
-                self._seen.clear()
-            found = self._seen[key] = super().__call__(name, value)
-        return found
-
-
-POLICY = email.policy.default.clone(header_factory=_Headers())
+POLICY = email.policy.default.clone(header_factory=RememberingRegistry())  # the standard policy, faster
 
 
 @dataclass

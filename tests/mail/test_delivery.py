@@ -12,7 +12,7 @@ from app import timeutil
 from app.mail import delivery
 from app.mail.models import FAILED, SENT, WAITING, MailReference, OutboundMail
 from app.tickets import services
-from app.tickets.models import Event, Ticket
+from app.tickets.models import Event
 from app.uploads import Upload
 from tests.conftest import Mailbox
 from tests.factories import PNG, make_ticket
@@ -133,7 +133,7 @@ def test_an_agents_public_files_travel_with_the_reply_and_a_notes_never(app, db,
     ticket = make_ticket(users["client_user"], title="Screen flickers")
     run_jobs(app)
     mailbox.messages.clear()
-    log = "line one\nline two\n".encode()
+    log = b"line one\nline two\n"
     services.add_note(users["agent"], ticket, "Internal: the driver dump", [Upload("driver-dump.log", b"secret\n")])
     services.reply(users["agent"], ticket, "Here is the fixed driver and a screenshot.",
                    [Upload("screen.png", PNG), Upload("../../etc/fix.log", log)])

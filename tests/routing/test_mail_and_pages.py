@@ -7,8 +7,8 @@ from app.routing.models import RoutingRule, RoutingSettings
 from app.tickets.models import Ticket
 from tests.factories import make_ticket
 from tests.helpers import count, form_values, run_jobs, text
-from tests.portal.test_new_ticket import post_new
 from tests.mail.headers import assert_ours
+from tests.portal.test_new_ticket import post_new
 
 
 def test_a_portal_ticket_lands_in_the_default_teams_queue_and_the_team_is_mailed(app, login, users, l1, mailbox, db):

@@ -17,8 +17,8 @@ from sla import escalation, services
 from sla.models import SlaDeferredMail, SlaThreshold
 from tests import factories
 from tests.helpers import run_jobs
-from tests.sla.conftest import TARGETS, kyiv
 from tests.mail.headers import assert_ours
+from tests.sla.conftest import TARGETS, kyiv
 
 
 def escalations(db, ticket_id):
