@@ -227,6 +227,9 @@ def test_a_bounce_flags_the_address_for_the_agents_until_mail_from_it_arrives(ap
     page = text(agent.get(f"/tickets/{opened.ticket}"))
     assert "Mail to user@acme.test bounced on" in page and "550 5.1.1 User unknown" in page
     assert "bounced on" not in text(login("client_user").get(f"/portal/tickets/{opened.ticket}"))
+    org_page = f"/organizations/{users['client_user'].organization_id}"
+    assert "Mail to this address bounced on" in text(agent.get(org_page))  # the contact's row, for staff
+    assert "bounced on" not in text(login("client_admin").get(org_page))
     ingest(mail(subject=f"Re: [{opened.ticket}] Disk", body="I am back", message_id="flag-back@acme.test"))
     page = text(agent.get(f"/tickets/{opened.ticket}"))
     assert "bounced on" not in page and db.session.get(BouncedAddress, flagged.id).cleared_at is not None
