@@ -134,7 +134,7 @@ def configure_doors(app: Flask) -> None:
     from app.changes import pages as change_pages
     from app.changes import rules as change_rules
     from app.incidents import rules as incident_rules
-    from app.mail import notify
+    from app.mail import bounces, notify
     from app.problems import pages as problem_pages
     from app.problems import rules as problem_rules
     from app.routing import engine as routing
@@ -144,7 +144,8 @@ def configure_doors(app: Flask) -> None:
     from sla import doors as sla_doors
     from sla import pages as sla_pages
 
-    for module in (routing, problem_rules, change_rules, incident_rules, notify, sla_doors, cmdb_doors, kb_doors):
+    for module in (routing, problem_rules, change_rules, incident_rules, notify, bounces, sla_doors, cmdb_doors,
+                   kb_doors):
         module.init_app(app)
     register_panel("problems/_on_ticket.html", problem_pages.context)
     register_panel("changes/_on_ticket.html", change_pages.context)

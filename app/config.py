@@ -57,6 +57,8 @@ SETTINGS = [
     Setting("MAIL_AUTO_REPLY_LIMIT", 5, "Automatic answers to one sender per hour, at most.", int),
     Setting("MAIL_RETENTION_DAYS", 90, "Days a discarded mail's raw source is kept.", int),
     Setting("MAIL_CHARSETS", "utf_8,cp1251,koi8_r,koi8_u,cp1252,iso8859_15,gb18030", "Charsets tried for mail text that declares none.", list),
+    Setting("MAIL_RETRY_MINUTES", "1,5,30,120", "Minutes before each new attempt to send a mail the SMTP server did not take for now (no connection, a 4xx answer). After the last, or at once on a 5xx answer, the mail is given up and its ticket shows \"mail not delivered\".", list),
+    Setting("MAIL_ATTACHMENTS_MAX_BYTES", 10 * 1024 * 1024, "Largest total size of the files of a public reply attached to its mail; the files that do not fit are named in the mail, to be fetched from the portal.", int),
     Setting("MAIL_IMAP", "", "Mailboxes the poller reads: `name=imap[s]://user:password@host:port/FOLDER`, several separated by spaces. Empty: none."),
     Setting("AUTO_CLOSE_DAYS", 7, "Resolved tickets close by themselves after this many days without a client answer.", int),
     Setting("REOPEN_DAYS", 14, "Days after resolution during which a client may reopen a ticket.", int),

@@ -17,7 +17,7 @@ def _mail(person, subject, template: str, **context) -> None:
         return
     with force_locale(person.locale or current_app.config["DEFAULT_LOCALE"]):
         message = outbound.build(person.email, subject(), f"kb/{template}", person=person, **context)
-    outbound.send(message)
+    outbound.deliver(message, automatic=outbound.AUTO_GENERATED)
 
 
 @job

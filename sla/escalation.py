@@ -265,7 +265,7 @@ def _send(row: SlaThreshold, ticket, person) -> None:
         message = outbound.build(person.email, f"{subject_tag(ticket.number)} {subject}", "sla/escalation",
                                  ticket=ticket, person=person, link=link, row=row, target=target,
                                  reached=f"{reached} ({zone})")
-    outbound.send(message)
+    outbound.deliver(message, ticket=ticket, automatic=outbound.AUTO_GENERATED)
 
 
 @job

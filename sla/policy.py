@@ -35,15 +35,13 @@ def policy_for(ticket) -> SlaPolicy | None:
     if ticket.kind not in SLA_KINDS:
         return None
     fits = sa.and_(SlaPolicy.active.is_(True), sa.or_(SlaPolicy.kind == ticket.kind, SlaPolicy.kind.is_(None)))
-    specific_first = (SlaPolicy.kind.is_(None), SlaPolicy.id)  # False sorts first: a policy for this kind
-    contract = db.session.scalars(
-        sa.select(SlaPolicy).join(organization_policies, organization_policies.c.policy_id == SlaPolicy.id)
-        .where(organization_policies.c.organization_id == ticket.organization_id, fits)
-        .order_by(*specific_first).limit(1)).first()
-    if contract is not None:
-        return contract
-    return db.session.scalars(sa.select(SlaPolicy).where(SlaPolicy.is_default.is_(True), fits)
-                              .order_by(*specific_first).limit(1)).first()
+    contract = sa.exists().where(organization_policies.c.policy_id == SlaPolicy.id,
+                                 organization_policies.c.organization_id == ticket.organization_id)
+    # One query: the organization's contract policies first, then the defaults; within each, a policy
+    # for this kind before one for both (False sorts first).
+    return db.session.scalars(
+        sa.select(SlaPolicy).where(fits, sa.or_(contract, SlaPolicy.is_default.is_(True)))
+        .order_by(sa.not_(contract), SlaPolicy.kind.is_(None), SlaPolicy.id).limit(1)).first()
 
 
 def calendar_data(calendar: SlaCalendar) -> dict:

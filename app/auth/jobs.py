@@ -20,4 +20,4 @@ def send_password_reset(user_id: int, invitation: bool = False) -> None:
     with force_locale(user.locale or current_app.config["DEFAULT_LOCALE"]):
         subject = _("Welcome to Zayavka: choose your password") if invitation else _("Reset your Zayavka password")
         message = outbound.build(user.email, subject, "password_reset", user=user, link=link, invitation=invitation)
-    outbound.send(message)
+    outbound.deliver(message, automatic=outbound.AUTO_GENERATED)

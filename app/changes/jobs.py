@@ -59,7 +59,7 @@ def notify_approvers(change_id: int) -> None:
             message = outbound.build(person.email, subject, "change_approval", user=person, change=change,
                                      detail=detail, window=window, link=link,
                                      risk=str(RISK_LABELS[detail.risk]), kind=str(TYPE_LABELS[detail.change_type]))
-        outbound.send(message)
+        outbound.deliver(message, ticket=change, automatic=outbound.AUTO_GENERATED)
 
 
 @job
@@ -79,6 +79,7 @@ def tell_affected_contacts(change_id: int) -> None:
                         when=window_text(detail.planned_start, detail.planned_end, person))
             message = outbound.build(person.email, subject, "planned_work", user=person, change=change, detail=detail,
                                      window=window_text(detail.planned_start, detail.planned_end, person), link=link)
-        outbound.send(message)
+        # The contacts are not on the change: their mails thread together, and a reply joins no ticket.
+        outbound.deliver(message, automatic=outbound.AUTO_GENERATED, thread_key=f"planned-work.{change.number}")
     detail.contacts_told_at = timeutil.utcnow()
     db.session.commit()

@@ -84,7 +84,9 @@ def send_update(update_id: int) -> None:
                                      posted=when(update.created_at, person),
                                      next_due=when(detail.next_update_due, person) if detail and ticket.is_open
                                      and update.public else None)
-        outbound.send(message)
+        # Staff mail is the incident's own thread; clients' updates thread together and join no ticket.
+        outbound.deliver(message, ticket=ticket if staff else None, automatic=outbound.AUTO_GENERATED,
+                         thread_key=None if staff else f"status.{ticket.number}")
     update.mailed_at = timeutil.utcnow()
     db.session.commit()
 
@@ -105,7 +107,7 @@ def remind_managers() -> int:
                                                                        title=ticket.title),
                     "incident_reminder", user=person, ticket=ticket, due=when(detail.next_update_due, person),
                     link=outbound.external_url("incidents.detail", number=ticket.number))
-            outbound.send(message)
+            outbound.deliver(message, ticket=ticket, automatic=outbound.AUTO_GENERATED)
             told += 1
         detail.reminded_for = detail.next_update_due
         db.session.commit()

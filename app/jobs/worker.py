@@ -24,6 +24,7 @@ PERIODIC = [
     {"id": "sla-extend-holidays", "func": "sla.jobs.extend_holidays_job", "every": 86400},
     {"id": "mail-poll", "func": "app.mail.imap.poll_job", "every": 60},
     {"id": "mail-purge", "func": "app.mail.imap.purge_job", "every": 86400},
+    {"id": "mail-retry", "func": "app.mail.delivery.retry_due_job", "every": 60},
     {"id": "kb-review-reminders", "func": "kb.jobs.review_reminders", "every": 86400},
     {"id": "report-minutes", "func": "app.reports.rollup.refresh_job", "every": 60},
     {"id": "report-daily", "func": "app.reports.daily_jobs.refresh_job", "every": 60},

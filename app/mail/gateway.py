@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy.orm import undefer
 
 from app import timeutil
 from app.auth import services as accounts
@@ -30,7 +31,7 @@ from app.auth.roles import Role
 from app.errors import ValidationError
 from app.extensions import db
 from app.jobs import enqueue_after_commit
-from app.mail import loops, parse, threads
+from app.mail import bounces, loops, parse, threads
 from app.mail.models import (
     DISCARDED,
     QUARANTINED,
@@ -41,6 +42,7 @@ from app.mail.models import (
     InboundMail,
     MailReference,
 )
+from app.mail.senders import find_person, organization_for_domain, own_addresses, sender_and_bounce
 from app.orgs.models import Organization
 from app.text import has_control_chars
 from app.tickets import attachments
@@ -88,36 +90,39 @@ def message_id_of(raw: bytes) -> str:
 
 
 @transactional
-def store(raw: bytes, mailbox: str = "pipe") -> tuple[InboundMail, bool]:
-    """The mail kept as it arrived: (its row, whether it is new)."""
+def store(raw: bytes, mailbox: str = "pipe") -> tuple[int, bool]:
+    """The mail kept as it arrived: (its row's id, whether it is new)."""
     message_id = message_id_of(raw)
-    existing = db.session.scalar(sa.select(InboundMail).where(InboundMail.message_id == message_id))
+    existing = db.session.scalar(sa.select(InboundMail.id).where(InboundMail.message_id == message_id))
     if existing is not None:
         return existing, False
     mail = InboundMail(message_id=message_id, sha256=hashlib.sha256(raw).hexdigest(), size=len(raw), raw=raw,
                        mailbox=mailbox[:60], status=RECEIVED)
     db.session.add(mail)
     db.session.flush()
-    return mail, True
+    return mail.id, True
 
 
 def ingest(raw: bytes, mailbox: str = "pipe") -> Result:
     """Store, then process; a mail already stored and decided is not processed again."""
     try:
-        mail, _new = store(raw, mailbox)
+        mail_id, new = store(raw, mailbox)
     except sa.exc.IntegrityError:  # the same Message-ID stored by another process just now
         db.session.rollback()
-        mail, _new = store(raw, mailbox)
-    if mail.status != RECEIVED:
-        return _result(mail)
-    mail_id = mail.id
+        mail_id, new = store(raw, mailbox)
+    if not new:
+        mail = db.session.get(InboundMail, mail_id)
+        if mail.status != RECEIVED:
+            return _result(mail)
     try:
-        process(mail_id)
+        result = process(mail_id)
     except Exception as error:  # whatever went wrong, the mail waits for an agent
         db.session.rollback()
         log.warning("mail %s quarantined: %r", mail_id, error)
         quarantine(mail_id, _reason(error))
-    return _result(db.session.get(InboundMail, mail_id))
+        result = None
+    # What process decided is read before its commit; a mail another process placed meanwhile is read now.
+    return result or _result(db.session.get(InboundMail, mail_id))
 
 
 def _reason(error: Exception) -> str:
@@ -133,34 +138,6 @@ def quarantine(mail_id: int, reason: str) -> None:
 
 
 # -- 2. process ------------------------------------------------------------------------
-
-def own_addresses() -> set[str]:
-    config = current_app.config
-    found = {address.lower() for address in config["MAIL_ADDRESSES"]}
-    found |= set(parse.addresses(config["MAIL_DEFAULT_SENDER"]))
-    return found
-
-
-def find_person(address: str) -> User | None:
-    """The account with this address: case-insensitive, and user+tag@ finds user@."""
-    address = (address or "").lower()
-    local, _at, domain = address.partition("@")
-    candidates = {address, f"{local.split('+', 1)[0]}@{domain}"}
-    # Accounts keep their address lower-cased (auth.services.normalize_email): the unique index answers.
-    people = list(db.session.scalars(sa.select(User).where(User.email.in_(candidates))))
-    people.sort(key=lambda person: person.email.lower() != address)
-    return people[0] if people else None
-
-
-def organization_for_domain(address: str) -> Organization | None:
-    """The one active organization whose own e-mail address has the sender's domain."""
-    domain = address.rpartition("@")[2].lower()
-    if not domain:
-        return None
-    found = list(db.session.scalars(sa.select(Organization).where(
-        Organization.active.is_(True), sa.func.lower(Organization.email).like(f"%@{domain}"))).all())
-    return found[0] if len(found) == 1 else None
-
 
 def thread_of(parsed) -> Ticket | None:
     """The ticket this mail continues: its subject tag, else the Message-IDs it answers."""
@@ -274,11 +251,14 @@ def _decide(mail: InboundMail, status: str, reason: str = "", ticket=None, messa
 
 
 def _bounce(mail: InboundMail, parsed) -> None:
-    ticket = None
+    ticket, address = None, None
     if parsed.bounced_message_ids:
-        ticket_id = db.session.scalar(sa.select(MailReference.ticket_id).where(
-            MailReference.message_id.in_(parsed.bounced_message_ids[:20])).limit(1))
-        ticket = db.session.get(Ticket, ticket_id) if ticket_id else None
+        sent = db.session.execute(sa.select(MailReference.ticket_id, MailReference.address,
+                                            MailReference.direction).where(
+            MailReference.message_id.in_(parsed.bounced_message_ids[:20])).limit(1)).first()
+        if sent is not None:
+            ticket = db.session.get(Ticket, sent.ticket_id)
+            address = sent.address if sent.direction == "out" else None
     number = None if ticket else (threads.subject_number(parsed.bounced_subject)
                                   or threads.subject_number(parsed.subject))
     if number:
@@ -290,16 +270,27 @@ def _bounce(mail: InboundMail, parsed) -> None:
         text = _("A mail about this ticket could not be delivered.")
         note = f"{text}\n\n```\n{parsed.bounce_detail or parsed.subject}\n```"
     tickets.add_note(SHELL, ticket, note, via="email")
+    address = address or bounces.bounced_address(parsed.bounce_detail)  # whom we wrote to, else the report's
+    if address:
+        bounces.flag(address, parsed.bounce_detail, ticket.id)
     _decide(mail, TICKETED, "bounce", ticket)
 
 
 @transactional
-def process(mail_id: int, *, person: User | None = None) -> None:
-    """Place a stored mail: a follow-up, a new ticket, a note, or the quarantine.
-    ``person``: the contact an agent chose for a quarantined mail."""
-    mail = db.session.get(InboundMail, mail_id, with_for_update=True, populate_existing=True)  # one placer
+def process(mail_id: int, *, person: User | None = None) -> Result | None:
+    """Place a stored mail: a follow-up, a new ticket, a note, or the quarantine; its Result, or
+    None when another process placed it meanwhile. ``person``: the contact an agent chose for a
+    quarantined mail."""
+    mail = db.session.get(InboundMail, mail_id, with_for_update=True, populate_existing=True,
+                          options=[undefer(InboundMail.raw)])  # one placer; the raw bytes in the same read
     if mail.status != RECEIVED:
-        return None  # another process placed it meanwhile
+        return None
+    with db.session.no_autoflush:  # the row's changes go out with the services' own flushes, not one more
+        _place(mail, person)
+    return _result(mail)
+
+
+def _place(mail: InboundMail, person: User | None) -> None:
     config = current_app.config
     if mail.size > config["MAIL_MAX_BYTES"]:
         parsed = parse.parse(mail.raw[:65536].split(b"\n\n", 1)[0] + b"\n\n", config["MAIL_CHARSETS"])
@@ -317,13 +308,17 @@ def process(mail_id: int, *, person: User | None = None) -> None:
         return _decide(mail, QUARANTINED, "no sender")
     if parsed.sender in own_addresses():
         return _decide(mail, DISCARDED, "from our own address")
-    person = person or find_person(parsed.sender)
+    bounced = True  # unless the look-up below says the address has no bounce to clear
     if person is None:
-        person = _unknown_sender(mail, parsed)
+        person, bounced = sender_and_bounce(parsed.sender)
+    if person is None:
+        person, bounced = _unknown_sender(mail, parsed), True
         if person is None:
             return None
     if not person.active:
         return _decide(mail, QUARANTINED, "sender's account is deactivated")
+    if bounced:
+        bounces.clear([parsed.sender])  # mail from the address: it works again
     ticket = thread_of(parsed)
     uploads, refused, inline = _uploads(parsed)
     body = body_of(parsed, inline, refused)

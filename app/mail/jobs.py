@@ -21,7 +21,6 @@ def answer_sender(mail_id: int, template: str) -> None:
         message = outbound.build(mail.sender, subjects[template]()[:200], f"mail/{template}", mail=mail,
                                  limit_mb=current_app.config["MAIL_MAX_BYTES"] // (1024 * 1024),
                                  link=outbound.external_url("auth.login"))
-    outbound.mark_automatic(message)
     if mail.message_id and not mail.message_id.endswith(".invalid"):
         message["In-Reply-To"] = f"<{mail.message_id}>"
-    outbound.send(message)
+    outbound.deliver(message, automatic=outbound.AUTO_REPLIED)

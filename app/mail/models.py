@@ -73,3 +73,45 @@ class AutoReply(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     address: Mapped[str] = mapped_column(sa.String(254))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+
+
+# An outgoing mail SMTP did not take at the first attempt: waiting for its next attempt, being
+# sent (claimed by one worker), sent at a later attempt, or failed for good.
+WAITING, SENDING, SENT, FAILED = "waiting", "sending", "sent", "failed"
+
+
+class OutboundMail(db.Model):
+    """A mail kept as the bytes that were offered to SMTP, to be offered again (app/mail/delivery.py).
+    The same bytes each time: the same Message-ID, so a client's mail program sees one mail."""
+
+    __tablename__ = "mail_outbound"
+    __table_args__ = (
+        sa.Index("ix_mail_outbound_due", "state", "next_attempt_at"),
+        sa.CheckConstraint("state IN ('waiting', 'sending', 'sent', 'failed')", name="state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int | None] = mapped_column(sa.ForeignKey("tickets.id"), index=True)
+    recipient: Mapped[str] = mapped_column(sa.String(254))
+    subject: Mapped[str] = mapped_column(sa.String(255), default="")
+    raw: Mapped[bytes] = deferred(mapped_column(sa.LargeBinary, nullable=False))
+    state: Mapped[str] = mapped_column(sa.String(16), default=WAITING)
+    attempts: Mapped[int] = mapped_column(default=1)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str] = mapped_column(sa.String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class BouncedAddress(db.Model):
+    """An address our mail bounced from, until a mail from it arrives again (``cleared_at``).
+    One row per address (lower case); a new bounce sets it again."""
+
+    __tablename__ = "mail_bounces"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    bounced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    detail: Mapped[str] = mapped_column(sa.String(500), default="")
+    ticket_id: Mapped[int | None] = mapped_column(sa.ForeignKey("tickets.id"))
+    cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

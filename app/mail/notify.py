@@ -51,20 +51,20 @@ def engineers(ticket: Ticket, *, skip=None) -> list:
 
 
 def _send(ticket: Ticket, people, template: str, subject, endpoint: str = "portal.ticket", automatic: bool = False,
-          **context) -> None:
+          files=(), **context) -> None:
     """One mail per reader, in the reader's language. ``subject`` is a function: it runs in that language.
-    Each is threaded (outbound.thread); ``automatic`` mails say so (Auto-Submitted)."""
+    Each is threaded and recorded on the ticket (outbound.deliver); ``automatic`` mails say so
+    (Auto-Submitted); ``files``: attachments to carry, as far as MAIL_ATTACHMENTS_MAX_BYTES goes."""
     link = outbound.external_url(endpoint, number=ticket.number)
     tag = subject_tag(ticket.number)
+    carried, left_out = outbound.files_that_fit(files, current_app.config["MAIL_ATTACHMENTS_MAX_BYTES"])
     for person in people:
         with force_locale(person.locale or current_app.config["DEFAULT_LOCALE"]):
             message = outbound.build(person.email, f"{tag} {subject()}", f"tickets/{template}",
-                                     ticket=ticket, person=person, link=link, tag=tag,
+                                     ticket=ticket, person=person, link=link, tag=tag, left_out=len(left_out),
                                      status_label=str(STATUS_LABELS.get(ticket.status, ticket.status)), **context)
-        if automatic:
-            outbound.mark_automatic(message)
-        outbound.thread(message, ticket, person.email)
-        outbound.send_about(message, ticket)
+        outbound.attach(message, carried)
+        outbound.deliver(message, ticket=ticket, automatic=outbound.AUTO_REPLIED if automatic else None)
 
 
 @job
@@ -86,7 +86,8 @@ def message_posted(message_id: int) -> None:
     ticket = message.ticket
     author = message.author.name if message.author else _("Zayavka")
     _send(ticket, recipients(ticket, skip=message.author_id), "message",
-          lambda: _("New reply: %(title)s", title=ticket.title), message=message, author=author)
+          lambda: _("New reply: %(title)s", title=ticket.title), message=message, author=author,
+          files=list(message.attachments))  # a public message's own files (an internal note is never mailed)
     if message.author is not None and message.author.is_client:
         _send(ticket, engineers(ticket), "client_wrote", lambda: _("%(name)s wrote: %(title)s", name=author,
                                                                    title=ticket.title),

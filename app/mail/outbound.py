@@ -1,11 +1,13 @@
-"""Outgoing mail: render a template pair (text and HTML) and hand it to SMTP.
+"""Outgoing mail: render a template pair (text and HTML), then deliver() it — the one way every
+mail of Zayavka leaves (ticket mails, password and invitation mails, change windows, incident
+updates, escalations, monthly reports, answers to senders): our Message-ID, Auto-Submitted on
+automatic mail, the ticket's threading headers when it is about a ticket, and SMTP with retries
+(app/mail/delivery.py).
 
-Only jobs call send(): mail never goes out inside a web request or a
-database transaction.
+Only jobs call deliver(): mail never goes out inside a web request or a database transaction.
 """
 import email.policy
 import email.utils
-import smtplib
 from email.message import EmailMessage
 from email.utils import make_msgid
 
@@ -13,10 +15,13 @@ import sqlalchemy as sa
 from flask import current_app, render_template, url_for
 
 from app.extensions import db
-from app.mail import threads
+from app.mail import delivery, threads
 from app.mail.models import MailReference
-from app.tickets.services import record
+from app.tickets import attachments
 from app.transactions import unit_of_work
+
+AUTO_REPLIED = "auto-replied"  # an answer to a mail (received, status, too large) — RFC 3834
+AUTO_GENERATED = "auto-generated"  # a mail no one's mail started (reminders, updates, reports)
 
 
 def external_url(endpoint: str, **values) -> str:
@@ -31,9 +36,9 @@ def sender_domain() -> str:
     return address.rpartition("@")[2].lower() or "zayavka"
 
 
-def mark_automatic(message: EmailMessage) -> None:
+def mark_automatic(message: EmailMessage, kind: str = AUTO_REPLIED) -> None:
     """An automatic mail: mail programs must not answer it (RFC 3834), nor must we answer their answers."""
-    message["Auto-Submitted"] = "auto-replied"
+    message["Auto-Submitted"] = kind
     message["X-Auto-Response-Suppress"] = "All"
     message["X-Loop"] = email.utils.parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
 
@@ -54,17 +59,6 @@ def thread(message: EmailMessage, ticket, to: str) -> None:
                                      direction="out", address=to[:254]))
 
 
-def send_about(message: EmailMessage, ticket) -> None:
-    """Send a ticket's mail; a failure is written on the ticket (and the job fails, to be retried)."""
-    try:
-        send(message)
-    except (OSError, smtplib.SMTPException) as error:
-        db.session.rollback()
-        with unit_of_work():
-            record(ticket, None, "mail_failed", None, f"{message['To']}: {error}"[:500], version=ticket.version)
-        raise
-
-
 def build(to: str, subject: str, template: str, **context) -> EmailMessage:
     # Headers up to RFC 5322's 998 characters: folding at 78 puts a long subject on its own line, which
     # some readers (Python's parser among them) then show with a leading space.
@@ -78,12 +72,39 @@ def build(to: str, subject: str, template: str, **context) -> EmailMessage:
     return message
 
 
-def send(message: EmailMessage) -> None:
-    config = current_app.config
-    smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
-    with smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
-        if config["MAIL_USE_TLS"]:
-            smtp.starttls()
-        if config["MAIL_USERNAME"]:
-            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-        smtp.send_message(message)
+def files_that_fit(files, limit: int) -> tuple[list, list]:
+    """The files (oldest first) whose sizes add up to at most ``limit``, and those left out."""
+    carried, left_out, total = [], [], 0
+    for item in files:
+        if total + item.size <= limit:
+            carried.append(item)
+            total += item.size
+        else:
+            left_out.append(item)
+    return carried, left_out
+
+
+def attach(message: EmailMessage, files) -> None:
+    """Attach stored files (app/tickets/attachments.py) under the names they are downloaded by."""
+    for item in files:
+        with open(attachments.path_for(item.sha256), "rb") as f:
+            data = f.read()
+        maintype, _slash, subtype = item.content_type.partition("/")
+        message.add_attachment(data, maintype=maintype, subtype=subtype or "octet-stream",
+                               filename=attachments.stored_name(item.filename, item.content_type))
+
+
+def deliver(message: EmailMessage, *, ticket=None, automatic: str | None = None,
+            thread_key: str | None = None) -> bool:
+    """Send one built mail. ``ticket``: threaded with the ticket's mail and recorded on it (its
+    failure shows there too); ``automatic``: AUTO_REPLIED or AUTO_GENERATED; ``thread_key``: a
+    stable pseudo-reference for mail that is not the ticket's conversation (an incident's public
+    updates), so mail programs group it without a reply joining any ticket. True when SMTP took it
+    at once; otherwise it waits for its next attempt (delivery.py)."""
+    if automatic:
+        mark_automatic(message, automatic)
+    if ticket is not None:
+        thread(message, ticket, message["To"])
+    elif thread_key:
+        message["References"] = f"<{thread_key}@{sender_domain()}>"
+    return delivery.send(message, ticket.id if ticket is not None else None)

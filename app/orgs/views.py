@@ -20,6 +20,7 @@ from app.auth import services as accounts
 from app.auth.permissions import require
 from app.extensions import db
 from app.forms import SearchForm, acted, submitted
+from app.mail import bounces
 from app.orgs import overview, queries, services
 from app.orgs.forms import ContactForm, OrganizationForm
 from app.tickets.workflow import STATUS_LABELS
@@ -55,7 +56,10 @@ def create():
 @bp.route("/<int:org_id>")
 def detail(org_id):
     org = queries.get_organization(current_user, org_id)
-    return render_template("orgs/detail.html", org=org, contacts=queries.contacts_of(org),
+    contacts = queries.contacts_of(org)
+    return render_template("orgs/detail.html", org=org, contacts=contacts,
+                           bounced={row.address: row for row in bounces.bounced([c.email for c in contacts])}
+                           if current_user.is_staff else {},
                            overview=overview.organization(org) if current_user.is_staff else None,
                            weekdays=get_day_names("wide", locale=get_locale()),
                            status_labels={k: str(v) for k, v in STATUS_LABELS.items()},

@@ -114,7 +114,7 @@ def mail_monthly_report(organization_id: int, month_iso: str) -> None:
             message = outbound.build(person.email, _("Your service report for %(month)s", month=label),
                                      "reports/monthly", person=person, report=found, link=link, month_label=label,
                                      provider=provider)
-        outbound.send(message)
+        outbound.deliver(message, automatic=outbound.AUTO_GENERATED)
 
 
 def month_label(month: date) -> str:

@@ -22,4 +22,4 @@ def team_notified(ticket_id: int) -> None:
             ticket.team.email, f"{subject_tag(ticket.number)} {subject}", "routing/new_ticket", ticket=ticket,
             link=outbound.external_url("tickets.detail", number=ticket.number),
             kind_label=str(KIND_LABELS.get(ticket.kind, ticket.kind)))
-    outbound.send(message)
+    outbound.deliver(message, ticket=ticket, automatic=outbound.AUTO_GENERATED)

@@ -5,6 +5,7 @@ from pathlib import Path
 from app.auth import services
 from tests.factories import PASSWORD
 from tests.helpers import run_jobs, text
+from tests.mail.headers import assert_ours
 
 ROOT = Path(__file__).resolve().parents[2]  # the project, where wsgi.py is
 LINK = re.compile(r"http://zayavka\.test(/password/reset/\S+)")
@@ -26,6 +27,7 @@ def test_reset_by_mail_end_to_end(app, client, users, mailbox):
     message = mailbox.messages[0]
     assert message["To"] == users["client_user"].email
     assert message["Subject"] == "Reset your Zayavka password"
+    assert_ours(message)
     link = reset_link(mailbox)
 
     assert "Choose a new password" in text(client.get(link))

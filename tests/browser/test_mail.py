@@ -1,6 +1,6 @@
 """The mail channel in Chromium: an agent opens the mail quarantine, reads a held mail's raw source
-and turns it into a ticket; a ticket that came by mail shows its inline image and its quoted history
-folded. Screenshots: test-output/screenshots/mail-<step>.png"""
+and turns it into a ticket; a ticket that came by mail shows its inline image, its quoted history
+folded and a file (named by RFC 2231) that downloads. Screenshots: test-output/screenshots/mail-<step>.png"""
 from app.mail import gateway
 from tests.browser.test_pages import log_in
 from tests.mail.conftest import fixture, mail
@@ -14,6 +14,8 @@ def test_the_quarantine_and_a_ticket_by_mail(live_app, page, screenshots):
                                                                               b"petro@dnipro-logistics.example"))
         gateway.ingest(fixture("quoted-reply.eml", SUBJECT=f"[{shown.ticket}] Screenshot")
                        .replace(b"user@acme.test", b"petro@dnipro-logistics.example"))
+        gateway.ingest(fixture("rfc2231-attachment-name.eml").replace(b"user@acme.test", b"petro@dnipro-logistics.example")
+                       .replace(b"Subject: Logs attached", f"Subject: Re: [{shown.ticket}] Logs attached".encode()))
     assert held.reason == "unknown sender" and shown.created
 
     log_in(page, "ivan@zayavka.example")
@@ -38,4 +40,8 @@ def test_the_quarantine_and_a_ticket_by_mail(live_app, page, screenshots):
     folded.locator("summary").click()
     assert folded.evaluate("(node) => node.open") and folded.bounding_box()["height"] > closed_height + 20
     assert "We received your ticket." in folded.inner_text()
-    screenshots(page, "mail-3-ticket-with-inline-image-and-quote")
+    attached = page.get_by_role("link", name="журнал.log").first
+    attached.wait_for()
+    download = page.request.get(attached.get_attribute("href"))
+    assert download.ok and download.body().startswith(b"line 1\nline 2")
+    screenshots(page, "mail-3-ticket-with-inline-image-quote-and-file")

@@ -3,6 +3,7 @@ each in their language and time zone, once. Real RQ jobs, a real SMTP sink."""
 from app.auth import services as accounts
 from app.changes import services
 from tests.helpers import run_jobs
+from tests.mail.headers import assert_ours
 
 
 def test_approvers_are_asked_and_contacts_told_once_in_their_language_and_zone(app, users, change, cab, mailbox, db):
@@ -11,6 +12,7 @@ def test_approvers_are_asked_and_contacts_told_once_in_their_language_and_zone(a
     assert asked == sorted(u.email for u in cab)  # managers and admins, not the agent who raised it
     assert all(change.number in m["Subject"] for m in mailbox.messages)
     assert "/changes/approvals" in mailbox.body(mailbox.messages[0])
+    assert_ours(mailbox.messages[0], ticket=change.number)
     mailbox.messages.clear()
 
     accounts.update_profile(users["client_admin"], name=users["client_admin"].name, locale="uk", timezone="America/New_York")
@@ -26,6 +28,7 @@ def test_approvers_are_asked_and_contacts_told_once_in_their_language_and_zone(a
     new_york = mailbox.body(told[users["client_admin"].email])
     assert "19:00 – 21:00 (America/New_York)" in new_york  # Saturday evening there
     assert "Заплановані роботи" in told[users["client_admin"].email]["Subject"]
+    assert_ours(told[users["client_user"].email], thread_key=f"planned-work.{change.number}")
     mailbox.messages.clear()
     from app.changes.jobs import tell_affected_contacts
 

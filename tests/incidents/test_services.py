@@ -15,6 +15,7 @@ from app.tickets import services as tickets
 from app.tickets.models import Link, Ticket
 from tests.factories import make_ticket
 from tests.helpers import run_jobs
+from tests.mail.headers import assert_ours
 
 
 def test_an_agent_may_not_declare_but_the_incident_manager_may_undeclare(users, outage, db):
@@ -65,6 +66,7 @@ def test_a_public_update_reaches_every_affected_contact_in_their_language_and_zo
     assert "The switch is being replaced." in english and "(America/New_York)" in english
     assert "Hosting in the Kyiv data centre" in told["user@acme.test"]["Subject"]
     assert major.title not in told["user@acme.test"]["Subject"]  # the provider's words stay inside
+    assert_ours(told["user@acme.test"], thread_key=f"status.{major.number}")
     ukrainian = mailbox.body(told["user@globex.test"])
     assert "Комутатор замінюють." in ukrainian and "(Europe/Kyiv)" in ukrainian
     mailbox.messages.clear()
@@ -81,6 +83,7 @@ def test_an_internal_update_goes_only_to_the_people_on_it(app, users, major, chi
     run_jobs(app)
     assert sorted(m["To"] for m in mailbox.messages) == ["admin@provider.test", "manager@provider.test"]
     assert all(major.number in m["Subject"] for m in mailbox.messages)
+    assert_ours(mailbox.messages[0], ticket=major.number)
 
 
 def test_an_update_needs_text_and_a_major_incident(users, outage, major):
@@ -91,6 +94,7 @@ def test_an_update_needs_text_and_a_major_incident(users, outage, major):
 
 def test_the_manager_is_reminded_once_when_an_update_is_due(app, users, major, mailbox, db, monkeypatch):
     services.set_people(users["manager"], major, manager=users["agent"], engineers=[])
+    number = major.number
     run_jobs(app)
     mailbox.messages.clear()
     assert incident_jobs.remind_managers() == 0  # not due yet
@@ -100,6 +104,7 @@ def test_the_manager_is_reminded_once_when_an_update_is_due(app, users, major, m
     assert incident_jobs.remind_managers() == 0  # once per due time
     assert [m["To"] for m in mailbox.messages] == ["agent@provider.test"]
     assert "A status update is due" in mailbox.messages[0]["Subject"]
+    assert_ours(mailbox.messages[0], ticket=number)
 
 
 def test_the_interval_is_configured_per_priority(app, users, outage, org_b):

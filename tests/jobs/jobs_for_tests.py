@@ -9,7 +9,7 @@ from app.mail import outbound
 @job
 def mail_then_die(address: str) -> None:
     """Sends its mail, then its worker dies on the spot (as under the OOM killer)."""
-    outbound.send(outbound.build(address, "Only once, please", "password_reset", user={"name": "Tester"}, link="http://x"))
+    outbound.deliver(outbound.build(address, "Only once, please", "password_reset", user={"name": "Tester"}, link="http://x"))
     os.kill(os.getpid(), signal.SIGKILL)
 
 

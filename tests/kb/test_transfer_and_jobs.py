@@ -10,6 +10,7 @@ from kb import services
 from kb.jobs import review_reminders
 from kb.models import Article
 from tests.helpers import run_jobs
+from tests.mail.headers import assert_ours
 
 
 def test_export_then_import_round_trips(app, users, org_a, db, publish, tmp_path):
@@ -62,3 +63,4 @@ def test_unhelpful_feedback_mails_the_author(app, users, db, publish, mailbox):
     (mail,) = mailbox.messages
     assert mail["To"] == users["agent"].email
     assert "There is no such link" in mailbox.body(mail)
+    assert_ours(mail)

@@ -1,10 +1,10 @@
 """Mail in: stored first, threaded by number and Message-ID, answered once, never looped."""
 import sqlalchemy as sa
 
-from app.mail.models import InboundMail, MailReference
+from app.mail.models import BouncedAddress, InboundMail, MailReference
 from app.tickets.models import Ticket
 from tests.factories import make_ticket
-from tests.helpers import count, run_jobs
+from tests.helpers import count, run_jobs, text
 from tests.mail.conftest import fixture, mail
 
 
@@ -212,3 +212,32 @@ def test_attachment_names_rfc2231_and_without_paths(db, users, ingest):
     assert [a.filename for a in named.attachments] == ["журнал.log"]
     traversal = ticket_of(db, ingest(fixture("path-traversal-name.eml")))
     assert [a.filename for a in traversal.attachments] == ["passwd.txt"]
+
+
+def test_a_bounce_flags_the_address_for_the_agents_until_mail_from_it_arrives(app, db, users, ingest, mailbox, login):
+    opened = ingest(mail(message_id="flag-open@acme.test"))
+    run_jobs(app)
+    [ack] = mailbox.messages
+    agent = login("agent")
+    page = text(agent.get(f"/tickets/{opened.ticket}"))
+    assert "bounced on" not in page
+    ingest(fixture("bounce-dsn.eml", SUBJECT=ack["Subject"], MESSAGE_ID=ack["Message-ID"].strip("<>")))
+    [flagged] = db.session.scalars(sa.select(BouncedAddress))
+    assert flagged.address == "user@acme.test" and flagged.cleared_at is None  # whom our mail went to
+    page = text(agent.get(f"/tickets/{opened.ticket}"))
+    assert "Mail to user@acme.test bounced on" in page and "550 5.1.1 User unknown" in page
+    assert "bounced on" not in text(login("client_user").get(f"/portal/tickets/{opened.ticket}"))
+    org_page = f"/organizations/{users['client_user'].organization_id}"
+    assert "Mail to this address bounced on" in text(agent.get(org_page))  # the contact's row, for staff
+    assert "bounced on" not in text(login("client_admin").get(org_page))
+    ingest(mail(subject=f"Re: [{opened.ticket}] Disk", body="I am back", message_id="flag-back@acme.test"))
+    page = text(agent.get(f"/tickets/{opened.ticket}"))
+    assert "bounced on" not in page and db.session.get(BouncedAddress, flagged.id).cleared_at is not None
+
+
+def test_a_bounce_of_a_mail_quoted_by_subject_flags_the_reports_recipient(app, db, users, ingest):
+    opened = ingest(mail(message_id="flag-subject@acme.test"))
+    ingest(fixture("bounce-dsn.eml", SUBJECT=f"[{opened.ticket}] We received your ticket",
+                   MESSAGE_ID="lost@zayavka.example").replace(b"bounce-1@", b"bounce-3@"))
+    [flagged] = db.session.scalars(sa.select(BouncedAddress))
+    assert flagged.address == "gone@acme.test" and flagged.ticket_id == ticket_of(db, opened).id

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from app.jobs.models import OutboxJob
 from app.reports import monthly
 from tests.helpers import run_jobs, text
+from tests.mail.headers import assert_ours
 
 
 def test_a_client_admin_reads_their_month_and_nobody_elses(dataset, login, users):
@@ -38,5 +39,6 @@ def test_the_month_is_mailed_to_client_admins_once(app, dataset, users, mailbox,
     assert sorted(mails) == ["boss@acme.test", "boss@globex.test"]
     acme = mailbox.body(mails["boss@acme.test"])
     assert mails["boss@acme.test"]["Subject"] == "Your service report for March 2026"
+    assert_ours(mails["boss@acme.test"])
     assert "First response on time: 50.0 %" in acme and "/portal/reports/monthly?month=2026-03" in acme
     assert "Resolved on time: 0.0 %" in mailbox.body(mails["boss@globex.test"])

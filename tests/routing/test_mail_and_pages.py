@@ -7,6 +7,7 @@ from app.routing.models import RoutingRule, RoutingSettings
 from app.tickets.models import Ticket
 from tests.factories import make_ticket
 from tests.helpers import count, form_values, run_jobs, text
+from tests.mail.headers import assert_ours
 from tests.portal.test_new_ticket import post_new
 
 
@@ -22,6 +23,7 @@ def test_a_portal_ticket_lands_in_the_default_teams_queue_and_the_team_is_mailed
     assert len(to_team) == 1
     assert ticket.number in to_team[0]["Subject"] and "Service Desk L1" in to_team[0]["Subject"]
     assert f"/tickets/{ticket.number}" in mailbox.body(to_team[0])
+    assert_ours(to_team[0], ticket=ticket.number)
 
 
 def test_a_team_without_an_address_is_not_mailed(app, users, l1, mailbox):

@@ -17,6 +17,7 @@ from sla import escalation, services
 from sla.models import SlaDeferredMail, SlaThreshold
 from tests import factories
 from tests.helpers import run_jobs
+from tests.mail.headers import assert_ours
 from tests.sla.conftest import TARGETS, kyiv
 
 
@@ -94,6 +95,7 @@ def test_mails_wait_for_the_recipients_working_hours(app, db, users, team, calen
     run_jobs(app)
     assert [m["To"] for m in mailbox.messages] == ["manager@provider.test", "admin@provider.test"]
     assert "SLA breached (first response): Backups late" in mailbox.messages[-1]["Subject"]
+    assert_ours(mailbox.messages[-1], ticket=mailbox.messages[-1]["Subject"][1:].split("]")[0])
     escalation.sweep(kyiv(2026, 3, 11, 10, 0))
     run_jobs(app)
     assert len(mailbox.messages) == 2  # sent once

@@ -19,11 +19,11 @@ def test_resolved_tickets_close_themselves_after_the_quiet_days(app, users, monk
     mailbox.messages.clear()
 
     assert jobs.enqueue_due_periodic() == ["close-resolved-tickets", "purge-outbox", "sla-sweep", "sla-extend-holidays",
-                                             "mail-poll", "mail-purge", "kb-review-reminders", "report-minutes",
+                                             "mail-poll", "mail-purge", "mail-retry", "kb-review-reminders", "report-minutes",
                                              "report-daily", "report-daily-full", "report-monthly",
                                              "incident-update-reminders"]
     assert jobs.enqueue_due_periodic() == []  # once per period, however many workers ask
-    assert run_jobs(app) == 12
+    assert run_jobs(app) == 13
     db.session.expire_all()
     assert db.session.get(Ticket, old.id).status == "closed"
     assert db.session.get(Ticket, fresh.id).status == "resolved"
