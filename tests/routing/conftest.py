@@ -7,8 +7,8 @@ from tests import factories
 
 def blank(**fields) -> dict:
     return {**dict(name="A rule", active=True, organization=None, kind="", category="", priority=None,
-                   request_item=None, channel="", team=None, assign_mode="", assignee=None, priority_floor=None,
-                   followers=[]), **fields}
+                   request_item=None, channel="", ci_class=None, mailbox="", team=None, assign_mode="", assignee=None,
+                   priority_floor=None, followers=[]), **fields}
 
 
 @pytest.fixture
