@@ -3,6 +3,8 @@ import pytest
 from app.auth.permissions import SHELL
 from app.routing import services
 from tests import factories
+from tests.cmdb.conftest import catalog, estate  # noqa: F401 (the CMDB's fixtures: routing by CI class)
+from tests.mail.conftest import ingest  # noqa: F401 (the mail gateway's fixture: routing by mailbox)
 
 
 def blank(**fields) -> dict:

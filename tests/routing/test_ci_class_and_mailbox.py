@@ -4,10 +4,10 @@ through. The admin form offers both and keeps them on an unchanged save."""
 import sqlalchemy as sa
 
 from app.routing.models import RoutingRule
-from tests.cmdb.conftest import catalog, cls, estate  # noqa: F401 (fixtures)
+from tests.cmdb.conftest import cls
 from tests.factories import make_ticket
 from tests.helpers import count, form_values, text
-from tests.mail.conftest import ingest, mail  # noqa: F401 (ingest: a fixture)
+from tests.mail.conftest import mail
 from tests.routing.test_mail_and_pages import rule_form
 
 
