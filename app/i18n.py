@@ -1,10 +1,14 @@
 """Language and time zone of the current request, and the template helpers that use them."""
 
 import functools
+import re
+from datetime import UTC, datetime
 
 from babel import dates
 from flask import Flask, current_app, g, has_app_context, has_request_context, request, session
 from flask_babel import format_datetime, get_locale, get_timezone, get_translations
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app import timeutil
@@ -134,8 +138,53 @@ def _catalog():
     return get_translations()
 
 
+def format_window(start, end, fmt: str = "short") -> str:
+    """A time window in the reader's zone and language: "12/5/26, 3:00 AM – 5:00 AM" (the end's
+    date only when it is another day there)."""
+    if not start or not end:
+        return ""
+    zone = get_timezone()
+    if start.astimezone(zone).date() == end.astimezone(zone).date():
+        return f"{format_moment(start, fmt)} – {format_moment(end, dates.get_time_format(fmt, get_locale()).pattern)}"
+    return f"{format_moment(start, fmt)} – {format_moment(end, fmt)}"
+
+
+# Moments the history keeps as text (so that it reads the same in a CSV or a log), shown here
+# in the reader's zone and language: a change's planned window, an SLA's due times, an escalation.
+_STORED_WINDOW = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d) – (\d{4}-\d\d-\d\d \d\d:\d\d) UTC$")
+_STORED_DUE = re.compile(r"^first response (\S+), resolution (\S+)$")
+_STORED_ESCALATION = re.compile(r"^(first_response|next_response|resolution) (\d+)%$")
+_TARGETS = {"first_response": _l("First response"), "next_response": _l("Next response"),
+            "resolution": _l("Resolution")}
+
+
+def _stored_moment(text: str) -> str:
+    try:
+        moment = datetime.fromisoformat(text.replace(" UTC", ""))
+    except ValueError:
+        return "—"
+    return format_moment(moment if moment.tzinfo else moment.replace(tzinfo=UTC), "short")
+
+
+def format_event_value(value, field: str):
+    """An event's stored value as the reader reads it; values of other fields pass unchanged."""
+    if not isinstance(value, str):
+        return value
+    if field == "planned_window" and (found := _STORED_WINDOW.match(value)):
+        start, end = (datetime.fromisoformat(part).replace(tzinfo=UTC) for part in found.groups())
+        return format_window(start, end)
+    if field == "sla" and (found := _STORED_DUE.match(value)):
+        return _("first response by %(first)s, resolution by %(resolution)s",
+                 first=_stored_moment(found[1]), resolution=_stored_moment(found[2]))
+    if field == "escalation" and (found := _STORED_ESCALATION.match(value)):
+        return _("%(target)s: %(percent)s%% of the time used", target=_TARGETS[found[1]], percent=found[2])
+    return value
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_moment
+    app.jinja_env.filters["window"] = format_window
+    app.jinja_env.filters["event_value"] = format_event_value
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["age"] = format_age
     app.jinja_env.install_gettext_callables(  # Flask-Babel's, with the catalog looked up once per language

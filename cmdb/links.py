@@ -122,13 +122,37 @@ def compute_impact(actor, ticket) -> tuple[list[CI], list]:
 
 def matching_ci(ticket) -> CI | None:
     """The one live CI of the ticket's organization whose name or hostname is its affected system."""
-    text = (ticket.affected_system or "").strip().lower()
-    if not text or ticket.organization_id is None:
+    return _named(ticket.organization_id, ticket.affected_system)
+
+
+def _named(organization_id: int | None, affected_system: str | None) -> CI | None:
+    text = (affected_system or "").strip().lower()
+    if not text or organization_id is None:
         return None
     found = db.session.scalars(sa.select(CI).where(
-        CI.organization_id == ticket.organization_id, CI.status != "retired",
+        CI.organization_id == organization_id, CI.status != "retired",
         sa.or_(sa.func.lower(CI.name) == text, sa.func.lower(CI.hostname) == text)).limit(2)).all()
     return found[0] if len(found) == 1 else None
+
+
+def classes_at_creation(ticket, arrival: dict) -> set[int]:
+    """The classes of the CIs a ticket not yet inserted comes with, for routing: the CIs the API
+    names (``arrival["cis"]``, by id or by name in the organization; a bad one fails the request
+    later, in link_refs) and the one its affected system names (linked at ``ticket_created``)."""
+    organization_id = ticket.organization.id if ticket.organization is not None else None
+    classes = set()
+    named = _named(organization_id, ticket.affected_system)
+    if named is not None:
+        classes.add(named.class_id)
+    refs = [str(ref).strip() for ref in arrival.get("cis", ()) if str(ref).strip()]
+    ids = [int(ref) for ref in refs if ref.isdigit() and len(ref) < 10]
+    names = [ref.lower() for ref in refs if not ref.isdigit()]
+    wanted = [CI.id.in_(ids)] if ids else []
+    if names and organization_id is not None:
+        wanted.append(sa.and_(CI.organization_id == organization_id, sa.func.lower(CI.name).in_(names)))
+    if wanted:
+        classes.update(db.session.scalars(sa.select(CI.class_id).where(sa.or_(*wanted), CI.status != "retired")))
+    return classes
 
 
 @transactional

@@ -12,6 +12,7 @@ from app.extensions import db as _db
 from app.routing.models import ASSIGN_MODES
 from app.tickets.workflow import RESOLUTION_CODES, STATUS_LABELS
 from cmdb.catalog import STATUSES
+from sla.pages import TARGET_LABELS_KEYS
 from tests.conftest import drop_fresh_database, fresh_database_url, make_app
 from tests.test_tenancy import html_rules
 
@@ -19,14 +20,17 @@ from tests.test_tenancy import html_rules
 # Ukrainian page shows them only where a code leaked. (Words such as "web" or "network" are also
 # in the demo's titles, and the admin pages of categories and CI classes show codes as codes.)
 WORDS = ("approved", "rejected", "pending", "resolved", "workaround", "emergency")
-KEYS = sorted({k for k in (*STATUS_LABELS, *RESOLUTION_CODES, *STATUSES, *ASSIGN_MODES) if "_" in k} | set(WORDS))
+KEYS = sorted({k for k in (*STATUS_LABELS, *RESOLUTION_CODES, *STATUSES, *ASSIGN_MODES, *TARGET_LABELS_KEYS)
+               if "_" in k} | set(WORDS))
 KEY_RE = re.compile(r"(?<![\w/.-])(" + "|".join(map(re.escape, KEYS)) + r")(?![\w/.-])")
 PEOPLE = {"admin": "admin@zayavka.example", "manager": "manager@zayavka.example", "agent": "ivan@zayavka.example",
           "client_admin": "anna@dnipro-logistics.example", "client_user": "petro@dnipro-logistics.example"}
 SKIP = ("auth.logout", "auth.login", "auth.forgot_password", "auth.set_language")
 OBJECT_PAGES = ["/tickets/INC-1", "/tickets/INC-3", "/tickets/INC-5", "/tickets/PRB-1", "/tickets/CHG-1",
                 "/tickets/REQ-1", "/organizations/1", "/teams/1", "/cmdb/1", "/portal/tickets/INC-3",
-                "/portal/tickets/INC-5", "/portal/tickets/REQ-1"]
+                "/portal/tickets/INC-5", "/portal/tickets/REQ-1", "/tickets/CHG-2", "/incidents/INC-1",
+                "/changes/CHG-1/edit", "/kb/1", "/portal/kb/1", "/sla/policies/1", "/sla/calendars/1",
+                "/reports/monthly/DNIPRO", "/organizations/2", "/teams/2", "/cmdb/2"]
 
 
 class Visible(HTMLParser):

@@ -16,7 +16,7 @@ def create_ticket(user, *, problem: dict | None = None, change: dict | None = No
         data.pop("kind")
         ticket = change_services.create_change(user, via="api", **(change or {}), **data)
     else:
-        ticket = services.create_ticket(user, via="api", **data)
+        ticket = services.create_ticket(user, via="api", arrival={"cis": list(cis)}, **data)
         if problem and ticket.kind == Kind.PROBLEM:
             problem_services.update_problem(user, ticket, **problem)
     if cis:

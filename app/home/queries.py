@@ -39,9 +39,11 @@ def client_answered(user, limit: int = 10) -> list[Ticket]:
             .correlate(Ticket).scalar_subquery())
     author_role = (sa.select(User.role).join(Message, Message.author_id == User.id).where(Message.id == last)
                    .scalar_subquery())
+    # The agent's open tickets come from ix_tickets_assignee_queue (as a subquery: by itself SQLite
+    # walks every open ticket in activity order to spare a sort, and asks each the last author).
+    mine = sa.select(Ticket.id).where(Ticket.assignee_id == user.id, Ticket.is_open.is_(True))
     return list(db.session.scalars(
-        sa.select(Ticket).where(Ticket.assignee_id == user.id, Ticket.is_open.is_(True),
-                                author_role.in_([r.value for r in CLIENT_ROLES]))
+        sa.select(Ticket).where(Ticket.id.in_(mine), author_role.in_([r.value for r in CLIENT_ROLES]))
         .order_by(Ticket.last_activity_at).limit(limit)))
 
 

@@ -339,7 +339,8 @@ def _place(mail: InboundMail, person: User | None) -> None:
                     if colleague is not None and colleague.is_client and colleague.active
                     and colleague.organization_id == person.organization_id and colleague.id != person.id]
         new = tickets.create_ticket(person, kind="incident", title=_title(parsed, parsed.sender), description=body,
-                                    uploads=uploads, via="email", watchers=watchers)
+                                    uploads=uploads, via="email", watchers=watchers,
+                                    arrival={"mailbox": mail.mailbox, "addresses": parsed.to + parsed.cc})
     finally:
         session_info.pop(QUIET, None)
     if not quiet:

@@ -10,8 +10,20 @@ from app.changes.models import MaintenanceWindow
 from app.extensions import db
 from app.tickets.models import Ticket, Worklog
 from cmdb.models import CI
+from sla.models import SlaPolicy, organization_policies
 
 RETIRED = "retired"
+
+
+def contract(org) -> tuple[list[SlaPolicy], bool]:
+    """The organization's own active SLA policies, or (with False) the provider's defaults."""
+    own = list(db.session.scalars(
+        sa.select(SlaPolicy).join(organization_policies, organization_policies.c.policy_id == SlaPolicy.id)
+        .where(organization_policies.c.organization_id == org.id, SlaPolicy.active.is_(True)).order_by(SlaPolicy.name)))
+    if own:
+        return own, True
+    return list(db.session.scalars(sa.select(SlaPolicy).where(SlaPolicy.is_default.is_(True),
+                                                              SlaPolicy.active.is_(True)).order_by(SlaPolicy.name))), False
 
 
 def organization(org, limit: int = 10) -> dict:
@@ -23,6 +35,9 @@ def organization(org, limit: int = 10) -> dict:
         "open_tickets": list(db.session.scalars(open_tickets.order_by(Ticket.last_activity_at.desc()).limit(limit))),
         "servers": db.session.scalar(sa.select(sa.func.count()).select_from(CI)
                                      .where(CI.organization_id == org.id, CI.status != RETIRED)),
+        "first_servers": list(db.session.scalars(sa.select(CI).where(CI.organization_id == org.id, CI.status != RETIRED)
+                                                 .order_by(CI.name).limit(limit))),
+        "contract": contract(org),
         "windows": list(db.session.scalars(sa.select(MaintenanceWindow).where(
             MaintenanceWindow.organization_id == org.id, MaintenanceWindow.active.is_(True))
             .order_by(MaintenanceWindow.weekday, MaintenanceWindow.start_time))),
@@ -37,7 +52,7 @@ def _time(org, month: date) -> dict:
         sa.select(sa.func.coalesce(sa.func.sum(Worklog.minutes), 0), sa.func.coalesce(billable, 0))
         .join(Ticket, Ticket.id == Worklog.ticket_id)
         .where(Ticket.organization_id == org.id, Worklog.work_date >= month)).one()
-    return {"minutes_this_month": int(total or 0), "contract": contract_use(org.contract_minutes, int(billable or 0))}
+    return {"minutes_this_month": int(total or 0), "contract_use": contract_use(org.contract_minutes, int(billable or 0))}
 
 
 def contract_use(included: int | None, used: int) -> dict | None:

@@ -23,7 +23,7 @@ from app.forms import SearchForm, acted, submitted
 from app.mail import bounces
 from app.orgs import overview, queries, services
 from app.orgs.forms import ContactForm, OrganizationForm
-from app.tickets.workflow import STATUS_LABELS
+from app.tickets.workflow import KIND_LABELS, STATUS_LABELS
 
 bp = Blueprint("orgs", __name__)
 
@@ -63,6 +63,7 @@ def detail(org_id):
                            overview=overview.organization(org) if current_user.is_staff else None,
                            weekdays=get_day_names("wide", locale=get_locale()),
                            status_labels={k: str(v) for k, v in STATUS_LABELS.items()},
+                           kind_labels={str(k): str(v) for k, v in KIND_LABELS.items()},
                            can_manage=permissions.can_manage_organizations(current_user),
                            can_manage_contacts=permissions.can_manage_contacts(current_user, org))
 

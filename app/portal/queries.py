@@ -12,19 +12,12 @@ from app.tickets import search
 from app.tickets.content import to_text
 from app.tickets.models import Event, Message, Ticket
 from app.tickets.queries import decode_cursor, encode_cursor, tickets_visible_to
+from app.tickets.similar import MIN_SCORE, score, words
 
 STATES = ("open", "closed", "all")
 CANDIDATES = 300  # an organization's open tickets, at most, compared with a new one
 
-# Words that say nothing about which problem it is.
-STOPWORDS = frozenset(str.split("""
-the and for with from that this have has was were are not but our your you we can cannot can't after before
-when since into out all any some there their they them what which who how why then than also just only very
-still again please help hello thanks thank server servers problem issue error working work works does doesn't
-urgent asap today yesterday since hours minutes
-що як не та і й на в у з із до від для це ця цей але або вже ще після коли над під при про через
-будь ласка допоможіть сервер сервера проблема помилка працює терміново дякую добрий день
-"""))
+
 
 
 def open_tickets(user, limit: int = 100) -> list[Ticket]:
@@ -81,30 +74,20 @@ def ticket_list(user, state: str, q: str = "", limit: int = 50, cursor: str | No
     return rows[:limit], (encode_cursor([last.last_activity_at, last.id]) if last else None)
 
 
-def _words(text: str) -> set[str]:
-    found = set()
-    for token, words in search.terms(text, limit=400):
-        if len(words) > 1 and any(ch.isdigit() for ch in token):
-            found.add(token.strip(".,;:!?()[]\"'"))  # a host name such as web-01 or db2.example.com
-        found.update(w for w in words if len(w) > 2 and w not in STOPWORDS and not w.isdigit())
-    return found
-
-
 def similar_open(user, title: str, description: str = "", limit: int = 5) -> list[Ticket]:
     """Open tickets of the contact's organization that look like the one being written:
     most shared words first, words of the title counting double. An organization has
     few open tickets, so they are compared here rather than ranked across the whole index."""
-    wanted_title, wanted = _words(title), _words(f"{title}\n{description}")
+    wanted_title, wanted = words(title), words(f"{title}\n{description}")
     if not wanted:
         return []
     candidates = db.session.execute(tickets_visible_to(user).with_only_columns(Ticket.id, Ticket.title, Ticket.description)
                                     .where(Ticket.is_open.is_(True)).order_by(Ticket.id.desc()).limit(CANDIDATES))
     scored = []
     for ticket_id, other_title, description_html in candidates:
-        in_title, in_text = _words(other_title), _words(to_text(description_html))
-        score = 2 * len(wanted_title & in_title) + len(wanted & (in_title | in_text))
-        if score >= 3:
-            scored.append((score, ticket_id))
+        points = score(wanted_title, wanted, other_title, to_text(description_html))
+        if points >= MIN_SCORE:
+            scored.append((points, ticket_id))
     best = [ticket_id for _, ticket_id in sorted(scored, reverse=True)[:limit]]
     tickets = {t.id: t for t in db.session.scalars(sa.select(Ticket).where(Ticket.id.in_(best)))}
     return [tickets[ticket_id] for ticket_id in best]

@@ -13,6 +13,14 @@ first active rule whose every condition holds is applied:
 - priority floor: a ticket less urgent than the floor is raised to it;
 - followers: the rule's active staff follow the ticket.
 
+Two conditions are facts of the ticket's arrival rather than of the ticket, handed over
+by the door it came through in ``arrival`` (create_ticket's argument): the mailbox a
+mail came through (``arrival["mailbox"]``, matched with its To/Cc ``arrival["addresses"]``)
+and the class of a CI given at creation. The CI classes come from the finders the
+CMDB registers (``register_ci_classes``: the API's ``arrival["cis"]``, the affected
+system naming one CI of the organization); they are asked only when a rule has a
+CI-class condition.
+
 Then, if the ticket still has no team: the catalog item's team, else the default
 team of the settings. At ``ticket_created``, a team with an address is mailed
 about its new ticket through the outbox (app/routing/mail.py)."""
@@ -37,20 +45,49 @@ def _id(obj) -> int | None:
     return obj.id if obj is not None else None
 
 
-def matches(rule: RoutingRule, ticket: Ticket) -> bool:
+_ci_class_finders: list = []
+
+
+def register_ci_classes(finder) -> None:
+    """``finder(ticket, arrival) -> set of CI class ids`` of the CIs the new ticket comes with."""
+    if finder not in _ci_class_finders:
+        _ci_class_finders.append(finder)
+
+
+class Arrival:
+    """What the door a ticket came through knows of it, for the conditions that are not columns."""
+
+    def __init__(self, ticket: Ticket, arrival: dict | None):
+        arrival = arrival or {}
+        self.ticket, self.raw = ticket, arrival
+        self.mail_names = {str(a).strip().lower() for a in (arrival.get("mailbox"), *arrival.get("addresses", ())) if a}
+        self._classes: set[int] | None = None
+
+    @property
+    def ci_classes(self) -> set[int]:
+        if self._classes is None:
+            self._classes = set().union(*(finder(self.ticket, self.raw) for finder in _ci_class_finders))
+        return self._classes
+
+
+def matches(rule: RoutingRule, ticket: Ticket, arrival: Arrival | None = None) -> bool:
     """Whether every condition of the rule holds for the (not yet inserted) ticket."""
+    arrival = arrival or Arrival(ticket, None)
     return ((rule.organization_id is None or rule.organization_id == _id(ticket.organization))
             and (not rule.kind or rule.kind == ticket.kind)
             and (not rule.category or rule.category == ticket.category)
             and (rule.priority is None or rule.priority == ticket.priority)
             and (rule.request_item_id is None or rule.request_item_id == _id(ticket.request_item))
-            and (not rule.channel or rule.channel == ticket.via))
+            and (not rule.channel or rule.channel == ticket.via)
+            and (not rule.mailbox or rule.mailbox in arrival.mail_names)
+            and (rule.ci_class_id is None or rule.ci_class_id in arrival.ci_classes))
 
 
-def first_match(ticket: Ticket) -> RoutingRule | None:
+def first_match(ticket: Ticket, arrival: dict | None = None) -> RoutingRule | None:
     rules = db.session.scalars(sa.select(RoutingRule).where(RoutingRule.active.is_(True))
                                .order_by(RoutingRule.position, RoutingRule.id))
-    return next((rule for rule in rules if matches(rule, ticket)), None)
+    facts = Arrival(ticket, arrival)
+    return next((rule for rule in rules if matches(rule, ticket, facts)), None)
 
 
 def _agents(team) -> list[User]:
@@ -110,9 +147,9 @@ def default_team():
     return team if team is not None and team.active else None
 
 
-def route(ticket: Ticket, *, actor) -> None:
+def route(ticket: Ticket, *, actor, arrival: dict | None = None) -> None:
     """The receiver of ``doors.ticket_routing``."""
-    rule = first_match(ticket)
+    rule = first_match(ticket, arrival)
     if rule is not None:
         apply(rule, ticket)
     if ticket.team is None:

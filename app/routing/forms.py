@@ -27,6 +27,10 @@ class RuleForm(Form):
     request_item_id = SelectField(_l("Catalog item"), coerce=optional_id, validators=[Optional()])
     channel = SelectField(_l("Channel"), choices=choices([("", _l("Any")), *CHANNEL_LABELS.items()]),
                           validators=[Optional()])
+    ci_class_id = SelectField(_l("Class of the CI"), coerce=optional_id, validators=[Optional()],
+                              description=_l("Of a CI given with the new ticket (its affected system, the API's CIs)."))
+    mailbox = StringField(_l("Mailbox or address"), validators=[Optional(), Length(max=254)],
+                          description=_l("A mail that came through this mailbox, or was sent to this address."))
     team_id = SelectField(_l("Team"), coerce=optional_id, validators=[Optional()])
     assign_mode = SelectField(_l("Assignee"), choices=choices(ASSIGN_LABELS.items()), validators=[Optional()])
     assignee_id = SelectField(_l("The named agent"), coerce=optional_id, validators=[Optional()])

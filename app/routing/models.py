@@ -1,6 +1,7 @@
 """Routing rules: which queue a new ticket lands in, and who hears of it.
 
-A rule's conditions are all optional; an empty one matches anything. The rules are
+A rule's conditions are all optional (the CI class and the mailbox are facts of
+the ticket's arrival, not columns of the ticket: see engine.py); an empty one matches anything. The rules are
 tried in ``position`` order and the first active rule whose every condition holds
 is applied (engine.py). ``RoutingSettings`` is one row: the default team that
 takes whatever no rule gave a team."""
@@ -40,6 +41,10 @@ class RoutingRule(TimestampMixin, db.Model):
     priority: Mapped[int | None] = mapped_column(sa.SmallInteger)
     request_item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("request_items.id"))
     channel: Mapped[str] = mapped_column(sa.String(10), default="")
+    # The class of a CI given at creation (the API's cis, the affected system naming a CI).
+    ci_class_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cmdb_classes.id"))
+    # A mail's mailbox name (MAIL_IMAP's key, "pipe") or one of its To/Cc addresses, lower case.
+    mailbox: Mapped[str] = mapped_column(sa.String(254), default="")
     # Actions.
     team_id: Mapped[int | None] = mapped_column(sa.ForeignKey("teams.id"))
     assign_mode: Mapped[str] = mapped_column(sa.String(16), default="")
@@ -50,6 +55,7 @@ class RoutingRule(TimestampMixin, db.Model):
 
     organization = relationship("Organization")
     request_item = relationship("RequestItem")
+    ci_class = relationship("CIClass")
     team = relationship("Team")
     assignee = relationship("User", foreign_keys=[assignee_id])
     followers = relationship("User", secondary=routing_rule_followers, order_by="User.name")

@@ -1,4 +1,6 @@
 """Admins' writes of the routing rules and the default team. One transaction per call."""
+import re
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
@@ -18,8 +20,9 @@ from app.tickets.workflow import Kind
 from app.transactions import transactional
 
 CHANNELS = ("web", "portal", "api", "email")
-RULE_FIELDS = ("name", "active", "organization", "kind", "category", "priority", "request_item", "channel", "team",
-               "assign_mode", "assignee", "priority_floor", "followers")
+RULE_FIELDS = ("name", "active", "organization", "kind", "category", "priority", "request_item", "channel", "ci_class",
+               "mailbox", "team", "assign_mode", "assignee", "priority_floor", "followers")
+MAILBOX_RE = re.compile(r"^[\w.+@-]{1,254}$")
 
 
 def _require_admin(actor) -> None:
@@ -41,6 +44,10 @@ def _check(fields: dict) -> dict[str, list[str]]:
             errors[level] = [_("Choose a priority from P1 to P4.")]
     if len(fields["category"]) > 60 or has_control_chars(fields["category"]):
         errors["category"] = [_("At most 60 characters on one line.")]
+    if fields["mailbox"] and not MAILBOX_RE.match(fields["mailbox"]):
+        errors["mailbox"] = [_("A mailbox name or one e-mail address, without spaces.")]
+    if fields["ci_class"] is not None and not fields["ci_class"].active:
+        errors["ci_class"] = [_("This CI class is no longer in use.")]
     mode, team, assignee = fields["assign_mode"], fields["team"], fields["assignee"]
     if mode not in ASSIGN_MODES:
         errors["assign_mode"] = [_("Choose how the assignee is picked.")]
@@ -59,11 +66,13 @@ def _check(fields: dict) -> dict[str, list[str]]:
 def save_rule(actor, rule: RoutingRule | None, **fields) -> RoutingRule:
     """A new rule (at the end of the list) or the changed one; bad input changes nothing."""
     _require_admin(actor)
+    fields = {"ci_class": None, "mailbox": "", **fields}  # the conditions added later may be left out
     unknown = set(fields) ^ set(RULE_FIELDS)
     if unknown:
         raise TypeError(f"routing rule fields: {sorted(unknown)}")
     fields = {**fields, "name": " ".join((fields["name"] or "").split()), "kind": fields["kind"] or "",
               "category": (fields["category"] or "").strip().lower(), "channel": fields["channel"] or "",
+              "mailbox": (fields["mailbox"] or "").strip().lower(),
               "assign_mode": fields["assign_mode"] or "", "followers": [f for f in fields["followers"] if f]}
     errors = _check(fields)
     if errors:

@@ -16,6 +16,7 @@ from app.routing import queries, services
 from app.routing.forms import ASSIGN_LABELS, CHANNEL_LABELS, DefaultTeamForm, RuleForm
 from app.tickets import workspace
 from app.tickets.workflow import KIND_LABELS
+from cmdb.models import CIClass
 
 bp = Blueprint("routing", __name__)
 
@@ -35,12 +36,19 @@ def _catalog_items():
     return list(db.session.scalars(sa.select(RequestItem).order_by(RequestItem.name)))
 
 
+def _ci_classes(rule=None):
+    """The classes in use, and the rule's own even if it is no longer in use (so a save keeps it)."""
+    return list(db.session.scalars(sa.select(CIClass).where(
+        sa.or_(CIClass.active.is_(True), CIClass.id == (rule.ci_class_id if rule else None))).order_by(CIClass.name)))
+
+
 def _rule_form(rule=None) -> RuleForm:
     form = RuleForm(obj=rule)
     any_ = SelectChoice("", _("Any"))
     form.organization_id.choices = [any_, *workspace.organization_choices(blank=False)]
     form.category.choices = [any_, *(SelectChoice(k, v) for k, v in _category_labels().items())]
     form.request_item_id.choices = [any_, *(SelectChoice(i.id, i.name) for i in _catalog_items())]
+    form.ci_class_id.choices = [any_, *(SelectChoice(c.id, c.name) for c in _ci_classes(rule))]
     form.team_id.choices = [SelectChoice("", _("No team from this rule")), *workspace.team_choices(blank=False)]
     staff = workspace.staff_choices(blank=False)
     form.assignee_id.choices = [SelectChoice("", "—"), *staff]
@@ -57,7 +65,9 @@ def _fields(form: RuleForm) -> dict:
         organization=org_queries.organization_or_none(current_user, form.organization_id.data),
         kind=form.kind.data, category=form.category.data, priority=form.priority.data,
         request_item=db.session.get(RequestItem, form.request_item_id.data) if form.request_item_id.data else None,
-        channel=form.channel.data, team=org_queries.team_or_none(current_user, form.team_id.data),
+        channel=form.channel.data, mailbox=form.mailbox.data,
+        ci_class=db.session.get(CIClass, form.ci_class_id.data) if form.ci_class_id.data else None,
+        team=org_queries.team_or_none(current_user, form.team_id.data),
         assign_mode=form.assign_mode.data, assignee=users[0] if users else None,
         priority_floor=form.priority_floor.data, followers=org_queries.members_with_ids(form.followers.data))
 
@@ -69,7 +79,9 @@ def _summary(rule, categories: dict) -> tuple[list[str], list[str]]:
                   categories.get(rule.category, rule.category) if rule.category else None,
                   f"P{rule.priority}" if rule.priority else None,
                   rule.request_item.name if rule.request_item else None,
-                  str(CHANNEL_LABELS.get(rule.channel, rule.channel)) if rule.channel else None]
+                  str(CHANNEL_LABELS.get(rule.channel, rule.channel)) if rule.channel else None,
+                  _("a %(name)s CI", name=rule.ci_class.name) if rule.ci_class else None,
+                  _("mail to %(mailbox)s", mailbox=rule.mailbox) if rule.mailbox else None]
     if rule.assign_mode == "agent" and rule.assignee is not None:
         assign = _("assign to %(name)s", name=rule.assignee.name)
     else:

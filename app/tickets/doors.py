@@ -10,9 +10,11 @@ calls. The core imports none of them.
 
 Signals (sender first, then keyword arguments):
 
-- ``ticket_routing(ticket, actor)`` after create_ticket built the ticket and
-  before it is inserted: a receiver may set its team, assignee, priority (with
+- ``ticket_routing(ticket, actor, arrival)`` after create_ticket built the ticket
+  and before it is inserted: a receiver may set its team, assignee, priority (with
   impact and urgency) and add watchers; they are in the ticket's first row.
+  ``arrival`` is the dict create_ticket was given by the door the ticket came
+  through (the mail gateway's ``mailbox`` and ``addresses``, the API's ``cis``).
   app/routing/ answers it (the admins' routing rules and the default team).
 - ``ticket_created(ticket, actor)`` after the ticket, its first event and
   attachments exist (the ticket has its id and number).

@@ -44,6 +44,9 @@ class Ticket(TimestampMixin, db.Model):
         sa.Index("ix_tickets_org_activity", "organization_id", "is_open", "last_activity_at", "id"),
         sa.Index("ix_tickets_open_priority", "is_open", "priority", "id"),
         sa.Index("ix_tickets_open_activity", "is_open", "last_activity_at", "id"),
+        sa.Index("ix_tickets_open_team", "is_open", "team_id", "priority"),  # the backlog by team and priority
+        sa.Index("ix_tickets_open_id", "is_open", "id"),  # the oldest open tickets
+        sa.Index("ix_tickets_approval", "approval_status", "status"),  # what waits for a decision (CAB, requests)
         sa.Index("ix_tickets_requester", "requester_id", "last_activity_at"),
         sa.Index("ix_tickets_major_open", "major", "is_open"),
         sa.Index("ix_tickets_status_resolved", "status", "resolved_at"),

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.forms import options_html
-from app.tickets import canned, queries, services, workspace
+from app.tickets import canned, queries, services, similar, workspace
 from app.tickets.forms import LinkForm, MergeForm, ReplyForm, TransitionForm, UpdateForm, WorklogForm
 from app.tickets.workflow import (
     ACTION_LABELS,
@@ -77,6 +77,7 @@ def ticket_page(ticket, *, reply_form=None, transition_form=None, update_form=No
         targets=services.targets(ticket),
         follower_choices=workspace.follower_choices(ticket),
         context_tickets=queries.other_open_tickets(current_user, ticket),
+        similar_tickets=similar.similar_to(current_user, ticket),
         canned=[(c.title, canned.render(c, ticket, current_user)) for c in canned.available_to(current_user)],
         # Forms not being re-shown with errors start empty, whatever else was posted.
         reply_form=reply_form or ReplyForm(formdata=None),

@@ -125,6 +125,23 @@ def matching_ids(query: str, include_internal: bool) -> sa.Select | None:
         sa.text(f"{TABLE} MATCH :q").bindparams(q=_sqlite_match(found, include_internal)))
 
 
+def any_word_ids(tokens: list[str], limit: int) -> sa.Select | None:
+    """A SELECT of the ids of the newest ``limit`` tickets whose title or public text has any of
+    the tokens (a word, or a host name such as db-03 as a phrase), or None without words: the
+    index stops after ``limit``."""
+    found = [words for _token, words in terms(" ".join(tokens), limit=len(tokens))]
+    if not found:
+        return None
+    if _dialect() == "postgresql":
+        query = " | ".join("(" + " <-> ".join(f"{w}:AB" for w in words) + ")" for words in found)
+        return sa.select(sa.column("ticket_id")).select_from(sa.text(TABLE)).where(
+            sa.text(f"{TABLE}.doc @@ to_tsquery('simple', :q)").bindparams(q=query)).order_by(
+            sa.column("ticket_id").desc()).limit(limit)
+    match = "{title public}: (" + " OR ".join('"' + " ".join(words) + '"' for words in found) + ")"
+    return sa.select(sa.column("rowid")).select_from(sa.text(TABLE)).where(
+        sa.text(f"{TABLE} MATCH :q").bindparams(q=match)).order_by(sa.column("rowid").desc()).limit(limit)
+
+
 def newest_matching(stmt: sa.Select, query: str, include_internal: bool) -> tuple[sa.Select, sa.ColumnElement]:
     """``stmt`` (over tickets) joined to the matching index rows, with the index's
     ticket id to order by, newest first: the database walks the index in id order

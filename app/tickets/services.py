@@ -133,7 +133,8 @@ def _check_assignment(organization, team, assignee, errors: dict) -> None:
 def create_ticket(actor, *, kind: str, title: str, description: str = "", organization=None, requester=None,
                   impact=2, urgency=2, category: str = "", affected_system: str = "", team=None, assignee=None,
                   via: str = "web", uploads=(), watchers=(), major: bool = False, request_item=None,
-                  request_data: dict | None = None) -> Ticket:
+                  request_data: dict | None = None, arrival: dict | None = None) -> Ticket:
+    """``arrival``: what the door knows of how the ticket came, for routing (doors.py)."""
     errors: dict[str, list[str]] = {}
     title = _check_title(title, errors)
     if kind not in set(Kind):
@@ -169,7 +170,7 @@ def create_ticket(actor, *, kind: str, title: str, description: str = "", organi
         request_data=request_data or {}, approval_status="pending" if status == "awaiting_approval" else None,
         watchers=[w for w in watchers if w is not None],
     )
-    doors.ticket_routing.send(ticket, actor=actor)  # team, assignee, priority, watchers: before the insert
+    doors.ticket_routing.send(ticket, actor=actor, arrival=arrival or {})  # team, assignee, priority, watchers: before the insert
     db.session.add(ticket)
     db.session.flush()
     record(ticket, actor, "created", None, ticket.number, version=ticket.version)

@@ -66,9 +66,11 @@ def test_the_calendar_flags_conflicts_and_work_outside_the_window(login, users, 
     elsewhere = make_change(users["agent"], org_b, title="Same night, another client")
     for change in (inside, clash, elsewhere):
         tickets.transition(users["agent"], change, "submitted")
-    page = text(login("manager").get("/changes/calendar?day=2030-06-02"))
+    whole = text(login("manager").get("/changes/calendar?day=2030-06-02"))
+    page, agenda = whole.split('id="change-agenda"')  # the week's grid; the phone's agenda of the same days
     for change in (inside, clash, elsewhere):
-        assert change.number in page
+        assert change.number in page and change.number in agenda
+    assert agenda.count("conflict with") == 2 and agenda.count('badge text-bg-warning">') == 1
     assert f"conflict with {clash.number}" in page and f"conflict with {inside.number}" in page
     assert page.count("conflict with") == 2  # the other client's change overlaps, but on nobody shared
     assert page.count('badge text-bg-warning">') == 2  # clash runs past 05:00 (+ the legend)

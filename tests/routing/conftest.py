@@ -3,12 +3,14 @@ import pytest
 from app.auth.permissions import SHELL
 from app.routing import services
 from tests import factories
+from tests.cmdb.conftest import catalog, estate  # noqa: F401 (the CMDB's fixtures: routing by CI class)
+from tests.mail.conftest import ingest  # noqa: F401 (the mail gateway's fixture: routing by mailbox)
 
 
 def blank(**fields) -> dict:
     return {**dict(name="A rule", active=True, organization=None, kind="", category="", priority=None,
-                   request_item=None, channel="", team=None, assign_mode="", assignee=None, priority_floor=None,
-                   followers=[]), **fields}
+                   request_item=None, channel="", ci_class=None, mailbox="", team=None, assign_mode="", assignee=None,
+                   priority_floor=None, followers=[]), **fields}
 
 
 @pytest.fixture

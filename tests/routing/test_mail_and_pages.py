@@ -35,8 +35,8 @@ def test_a_team_without_an_address_is_not_mailed(app, users, l1, mailbox):
 
 def rule_form(**overrides):
     return {"name": "Network", "active": "y", "organization_id": "", "kind": "incident", "category": "network",
-            "priority": "", "request_item_id": "", "channel": "", "team_id": "", "assign_mode": "",
-            "assignee_id": "", "priority_floor": "", **overrides}
+            "priority": "", "request_item_id": "", "channel": "", "ci_class_id": "", "mailbox": "", "team_id": "",
+            "assign_mode": "", "assignee_id": "", "priority_floor": "", **overrides}
 
 
 def test_admin_adds_a_rule_and_it_routes(login, users, team, db):
@@ -91,7 +91,8 @@ def test_default_team_is_set_and_shown(login, team, db):
 
 def _snapshot(rule):
     return (rule.name, rule.active, rule.organization_id, rule.kind, rule.category, rule.priority,
-            rule.request_item_id, rule.channel, rule.team_id, rule.assign_mode, rule.assignee_id, rule.priority_floor,
+            rule.request_item_id, rule.channel, rule.ci_class_id, rule.mailbox,
+            rule.team_id, rule.assign_mode, rule.assignee_id, rule.priority_floor,
             sorted(f.id for f in rule.followers))
 
 

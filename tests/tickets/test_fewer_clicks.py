@@ -104,9 +104,25 @@ def test_context_panel_lists_the_requesters_and_the_organizations_other_open_tic
     page = text(login("agent").get(f"/tickets/{ticket.number}"))
     requester = page[page.index('id="context-requester"'):page.index('id="context-organization"')]
     assert same.number in requester and colleague.number not in requester
-    organization = page[page.index('id="context-organization"'):page.index('id="ticket-fields"')]
+    organization = page[page.index('id="context-organization"'):page.index('id="context-similar"')]
     assert colleague.number in organization and same.number not in organization
     assert foreign.number not in page
+
+
+def test_similar_tickets_are_found_across_organizations_for_staff_only_by_shared_words(login, users, db):
+    ticket = make_ticket(users["client_user"], title="Disk full on db-03",
+                         description="The data disk of db-03 is full, PostgreSQL stopped writing.")
+    same_host = make_ticket(users["client_admin"], title="db-03 is slow",
+                            description="Queries on db-03 take seconds; the disk is busy.")
+    elsewhere = make_ticket(users["other_user"], title="Disk full on the Globex file server",
+                            description="The disk is full again.")
+    unrelated = make_ticket(users["client_user"], title="VPN drops every hour", description="Since Monday.")
+    page = text(login("agent").get(f"/tickets/{ticket.number}"))
+    similar = page[page.index('id="context-similar"'):page.index('id="ticket-fields"')]
+    assert same_host.number in similar and elsewhere.number in similar  # staff see every organization's
+    assert unrelated.number not in similar and f"/tickets/{ticket.number}\"" not in similar
+    assert similar.index(elsewhere.number) < similar.index(same_host.number)  # two title words shared: more alike
+    assert 'id="context-similar"' not in text(login("agent").get(f"/tickets/{unrelated.number}"))
 
 
 def test_shortcuts_overlay_and_script_are_on_staff_pages_only(login, users):
