@@ -5,6 +5,7 @@ all clients or for their own organization: an internal article, a draft, or one 
 another organization is a NotFound exactly like a missing one, and never shows in a list,
 a search or a suggestion — not even its title."""
 import difflib
+import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -23,6 +24,7 @@ from kb.models import Article, ArticleVersion, Category, Feedback, article_organ
 
 PAGE = 25
 SUGGESTIONS = 5
+PICKED = re.compile(r"\(#(\d{1,12})\)$")
 SUGGESTION_WORDS = 6  # the first words that count (the title's first): each more one widens the OR
 
 
@@ -203,11 +205,22 @@ def due_for_review(today, limit: int = 500) -> list[Article]:
                                    .order_by(Article.review_by, Article.id).limit(limit)))
 
 
+def own_cis(reader, article: Article) -> list[CI]:
+    """The article's CIs a client may hear named: their own organization's (never the
+    provider's or another client's)."""
+    if is_staff(reader):
+        return list(article.cis)
+    return [ci for ci in article.cis if reader.organization_id is not None and ci.organization_id == reader.organization_id]
+
+
 def resolve_cis(reader, refs) -> list[CI]:
     """CIs named by id or by exact name (staff): every reference that names none, or several,
     is a ValidationError on ``cis``."""
     found, errors = [], []
     for ref in [str(r).strip() for r in refs or [] if str(r).strip()][:50]:
+        picked = PICKED.search(ref)  # "web-01 (#12)", as the form's type-ahead writes it
+        if picked:
+            ref = picked.group(1)
         if ref.isdigit():
             matches = [ci for ci in [db.session.get(CI, int(ref))] if ci is not None] \
                 if validation.id_or_none(ref) else []
