@@ -18,9 +18,18 @@ from app.errors import NotFound, ValidationError
 from app.extensions import db
 from app.tickets.content import to_text
 from cmdb import queries as cmdb_queries
-from cmdb.models import CI, CIClass
+from cmdb.models import CI, CIClass, TicketCI
 from kb import search
-from kb.models import Article, ArticleVersion, Category, Feedback, article_organizations, article_tickets
+from kb.models import (
+    Article,
+    ArticleVersion,
+    Category,
+    Feedback,
+    article_ci_classes,
+    article_cis,
+    article_organizations,
+    article_tickets,
+)
 
 PAGE = 25
 SUGGESTIONS = 5
@@ -128,16 +137,32 @@ def suggest(reader, text: str, limit: int = SUGGESTIONS, exclude: int | None = N
 
 
 def related_to_ticket(reader, ticket, limit: int = SUGGESTIONS) -> list[Found]:
-    """Articles beside a ticket (staff), matching its title and description: published or in
-    review, internal or meant for the ticket's organization — never one meant for another client."""
+    """Articles beside a ticket (staff): those linked to the ticket's CIs, then to their classes,
+    then those matching its title and description; published or in review, internal or meant
+    for the ticket's organization — never one meant for another client."""
     text = f"{ticket.title} {to_text(ticket.description)[:500]}"
     theirs = sa.select(article_organizations.c.article_id).where(
         article_organizations.c.organization_id == ticket.organization_id)
     stmt = visible(sa.select(Article), reader).where(
         Article.status.in_(("published", "in_review")),
         sa.or_(Article.visibility.in_(("internal", "clients")), Article.id.in_(theirs)))  # none of another client's
-    ranked = search.ranked(stmt, Article.id, text, any_word=True, limit_words=SUGGESTION_WORDS)
-    return [] if ranked is None else _found(db.session.scalars(ranked.limit(limit)), text)
+    linked = _linked_to_ticket_cis(stmt, ticket, limit)
+    ranked = search.ranked(stmt.where(Article.id.not_in([a.id for a in linked])) if linked else stmt, Article.id,
+                           text, any_word=True, limit_words=SUGGESTION_WORDS)
+    matched = [] if ranked is None or len(linked) >= limit else list(db.session.scalars(ranked.limit(limit - len(linked))))
+    return _found(linked + matched, text)
+
+
+def _linked_to_ticket_cis(stmt: sa.Select, ticket, limit: int) -> list[Article]:
+    """Articles (of ``stmt``) linked to one of the ticket's CIs, then those linked to one of
+    their classes: they come before the articles found by the ticket's words."""
+    ticket_cis = sa.select(TicketCI.ci_id).where(TicketCI.ticket_id == ticket.id)
+    by_ci = sa.select(article_cis.c.article_id).where(article_cis.c.ci_id.in_(ticket_cis))
+    by_class = sa.select(article_ci_classes.c.article_id).where(article_ci_classes.c.class_id.in_(
+        sa.select(CI.class_id).where(CI.id.in_(ticket_cis))))
+    direct = sa.case((Article.id.in_(by_ci), 0), else_=1)
+    return list(db.session.scalars(stmt.where(sa.or_(Article.id.in_(by_ci), Article.id.in_(by_class)))
+                                   .order_by(direct, Article.id.desc()).limit(limit)))
 
 
 def from_ticket(ticket) -> list[Article]:
