@@ -130,10 +130,21 @@ def suggest(reader, text: str, limit: int = SUGGESTIONS, exclude: int | None = N
     stmt = visible(sa.select(Article), reader).where(Article.status == "published")
     if exclude is not None:
         stmt = stmt.where(Article.id != exclude)
-    ranked = search.ranked(stmt, Article.id, text, any_word=True, limit_words=SUGGESTION_WORDS)
-    if ranked is None:
-        return []
-    return _found(db.session.scalars(ranked.limit(limit)), text)
+    return _found(_any_words(stmt, text, limit), text)
+
+
+def _any_words(stmt: sa.Select, text: str, limit: int) -> list[Article]:
+    """The best ``limit`` articles of ``stmt`` holding any of the words of ``text``: those with
+    the words in their title or tags when there are enough of them (a small set to rank, however
+    common the words), else the best of all."""
+    for titles in (True, False):
+        ranked = search.ranked(stmt, Article.id, text, any_word=True, limit_words=SUGGESTION_WORDS, titles=titles)
+        if ranked is None:
+            return []
+        rows = list(db.session.scalars(ranked.limit(limit)))
+        if len(rows) >= limit:
+            break
+    return rows
 
 
 def related_to_ticket(reader, ticket, limit: int = SUGGESTIONS) -> list[Found]:
@@ -147,9 +158,8 @@ def related_to_ticket(reader, ticket, limit: int = SUGGESTIONS) -> list[Found]:
         Article.status.in_(("published", "in_review")),
         sa.or_(Article.visibility.in_(("internal", "clients")), Article.id.in_(theirs)))  # none of another client's
     linked = _linked_to_ticket_cis(stmt, ticket, limit)
-    ranked = search.ranked(stmt.where(Article.id.not_in([a.id for a in linked])) if linked else stmt, Article.id,
-                           text, any_word=True, limit_words=SUGGESTION_WORDS)
-    matched = [] if ranked is None or len(linked) >= limit else list(db.session.scalars(ranked.limit(limit - len(linked))))
+    rest = stmt.where(Article.id.not_in([a.id for a in linked])) if linked else stmt
+    matched = _any_words(rest, text, limit - len(linked)) if len(linked) < limit else []
     return _found(linked + matched, text)
 
 
