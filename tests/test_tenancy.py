@@ -83,7 +83,7 @@ def org_b_ticket(users, org_b):
                              kind="", category="", priority=None, request_item=None, channel="", team=None,
                              assign_mode="", assignee=None, priority_floor=None, followers=[])
     return {"ci_id": ci.id, "article_id": article.id, "kb_attachment_id": article.attachments[0].id,
-            "name": article.attachments[0].filename, "rule_id": rule.id, "direction": "up",
+            "name": "any-name.log", "rule_id": rule.id, "direction": "up",
             "number": ticket.number, "attachment_id": ticket.attachments[0].id, "key": "network", "step": "reopen",
             "link_id": tickets.db.session.scalar(sa.select(Link.id)), "item_id": item.id, "filter_id": saved.id,
             "response_id": answer.id, "window_id": window.id, "change": change.number, "template_id": template.id,
