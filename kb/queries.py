@@ -107,9 +107,14 @@ def articles(reader, q: str = "", *, category_id: int | None = None, status: str
         stmt = stmt.where(Article.status == status)
     if language:
         stmt = stmt.where(Article.language == language)
-    ranked = search.ranked(stmt, Article.id, q, window=max(search.WINDOW, offset + limit)) if q else None
-    if ranked is not None:
-        return _found(db.session.scalars(ranked.offset(offset).limit(limit)), q)
+    if q:
+        for titles in (True, False):  # a page of articles with every word in the title or tags, if there are enough
+            ranked = search.ranked(stmt, Article.id, q, window=max(search.WINDOW, offset + limit), titles=titles)
+            if ranked is None:
+                break
+            rows = list(db.session.scalars(ranked.offset(offset).limit(limit)))
+            if len(rows) >= limit or not titles:
+                return _found(rows, q)
     if q and search.words(q) == []:
         pass  # nothing but operators or punctuation: everything, newest first
     if after is not None:

@@ -23,6 +23,7 @@ from app.tickets.search import terms
 
 TABLE = "kb_search"
 WINDOW = 400  # the best matches ranked by the index before the reader's scope is applied
+TITLES = "ts_filter(doc, '{a,b}')"  # PostgreSQL: the title and tags alone, indexed by migration 0022
 
 
 def _dialect() -> str:
@@ -106,10 +107,8 @@ def _sqlite_match(found, any_word: bool, titles: bool = False) -> str:
     return f"{{title tags}}: ({match})" if titles else match
 
 
-def _postgres_query(found, any_word: bool, titles: bool = False) -> str:
-    weights = "AB" if titles else ""  # the title is weight A, the tags B
-    parts = [word + (":*" if prefix else (":" if weights else "")) + weights
-             for word, prefix in _prefixed(found, any_word)]
+def _postgres_query(found, any_word: bool) -> str:
+    parts = [word + (":*" if prefix else "") for word, prefix in _prefixed(found, any_word)]
     return (" | " if any_word else " & ").join(parts)
 
 
@@ -134,8 +133,8 @@ def ranked(stmt: sa.Select, article_id, query: str, *, any_word: bool = False, l
     if _dialect() == "postgresql":
         candidates = sa.text(
             f"SELECT article_id AS id, ts_rank(doc, q) AS score FROM {TABLE}, to_tsquery('simple', :kbq) AS q "
-            "WHERE doc @@ q ORDER BY score DESC LIMIT :kbn").bindparams(kbq=_postgres_query(found, any_word, titles),
-                                                                      kbn=window)
+            f"WHERE {TITLES if titles else 'doc'} @@ q ORDER BY score DESC LIMIT :kbn").bindparams(
+            kbq=_postgres_query(found, any_word), kbn=window)
         best = candidates.columns(sa.column("id", sa.Integer), sa.column("score", sa.Float)).subquery("kb_best")
         return stmt.join(best, best.c.id == article_id).order_by(best.c.score.desc(), article_id.desc())
     candidates = sa.text(

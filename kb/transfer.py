@@ -20,8 +20,8 @@ from app.errors import ValidationError
 from app.extensions import db
 from app.orgs.queries import get_organization_by_code
 from app.tickets import attachments as files
-from app.uploads import Upload
 from app.transactions import transactional
+from app.uploads import Upload
 from kb import attachments, queries, services
 from kb.models import Article, Category
 

@@ -11,9 +11,9 @@ from app import validation
 from app.auth import permissions
 from app.errors import ValidationError
 from app.forms import SearchForm, acted, choices, flash_errors, map_errors, submitted, uploads_from
-from app.tickets.attachments import send
 from app.orgs import queries as org_queries
 from app.tickets import queries as tickets
+from app.tickets.attachments import send
 from cmdb import queries as cmdb_queries
 from kb import attachments, from_ticket, pages, queries, services
 from kb.forms import ActionForm, ArticleForm, CategoryForm, FeedbackForm
@@ -77,7 +77,8 @@ def _article_form(article=None, **data) -> ArticleForm:
                 "language": article.language, "review_by": article.review_by,
                 "category": article.category_id, "tags": ", ".join(article.tags or []),
                 "organizations": [o.id for o in article.organizations], "translation_of": article.translation_of_id,
-                "cis": ", ".join(f"{ci.name} (#{ci.id})" for ci in article.cis), "ci_classes": [c.code for c in article.ci_classes],
+                "cis": ", ".join(f"{ci.name} (#{ci.id})" for ci in article.cis),
+                "ci_classes": [c.code for c in article.ci_classes],
                 "version": article.version, **data}
     form = ArticleForm(**data)
     form.category.choices = choices([("", "—"), *((c.id, c.path) for c in queries.categories())])

@@ -107,9 +107,8 @@ def org_b_ci(users, org_b, ticket):
 
 def org_b_article(users, org_b):
     """A published knowledge-base article meant for organization B only."""
-    from kb import services
-
     from app.uploads import Upload
+    from kb import services
 
     article = services.create_article(users["agent"], title="Secret: Globex failover runbook",
                                       body="Secret: Globex steps", visibility="organizations", organizations=[org_b],

@@ -6,8 +6,8 @@ gets a 404 for the article and for its screenshot. Screenshots: test-output/scre
 import struct
 import zlib
 
-from tests.browser.test_pages import choose_language, log_in
 from tests.browser.test_kb_story import _as
+from tests.browser.test_pages import choose_language, log_in
 
 TITLE = "Slow reports on db-03: the query planner screen"
 

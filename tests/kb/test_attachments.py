@@ -42,7 +42,7 @@ def test_an_agent_uploads_an_image_and_a_log_the_text_shows_the_image_and_lists_
     assert shown.headers["X-Content-Type-Options"] == "nosniff"
     sent = agent.get(log.path)
     assert sent.mimetype == "text/plain" and "attachment" in sent.headers["Content-Disposition"]
-    assert "nosniff" == sent.headers["X-Content-Type-Options"]
+    assert sent.headers["X-Content-Type-Options"] == "nosniff"
     form = agent.get(f"/kb/{article.id}/edit").get_data(as_text=True)
     assert 'data-kb-insert="[mail.html.txt](attachment:mail.html.txt)"' in form
 
