@@ -205,6 +205,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(sla_views.bp, url_prefix="/sla")
     app.register_blueprint(mail_views.bp, url_prefix="/mail")
     app.register_blueprint(kb_views.bp, url_prefix="/kb")
+    app.register_blueprint(kb_views.files_bp, url_prefix="/kb")
     app.register_blueprint(kb_views.portal_bp, url_prefix="/portal/kb")
 
 

@@ -12,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.forms import Form, choices
+from app.forms import AttachmentsField, Form, choices
 from kb.labels import LANGUAGE_LABELS, VISIBILITY_LABELS
 
 
@@ -34,8 +34,9 @@ class ArticleForm(Form):
     translation_of = SelectField(_l("Translation of"), coerce=_int_or_none, validators=[Optional()],
                                  validate_choice=False)
     review_by = DateField(_l("Review by"), validators=[Optional()])
-    cis = StringField(_l("CIs (names or ids, comma-separated)"), validators=[Length(max=2000)])
+    cis = StringField(_l("CIs (names or ids, comma-separated)"), validators=[Length(max=4000)])
     ci_classes = SelectMultipleField(_l("CI classes"), validate_choice=False)
+    attachments = AttachmentsField(_l("Add files (images, logs, PDFs)"))
     note = StringField(_l("What changed"), validators=[Length(max=200)])
     version = HiddenField()
     submit = SubmitField(_l("Save"))

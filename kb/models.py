@@ -6,6 +6,7 @@ The full-text index (``kb_search``) is not a model: like ``ticket_search`` it ha
 per database (an FTS5 table on SQLite, a tsvector table on PostgreSQL), made by the migration
 and written by kb/search.py."""
 from datetime import date, datetime
+from urllib.parse import quote
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -97,6 +98,9 @@ class Article(TimestampMixin, db.Model):
     source_tickets = relationship("Ticket", secondary=article_tickets, order_by="Ticket.id")
     cis = relationship("CI", secondary=article_cis, order_by="CI.name")
     ci_classes = relationship("CIClass", secondary=article_ci_classes, order_by="CIClass.name")
+    attachments = relationship("ArticleAttachment", order_by="ArticleAttachment.id", viewonly=True,
+                               primaryjoin="and_(ArticleAttachment.article_id == Article.id, "
+                                           "ArticleAttachment.removed_at.is_(None))")
 
     def __repr__(self) -> str:
         return f"<Article {self.id} {self.status} {self.title!r}>"
@@ -131,3 +135,36 @@ class Feedback(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: utcnow())
 
     user = relationship("User")
+
+
+class ArticleAttachment(db.Model):
+    """A file of an article (a screenshot, a log, a PDF), kept like a ticket's: checked by its
+    bytes and stored by its SHA-256 (app/tickets/attachments.py). It belongs to the article, not
+    to a version, so every version's text may name it; removing it keeps the row (``removed_at``)."""
+
+    __tablename__ = "kb_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(sa.ForeignKey("kb_articles.id"), index=True)
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    content_type: Mapped[str] = mapped_column(sa.String(100))
+    size: Mapped[int] = mapped_column()
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: utcnow())
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    uploaded_by = relationship("User")
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+    @property
+    def path(self) -> str:
+        """Where it is downloaded: the same for staff and clients (the route checks who may)."""
+        return file_path(self.article_id, self.id, self.filename)
+
+
+def file_path(article_id: int, attachment_id: int, filename: str) -> str:
+    return f"/kb/{article_id}/files/{attachment_id}/{quote(filename)}"

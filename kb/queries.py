@@ -5,6 +5,7 @@ all clients or for their own organization: an internal article, a draft, or one 
 another organization is a NotFound exactly like a missing one, and never shows in a list,
 a search or a suggestion — not even its title."""
 import difflib
+import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -17,12 +18,22 @@ from app.errors import NotFound, ValidationError
 from app.extensions import db
 from app.tickets.content import to_text
 from cmdb import queries as cmdb_queries
-from cmdb.models import CI, CIClass
+from cmdb.models import CI, CIClass, TicketCI
 from kb import search
-from kb.models import Article, ArticleVersion, Category, Feedback, article_organizations, article_tickets
+from kb.models import (
+    Article,
+    ArticleVersion,
+    Category,
+    Feedback,
+    article_ci_classes,
+    article_cis,
+    article_organizations,
+    article_tickets,
+)
 
 PAGE = 25
 SUGGESTIONS = 5
+PICKED = re.compile(r"\(#(\d{1,12})\)$")
 SUGGESTION_WORDS = 6  # the first words that count (the title's first): each more one widens the OR
 
 
@@ -96,9 +107,14 @@ def articles(reader, q: str = "", *, category_id: int | None = None, status: str
         stmt = stmt.where(Article.status == status)
     if language:
         stmt = stmt.where(Article.language == language)
-    ranked = search.ranked(stmt, Article.id, q, window=max(search.WINDOW, offset + limit)) if q else None
-    if ranked is not None:
-        return _found(db.session.scalars(ranked.offset(offset).limit(limit)), q)
+    if q:
+        for titles in (True, False):  # a page of articles with every word in the title or tags, if there are enough
+            ranked = search.ranked(stmt, Article.id, q, window=max(search.WINDOW, offset + limit), titles=titles)
+            if ranked is None:
+                break
+            rows = list(db.session.scalars(ranked.offset(offset).limit(limit)))
+            if len(rows) >= limit or not titles:
+                return _found(rows, q)
     if q and search.words(q) == []:
         pass  # nothing but operators or punctuation: everything, newest first
     if after is not None:
@@ -119,23 +135,49 @@ def suggest(reader, text: str, limit: int = SUGGESTIONS, exclude: int | None = N
     stmt = visible(sa.select(Article), reader).where(Article.status == "published")
     if exclude is not None:
         stmt = stmt.where(Article.id != exclude)
-    ranked = search.ranked(stmt, Article.id, text, any_word=True, limit_words=SUGGESTION_WORDS)
-    if ranked is None:
-        return []
-    return _found(db.session.scalars(ranked.limit(limit)), text)
+    return _found(_any_words(stmt, text, limit), text)
+
+
+def _any_words(stmt: sa.Select, text: str, limit: int) -> list[Article]:
+    """The best ``limit`` articles of ``stmt`` holding any of the words of ``text``: those with
+    the words in their title or tags when there are enough of them (a small set to rank, however
+    common the words), else the best of all."""
+    for titles in (True, False):
+        ranked = search.ranked(stmt, Article.id, text, any_word=True, limit_words=SUGGESTION_WORDS, titles=titles)
+        if ranked is None:
+            return []
+        rows = list(db.session.scalars(ranked.limit(limit)))
+        if len(rows) >= limit:
+            break
+    return rows
 
 
 def related_to_ticket(reader, ticket, limit: int = SUGGESTIONS) -> list[Found]:
-    """Articles beside a ticket (staff), matching its title and description: published or in
-    review, internal or meant for the ticket's organization — never one meant for another client."""
+    """Articles beside a ticket (staff): those linked to the ticket's CIs, then to their classes,
+    then those matching its title and description; published or in review, internal or meant
+    for the ticket's organization — never one meant for another client."""
     text = f"{ticket.title} {to_text(ticket.description)[:500]}"
     theirs = sa.select(article_organizations.c.article_id).where(
         article_organizations.c.organization_id == ticket.organization_id)
     stmt = visible(sa.select(Article), reader).where(
         Article.status.in_(("published", "in_review")),
         sa.or_(Article.visibility.in_(("internal", "clients")), Article.id.in_(theirs)))  # none of another client's
-    ranked = search.ranked(stmt, Article.id, text, any_word=True, limit_words=SUGGESTION_WORDS)
-    return [] if ranked is None else _found(db.session.scalars(ranked.limit(limit)), text)
+    linked = _linked_to_ticket_cis(stmt, ticket, limit)
+    rest = stmt.where(Article.id.not_in([a.id for a in linked])) if linked else stmt
+    matched = _any_words(rest, text, limit - len(linked)) if len(linked) < limit else []
+    return _found(linked + matched, text)
+
+
+def _linked_to_ticket_cis(stmt: sa.Select, ticket, limit: int) -> list[Article]:
+    """Articles (of ``stmt``) linked to one of the ticket's CIs, then those linked to one of
+    their classes: they come before the articles found by the ticket's words."""
+    ticket_cis = sa.select(TicketCI.ci_id).where(TicketCI.ticket_id == ticket.id)
+    by_ci = sa.select(article_cis.c.article_id).where(article_cis.c.ci_id.in_(ticket_cis))
+    by_class = sa.select(article_ci_classes.c.article_id).where(article_ci_classes.c.class_id.in_(
+        sa.select(CI.class_id).where(CI.id.in_(ticket_cis))))
+    direct = sa.case((Article.id.in_(by_ci), 0), else_=1)
+    return list(db.session.scalars(stmt.where(sa.or_(Article.id.in_(by_ci), Article.id.in_(by_class)))
+                                   .order_by(direct, Article.id.desc()).limit(limit)))
 
 
 def from_ticket(ticket) -> list[Article]:
@@ -203,11 +245,22 @@ def due_for_review(today, limit: int = 500) -> list[Article]:
                                    .order_by(Article.review_by, Article.id).limit(limit)))
 
 
+def own_cis(reader, article: Article) -> list[CI]:
+    """The article's CIs a client may hear named: their own organization's (never the
+    provider's or another client's)."""
+    if is_staff(reader):
+        return list(article.cis)
+    return [ci for ci in article.cis if reader.organization_id is not None and ci.organization_id == reader.organization_id]
+
+
 def resolve_cis(reader, refs) -> list[CI]:
     """CIs named by id or by exact name (staff): every reference that names none, or several,
     is a ValidationError on ``cis``."""
     found, errors = [], []
     for ref in [str(r).strip() for r in refs or [] if str(r).strip()][:50]:
+        picked = PICKED.search(ref)  # "web-01 (#12)", as the form's type-ahead writes it
+        if picked:
+            ref = picked.group(1)
         if ref.isdigit():
             matches = [ci for ci in [db.session.get(CI, int(ref))] if ci is not None] \
                 if validation.id_or_none(ref) else []

@@ -23,6 +23,7 @@ from app.tickets.search import terms
 
 TABLE = "kb_search"
 WINDOW = 400  # the best matches ranked by the index before the reader's scope is applied
+TITLES = "ts_filter(doc, '{a,b}')"  # PostgreSQL: the title and tags alone, indexed by migration 0022
 
 
 def _dialect() -> str:
@@ -100,9 +101,10 @@ def _prefixed(found: list[str], every: bool) -> list[tuple[str, bool]]:
             for index, word in enumerate(found)]
 
 
-def _sqlite_match(found, any_word: bool) -> str:
+def _sqlite_match(found, any_word: bool, titles: bool = False) -> str:
     parts = [f'"{word}"' + ("*" if prefix else "") for word, prefix in _prefixed(found, any_word)]
-    return (" OR " if any_word else " ").join(parts)
+    match = (" OR " if any_word else " ").join(parts)
+    return f"{{title tags}}: ({match})" if titles else match
 
 
 def _postgres_query(found, any_word: bool) -> str:
@@ -111,28 +113,33 @@ def _postgres_query(found, any_word: bool) -> str:
 
 
 def ranked(stmt: sa.Select, article_id, query: str, *, any_word: bool = False, limit_words: int = 8,
-           window: int = WINDOW):
+           window: int = WINDOW, titles: bool = False):
     """``stmt`` (over articles, already scoped) joined to the best ``window`` articles matching
     the query, best first; None when the query holds no word. ``any_word``: an article matching
-    some of the words is found too (suggestions), ranked below those matching more.
+    some of the words is found too (suggestions), ranked below those matching more. ``titles``:
+    only articles whose title or tags hold the words (ranked as ever, by the whole article): far
+    fewer to rank when the words are common (suggestions ask this first).
 
     Only the index's best ``window`` matches are joined to the articles and filtered by the
     reader's scope: a query matching tens of thousands of articles costs a top-N in the index,
     not a join of them all. A reader who may see few of the best may get fewer results than
     exist; nobody pages that deep into a ranked list."""
     found = words(query, limit_words, drop_common=any_word)
+    if len(found) > 1 and len(found[-1]) < 2:
+        found.pop()  # one letter typed of the next word ("пам'я" → "пам" "я"*): a prefix of one letter matches
+        #              nearly every article and has no prefix index; wait for the second letter
     if not found:
         return None
     if _dialect() == "postgresql":
         candidates = sa.text(
             f"SELECT article_id AS id, ts_rank(doc, q) AS score FROM {TABLE}, to_tsquery('simple', :kbq) AS q "
-            "WHERE doc @@ q ORDER BY score DESC LIMIT :kbn").bindparams(kbq=_postgres_query(found, any_word),
-                                                                      kbn=window)
+            f"WHERE {TITLES if titles else 'doc'} @@ q ORDER BY score DESC LIMIT :kbn").bindparams(
+            kbq=_postgres_query(found, any_word), kbn=window)
         best = candidates.columns(sa.column("id", sa.Integer), sa.column("score", sa.Float)).subquery("kb_best")
         return stmt.join(best, best.c.id == article_id).order_by(best.c.score.desc(), article_id.desc())
     candidates = sa.text(
         f"SELECT rowid AS id, bm25({TABLE}, 10.0, 1.0, 4.0) AS score FROM {TABLE} WHERE {TABLE} MATCH :kbq "
-        "ORDER BY score LIMIT :kbn").bindparams(kbq=_sqlite_match(found, any_word), kbn=window)
+        "ORDER BY score LIMIT :kbn").bindparams(kbq=_sqlite_match(found, any_word, titles), kbn=window)
     best = candidates.columns(sa.column("id", sa.Integer), sa.column("score", sa.Float)).subquery("kb_best")
     return stmt.join(best, best.c.id == article_id).order_by(best.c.score, article_id.desc())
 

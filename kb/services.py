@@ -16,10 +16,9 @@ from app.errors import Forbidden, NotFound, ValidationError
 from app.extensions import db
 from app.jobs import enqueue_after_commit
 from app.orgs.models import Team
-from app.tickets.content import to_html
 from app.timeutil import utcnow
 from app.transactions import transactional
-from kb import search
+from kb import attachments, search
 from kb.labels import STATUS_LABELS
 from kb.models import LANGUAGES, VISIBILITIES, Article, ArticleVersion, Category, Feedback
 from kb.queries import can_see
@@ -128,7 +127,7 @@ def _apply(article: Article, values: dict) -> bool:
         else:
             setattr(article, field, value)
     if "body" in values:
-        article.body_html = to_html(article.body)
+        article.body_html = attachments.render(article)
     return changed
 
 
@@ -143,8 +142,8 @@ def _version(article: Article, actor, note: str = "") -> None:
 def create_article(actor, *, title: str, body: str = "", visibility: str = "internal", organizations=(),
                    language: str = "en", category: Category | None = None, tags=(), review_by: date | None = None,
                    cis=(), ci_classes=(), source_tickets=(), translation_of: Article | None = None,
-                   note: str = "") -> Article:
-    """A draft, written by ``actor`` (staff)."""
+                   note: str = "", uploads=()) -> Article:
+    """A draft, written by ``actor`` (staff), with its files (``uploads``)."""
     require_staff(actor)
     values = {"title": title, "body": body, "visibility": visibility, "organizations": list(organizations),
               "language": language, "category": category, "tags": list(tags), "review_by": review_by,
@@ -160,15 +159,19 @@ def create_article(actor, *, title: str, body: str = "", visibility: str = "inte
         raise ValidationError(errors)
     db.session.add(article)
     db.session.flush()
+    if uploads:
+        attachments.attach(actor, article, uploads)
+        article.body_html = attachments.render(article)
     _version(article, actor, note or _("Created"))
     search.reindex(article)
     return article
 
 
 @transactional
-def update_article(actor, article: Article, *, version: int | None = None, note: str = "", **values) -> Article:
-    """Change an article's fields (those given). ``version``: the one the caller read; an
-    article changed since raises StaleVersion and nothing is written."""
+def update_article(actor, article: Article, *, version: int | None = None, note: str = "", uploads=(),
+                   **values) -> Article:
+    """Change an article's fields (those given) and add files (``uploads``). ``version``: the one
+    the caller read; an article changed since raises StaleVersion and nothing is written."""
     require_staff(actor)
     unknown = set(values) - set(FIELDS)
     if unknown:
@@ -182,6 +185,10 @@ def update_article(actor, article: Article, *, version: int | None = None, note:
     errors = _check(values)
     if errors:
         raise ValidationError(errors)
+    if uploads:
+        attachments.attach(actor, article, uploads)
+        if "body" not in values:
+            article.body_html = attachments.render(article)
     with db.session.no_autoflush:
         changed = _apply(article, values)
         _check_audience(article, errors)

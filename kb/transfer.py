@@ -2,11 +2,14 @@
 
 Export writes one file per article (``<id>-<slug>.md``): the front matter (id, title,
 status, visibility, organizations by code, language, category path, tags, review_by,
-translation_of) between ``---`` lines, then the Markdown body. Import reads a directory of
+translation_of, attachments by name) between ``---`` lines, then the Markdown body; the article's
+files go beside it in ``<id>-<slug>.files/``, and import reads them back from there (checked like
+any upload; a file already on the article with the same bytes is not added twice). Import reads a directory of
 such files in one unit of work through the services: a file naming an existing id updates
 that article, any other is a new one; ``status: published`` publishes it. Every file's errors
 are gathered ("mail.md: title: Give the article a title.") and any error writes nothing."""
 import re
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -16,8 +19,10 @@ import yaml
 from app.errors import ValidationError
 from app.extensions import db
 from app.orgs.queries import get_organization_by_code
+from app.tickets import attachments as files
 from app.transactions import transactional
-from kb import queries, services
+from app.uploads import Upload
+from kb import attachments, queries, services
 from kb.models import Article, Category
 
 FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n?(.*)\Z", re.DOTALL)
@@ -32,7 +37,8 @@ def to_markdown(article: Article) -> str:
             "organizations": [o.code for o in article.organizations], "language": article.language,
             "category": article.category.path if article.category else None, "tags": list(article.tags or []),
             "review_by": article.review_by.isoformat() if article.review_by else None,
-            "translation_of": article.translation_of_id}
+            "translation_of": article.translation_of_id,
+            "attachments": [f.filename for f in attachments.active(article)]}
     front = yaml.safe_dump({k: v for k, v in meta.items() if v not in (None, [])}, allow_unicode=True, sort_keys=False)
     return f"---\n{front}---\n{article.body}"
 
@@ -41,7 +47,11 @@ def export_articles(directory: Path) -> int:
     directory.mkdir(parents=True, exist_ok=True)
     count = 0
     for article in db.session.scalars(sa.select(Article).order_by(Article.id)):
-        (directory / f"{article.id}-{slug(article.title)}.md").write_text(to_markdown(article), encoding="utf-8")
+        stem = f"{article.id}-{slug(article.title)}"
+        (directory / f"{stem}.md").write_text(to_markdown(article), encoding="utf-8")
+        for item in attachments.active(article):
+            (directory / f"{stem}.files").mkdir(exist_ok=True)
+            shutil.copyfile(files.path_for(item.sha256), directory / f"{stem}.files" / item.filename)
         count += 1
     return count
 
@@ -94,13 +104,21 @@ def import_articles(actor, directory: Path) -> dict[str, int]:
                   "organizations": [o for o in organizations if o is not None], "language": meta.get("language", "en"),
                   "category": _category(actor, meta.get("category")), "tags": meta.get("tags") or [],
                   "review_by": review_by if isinstance(review_by, date) else None}
+        uploads = []
+        for name in meta.get("attachments") or []:
+            kept = path.with_suffix(".files") / str(name)
+            if kept.parent != path.with_suffix(".files") or not kept.is_file():
+                errors.append(f"{path.name}: attachments: no file {kept.parent.name}/{name}")
+                continue
+            uploads.append(Upload(str(name), kept.read_bytes()))
         existing = db.session.get(Article, meta["id"]) if isinstance(meta.get("id"), int) else None
         try:
             if existing is not None:
-                article = services.update_article(actor, existing, note=f"import {path.name}", **values)
+                article = services.update_article(actor, existing, note=f"import {path.name}", uploads=uploads,
+                                                  **values)
                 counts["updated"] += 1
             else:
-                article = services.create_article(actor, note=f"import {path.name}", **values)
+                article = services.create_article(actor, note=f"import {path.name}", uploads=uploads, **values)
                 counts["created"] += 1
             if meta.get("status") == "published" and article.status != "published":
                 services.publish(actor, article)

@@ -10,16 +10,18 @@ from flask_login import current_user, login_required
 from app import validation
 from app.auth import permissions
 from app.errors import ValidationError
-from app.forms import SearchForm, acted, choices, flash_errors, map_errors, submitted
+from app.forms import SearchForm, acted, choices, flash_errors, map_errors, submitted, uploads_from
 from app.orgs import queries as org_queries
 from app.tickets import queries as tickets
+from app.tickets.attachments import send
 from cmdb import queries as cmdb_queries
-from kb import from_ticket, pages, queries, services
+from kb import attachments, from_ticket, pages, queries, services
 from kb.forms import ActionForm, ArticleForm, CategoryForm, FeedbackForm
 from kb.labels import LANGUAGE_LABELS, STATUS_LABELS, VISIBILITY_LABELS
 
 bp = Blueprint("kb", __name__)
 portal_bp = Blueprint("kb_portal", __name__)
+files_bp = Blueprint("kb_files", __name__)  # an article's files: staff and the article's readers alike
 LABELS = {"status_labels": STATUS_LABELS, "visibility_labels": VISIBILITY_LABELS, "language_labels": LANGUAGE_LABELS}
 
 
@@ -75,7 +77,8 @@ def _article_form(article=None, **data) -> ArticleForm:
                 "language": article.language, "review_by": article.review_by,
                 "category": article.category_id, "tags": ", ".join(article.tags or []),
                 "organizations": [o.id for o in article.organizations], "translation_of": article.translation_of_id,
-                "cis": ", ".join(ci.name for ci in article.cis), "ci_classes": [c.code for c in article.ci_classes],
+                "cis": ", ".join(f"{ci.name} (#{ci.id})" for ci in article.cis),
+                "ci_classes": [c.code for c in article.ci_classes],
                 "version": article.version, **data}
     form = ArticleForm(**data)
     form.category.choices = choices([("", "—"), *((c.id, c.path) for c in queries.categories())])
@@ -101,9 +104,10 @@ def create():
     form = _article_form()
     if request.method == "GET":
         form.language.data = str(get_locale())
-    done = submitted(form, lambda: services.create_article(current_user, **_values(form), note=form.note.data or ""),
+    done = submitted(form, lambda: services.create_article(current_user, **_values(form), note=form.note.data or "",
+                                                           uploads=uploads_from(form.attachments)),
                      _("Draft saved."), lambda a: url_for("kb.article", article_id=a.id))
-    return done or render_template("kb/form.html", form=form, article=None)
+    return done or render_template("kb/form.html", form=form, article=None, files=[])
 
 
 @bp.route("/<int:article_id>")
@@ -132,17 +136,38 @@ def edit(article_id):
     if form.is_submitted() and form.validate():
         try:
             services.update_article(current_user, found, version=validation.int_or_none(form.version.data),
-                                    note=form.note.data or "", **_values(form))
+                                    note=form.note.data or "", uploads=uploads_from(form.attachments), **_values(form))
         except services.StaleVersion:
             form.form_errors.append(_("Someone else changed this article in the meantime. Reload it to see "
                                       "their changes, then make yours again."))
-            return render_template("kb/form.html", form=form, article=found), 409
+            return render_template("kb/form.html", form=form, article=found, files=_files(found)), 409
         except ValidationError as error:
             map_errors(form, error.errors)
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("kb.article", article_id=found.id))
-    return render_template("kb/form.html", form=form, article=found)
+    return render_template("kb/form.html", form=form, article=found, files=_files(found), action_form=ActionForm())
+
+
+def _files(article) -> list[tuple]:
+    """The article's files with what the editor inserts into the text for each."""
+    return [(f, attachments.reference(f)) for f in attachments.active(article)]
+
+
+@bp.route("/<int:article_id>/files/<int:attachment_id>/remove", methods=["POST"])
+def remove_file(article_id, attachment_id):
+    found = _article(article_id)
+    item = attachments.get_attachment(found, attachment_id)
+    return acted(lambda: attachments.remove_attachment(current_user, found, item),
+                 _("%(name)s removed.", name=item.filename), url_for("kb.edit", article_id=found.id), form=ActionForm())
+
+
+@files_bp.route("/<int:article_id>/files/<int:attachment_id>", endpoint="file")
+@files_bp.route("/<int:article_id>/files/<int:attachment_id>/<path:name>", endpoint="file")
+@login_required
+def file(article_id, attachment_id, name=None):
+    """An article's file for whoever may read the article (anyone else: 404, as for a missing one)."""
+    return send(attachments.get_attachment(_article(article_id), attachment_id))
 
 
 @bp.route("/<int:article_id>/<any(submit, publish, retire):move>", methods=["POST"])
@@ -204,6 +229,7 @@ def portal_index():
 def portal_article(article_id):
     found = _article(article_id)
     return render_template("kb/portal_article.html", article=found, feedback_form=FeedbackForm(),
+                           own_cis=queries.own_cis(current_user, found),
                            action_form=ActionForm(), translations=[t for t in queries.translations(found)
                                                                    if queries.can_see(current_user, t)])
 

@@ -82,7 +82,8 @@ def org_b_ticket(users, org_b):
     rule = routing.save_rule(users["admin"], None, name="Globex secret rule", active=True, organization=org_b,
                              kind="", category="", priority=None, request_item=None, channel="", team=None,
                              assign_mode="", assignee=None, priority_floor=None, followers=[])
-    return {"ci_id": ci.id, "article_id": article.id, "rule_id": rule.id, "direction": "up",
+    return {"ci_id": ci.id, "article_id": article.id, "kb_attachment_id": article.attachments[0].id,
+            "name": "any-name.log", "rule_id": rule.id, "direction": "up",
             "number": ticket.number, "attachment_id": ticket.attachments[0].id, "key": "network", "step": "reopen",
             "link_id": tickets.db.session.scalar(sa.select(Link.id)), "item_id": item.id, "filter_id": saved.id,
             "response_id": answer.id, "window_id": window.id, "change": change.number, "template_id": template.id,
@@ -106,10 +107,12 @@ def org_b_ci(users, org_b, ticket):
 
 def org_b_article(users, org_b):
     """A published knowledge-base article meant for organization B only."""
+    from app.uploads import Upload
     from kb import services
 
     article = services.create_article(users["agent"], title="Secret: Globex failover runbook",
-                                      body="Secret: Globex steps", visibility="organizations", organizations=[org_b])
+                                      body="Secret: Globex steps", visibility="organizations", organizations=[org_b],
+                                      uploads=[Upload("globex-secret.log", b"Secret: Globex kb log")])
     return services.publish(users["manager"], article)
 
 
@@ -167,6 +170,8 @@ def test_every_url_keeps_organization_b_private(app, login, users, org_a, org_b,
     tried = 0
     for rule in app.url_map.iter_rules():
         numbered = {**extra, "number": extra["change"]} if rule.endpoint.startswith(("changes.", "problems.")) else extra
+        if rule.endpoint in ("kb_files.file", "kb.remove_file"):
+            numbered = {**extra, "attachment_id": extra["kb_attachment_id"]}  # the article's file, not the ticket's
         path = fill(rule, org_b, users, team, numbered)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             if rule.endpoint == "auth.logout":
@@ -275,8 +280,11 @@ def acme_objects(rule, users, org_a):
         from kb import services as kb
 
         article = kb.create_article(users["agent"], title="Acme secret runbook", visibility="organizations",
-                                    organizations=[org_a])
+                                    organizations=[org_a], uploads=[Upload("acme-secret.log", b"Secret: Acme log")])
         real["article_id"], missing["article_id"] = kb.publish(users["manager"], article).id, 99999
+        if "attachment_id" in rule.arguments:
+            real["attachment_id"], missing["attachment_id"] = article.attachments[0].id, 99999
+        real["name"] = missing["name"] = "acme-secret.log"
     unknown = set(rule.arguments) - set(real)
     assert not unknown, f"{rule.rule}: teach acme_objects how to fill {unknown}"
     return ({a: real[a] for a in rule.arguments}, {a: missing[a] for a in rule.arguments})

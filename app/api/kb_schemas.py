@@ -11,6 +11,17 @@ TAGS = validate.Length(max=20, error=_l("At most {max} tags."))
 ORGANIZATIONS = validate.Length(max=200, error=_l("At most {max} organizations."))
 
 
+@output
+class ArticleFileOut(Schema):
+    id = fields.Int()
+    filename = fields.Str()
+    content_type = fields.Str()
+    size = fields.Int()
+    url = fields.Str(attribute="path", metadata={"description": _l(
+        "Where to download it (with the same credentials: whoever may read the article).")})
+    created_at = fields.DateTime()
+
+
 @output(optional=("snippet",))
 class ArticleOut(Schema):
     id = fields.Int()
@@ -25,6 +36,8 @@ class ArticleOut(Schema):
     published_at = fields.DateTime(allow_none=True)
     updated_at = fields.DateTime()
     snippet = fields.Str(metadata={"description": _l("The matching words in <mark> (search results).")})
+    attachments = fields.List(fields.Nested(ArticleFileOut), metadata={"description": _l(
+        "The article's files; its Markdown names them as attachment:<filename>.")})
 
 
 @output(optional=("snippet",))

@@ -66,3 +66,19 @@ def test_search_as_you_type(users, library):
     assert ids(queries.suggest(users["client_user"], "vp")) == [library["vpn"].id]
     assert ids(queries.suggest(users["client_user"], "поштa не надх")) == [library["uk"].id] or \
         library["uk"].id in ids(queries.suggest(users["client_user"], "пошта не надх"))
+
+
+def test_one_letter_of_the_next_word_does_not_empty_the_results(users, library):
+    """Typing "vpn x" (the first letter of a word yet to come): still the VPN article, not nothing."""
+    assert ids(queries.articles(users["client_user"], "vpn x")) == [library["vpn"].id]  # no word of it starts with x
+    assert ids(queries.articles(users["client_user"], "vpn dr")) == [library["vpn"].id]
+    assert queries.articles(users["client_user"], "vpn zq") == []
+
+
+def test_suggestions_prefer_titles_and_still_find_words_only_in_the_text(users, library, publish):
+    for n in range(6):
+        publish(f"Certificate renewal step {n}", "Run the renewal.")
+    body_only = publish("Padlock warning in the browser", "The certificate expired: renew it.")
+    by_title = ids(queries.suggest(users["client_user"], "certificate renew"))
+    assert len(by_title) == 5 and body_only.id not in by_title  # five titles hold the words
+    assert ids(queries.suggest(users["client_user"], "expired")) == [body_only.id]  # only its text does
