@@ -60,6 +60,14 @@ MOVABLE_HOLIDAYS = ("2025-04-21", "2025-06-09", "2026-04-13", "2026-06-01", "202
 MAX_MINUTES = 30 * 9 * 60  # 30 working days of 9 hours
 
 
+def stamp(name: str):
+    """A moment bound the way the app stores it (UTCDateTime: naive UTC text on SQLite), so that
+    the sweep's comparisons see the bench's rows as they would see the app's."""
+    import sqlalchemy as sa
+
+    from app.timeutil import UTCDateTime
+    return sa.bindparam(name, type_=UTCDateTime())
+
 def office_calendar() -> WorkingCalendar:
     holidays = [f"{year}-{md}" for year in (2025, 2026, 2027) for md in FIXED_HOLIDAYS] + list(MOVABLE_HOLIDAYS)
     return WorkingCalendar.from_dict({
@@ -161,28 +169,30 @@ def seed_sla(app, due: int, seed: int = 1) -> int:
         conn.execute(sa.text("DELETE FROM ticket_events WHERE field = 'escalation'"))
         week = json.dumps({day: [["00:00", "24:00"]] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")})
         conn.execute(sa.text("INSERT INTO sla_calendars (id, name, timezone, weekly, version, created_at, updated_at) "
-                             "VALUES (1, 'bench 24x7', 'Europe/Kyiv', :week, 1, :now, :now)"),
+                             "VALUES (1, 'bench 24x7', 'Europe/Kyiv', :week, 1, :now, :now)").bindparams(stamp("now")),
                      {"week": week, "now": now})
         targets = json.dumps({str(p): {"first_response": 60, "resolution": 240} for p in range(1, 5)})
         levels = json.dumps([{"percent": 75, "action": "notify_assignee"}, {"percent": 100, "action": "notify_managers"}])
         conn.execute(sa.text("INSERT INTO sla_policies (id, name, calendar_id, kind, targets, pause_statuses, levels, "
                              "is_default, active, created_at, updated_at) VALUES (1, 'bench', 1, NULL, :t, '[\"pending\"]', "
-                             ":l, :yes, :yes, :now, :now)"), {"t": targets, "l": levels, "yes": True, "now": now})
+                             ":l, :yes, :yes, :now, :now)").bindparams(stamp("now")),
+                     {"t": targets, "l": levels, "yes": True, "now": now})
         total = conn.execute(sa.text("SELECT count(*) FROM tickets")).scalar()
         conn.execute(sa.text("UPDATE tickets SET next_sla_check_at = :later, first_response_due = NULL, "
-                             "resolution_due = NULL"), {"later": now + timedelta(days=1)})
+                             "resolution_due = NULL").bindparams(stamp("later")), {"later": now + timedelta(days=1)})
         rng = random.Random(seed)
         ids = sorted(rng.sample(list(conn.execute(sa.text("SELECT id FROM tickets")).scalars()), min(due, total)))
-        conn.execute(sa.text("UPDATE tickets SET next_sla_check_at = :past WHERE id = :id"),
+        conn.execute(sa.text("UPDATE tickets SET next_sla_check_at = :past WHERE id = :id").bindparams(stamp("past")),
                      [{"past": now - timedelta(minutes=1), "id": i} for i in ids])
         started = now - timedelta(minutes=200)  # 75 % of 240 minutes reached 20 minutes ago, 100 % in 40
         segment = json.dumps([{"state": "running", "from": started.isoformat(), "to": None, "why": "open"}])
         conn.execute(sa.text("INSERT INTO sla_clocks (ticket_id, policy_id, calendar_version, started_at, segments, "
                              "first_response_met_at, first_response_breached, next_response_breached, "
-                             "resolution_breached) VALUES (:id, 1, 1, :started, :segments, :started, :no, :no, :no)"),
+                             "resolution_breached) VALUES (:id, 1, 1, :started, :segments, :started, :no, :no, :no)")
+                     .bindparams(stamp("started")),
                      [{"id": i, "started": started, "segments": segment, "no": False} for i in ids])
         conn.execute(sa.text("INSERT INTO sla_thresholds (ticket_id, target, level, percent, action, at) "
-                             "VALUES (:id, 'resolution', 0, 75, 'notify_assignee', :past)"),
+                             "VALUES (:id, 'resolution', 0, 75, 'notify_assignee', :past)").bindparams(stamp("past")),
                      [{"id": i, "past": started + timedelta(minutes=180)} for i in ids])
     with app.app_context():
         if db.engine.dialect.name == "postgresql":  # the seed rewrote every ticket row: clear the dead

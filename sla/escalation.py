@@ -51,8 +51,10 @@ log = logging.getLogger(__name__)
 def due_tickets(now, after=None, limit: int = BATCH) -> list[tuple]:
     """(next check, id) of tickets due for a look, in that order, after the pair ``after``."""
     query = sa.select(Ticket.next_sla_check_at, Ticket.id).where(Ticket.next_sla_check_at <= now)
-    if after is not None:
-        query = query.where(sa.tuple_(Ticket.next_sla_check_at, Ticket.id) > sa.tuple_(*after))
+    if after is not None:  # (compared column by column, so each value is bound with its column's type)
+        moment, last_id = after
+        query = query.where(sa.or_(Ticket.next_sla_check_at > moment,
+                                   sa.and_(Ticket.next_sla_check_at == moment, Ticket.id > last_id)))
     return list(db.session.execute(query.order_by(Ticket.next_sla_check_at, Ticket.id).limit(limit)))
 
 

@@ -158,3 +158,20 @@ def test_a_worker_whose_clock_lags_the_sweeps_still_fires(app, db, users, policy
     clock.at(2026, 3, 9, 9, 10)  # the worker's machine is ten minutes behind
     run_jobs(app)
     assert escalations(db, ticket_id) == ["first_response 75%"]
+
+
+def test_a_sweep_walks_every_batch_once_when_more_are_due_than_one_batch(app, db, users, policy, clock, mailbox,
+                                                                          monkeypatch):
+    monkeypatch.setattr(escalation, "BATCH", 4)
+    for n in range(10):  # the same due moment for all: the batches go on by id
+        tickets.create_ticket(users["client_user"], kind="incident", title=f"Alert {n}")  # Fri 17:30
+    run_jobs(app)
+    clock.at(2026, 3, 9, 9, 20)
+    assert escalation.sweep(clock.now) == 10  # and it ends: tickets with a job coming keep their next check
+    assert escalation.sweep(clock.now) == 0
+    run_jobs(app)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Event).where(
+        Event.field == "escalation", Event.new_value == "first_response 75%")) == 10
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Ticket).where(
+        Ticket.next_sla_check_at <= clock.now)) == 0  # the jobs moved every ticket's next check on
