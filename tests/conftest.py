@@ -100,10 +100,14 @@ def _clean(app) -> None:
 
 @pytest.fixture(autouse=True)
 def db(app):
-    """Every test starts on empty tables and an empty Redis, inside an app context."""
+    """Every test starts on empty tables, an empty Redis and the suite's settings, inside an app
+    context: a test may change app.config for itself; what it changed is put back after it."""
+    settings = dict(app.config)
     with app.app_context():
         yield _db
         _db.session.remove()
+    app.config.clear()
+    app.config.update(settings)
     _clean(app)
 
 
