@@ -24,7 +24,7 @@ def my_open_by_status(user) -> dict[str, int]:
 
 
 def unassigned_in_teams(team_ids) -> dict[int, int]:
-    """Open tickets nobody has taken, per team (ix_tickets_team_queue)."""
+    """Open tickets nobody has taken, per team (from ix_tickets_open_team alone)."""
     if not team_ids:
         return {}
     return dict(db.session.execute(

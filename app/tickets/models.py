@@ -40,11 +40,11 @@ class Ticket(TimestampMixin, db.Model):
         # The workspace's lists, each an index range scan in its sort order.
         sa.Index("ix_tickets_team_queue", "team_id", "is_open", "priority", "id"),
         sa.Index("ix_tickets_team_activity", "team_id", "is_open", "last_activity_at", "id"),
-        sa.Index("ix_tickets_assignee_queue", "assignee_id", "is_open", "priority", "id"),
+        sa.Index("ix_tickets_assignee_queue", "assignee_id", "is_open", "priority", "id", "status"),
         sa.Index("ix_tickets_org_activity", "organization_id", "is_open", "last_activity_at", "id"),
         sa.Index("ix_tickets_open_priority", "is_open", "priority", "id"),
         sa.Index("ix_tickets_open_activity", "is_open", "last_activity_at", "id"),
-        sa.Index("ix_tickets_open_team", "is_open", "team_id", "priority"),  # the backlog by team and priority
+        sa.Index("ix_tickets_open_team", "is_open", "team_id", "priority", "assignee_id"),  # backlog, unassigned
         sa.Index("ix_tickets_open_id", "is_open", "id"),  # the oldest open tickets
         sa.Index("ix_tickets_approval", "approval_status", "status"),  # what waits for a decision (CAB, requests)
         sa.Index("ix_tickets_requester", "requester_id", "last_activity_at"),

@@ -24,13 +24,19 @@ def upgrade():
         batch_op.create_foreign_key(batch_op.f('fk_routing_rules_ci_class_id_cmdb_classes'), 'cmdb_classes',
                                     ['ci_class_id'], ['id'])
     with op.batch_alter_table('tickets', schema=None) as batch_op:
-        batch_op.create_index('ix_tickets_open_team', ['is_open', 'team_id', 'priority'], unique=False)
+        batch_op.create_index('ix_tickets_open_team', ['is_open', 'team_id', 'priority', 'assignee_id'], unique=False)
         batch_op.create_index('ix_tickets_open_id', ['is_open', 'id'], unique=False)
         batch_op.create_index('ix_tickets_approval', ['approval_status', 'status'], unique=False)
+        # The agent's home counts their open tickets by status from the queue's index alone.
+        batch_op.drop_index('ix_tickets_assignee_queue')
+        batch_op.create_index('ix_tickets_assignee_queue', ['assignee_id', 'is_open', 'priority', 'id', 'status'],
+                              unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('tickets', schema=None) as batch_op:
+        batch_op.drop_index('ix_tickets_assignee_queue')
+        batch_op.create_index('ix_tickets_assignee_queue', ['assignee_id', 'is_open', 'priority', 'id'], unique=False)
         batch_op.drop_index('ix_tickets_approval')
         batch_op.drop_index('ix_tickets_open_id')
         batch_op.drop_index('ix_tickets_open_team')
