@@ -18,7 +18,9 @@ class SlaMinutes(db.Model):
     job computes it again)."""
 
     __tablename__ = "report_sla_minutes"
-    __table_args__ = (sa.Index("ix_report_sla_minutes_resolved_at", "resolved_at"),)  # resolved per day
+    __table_args__ = (sa.Index("ix_report_sla_minutes_resolved_at", "resolved_at"),  # resolved per day
+                      # an organization's clocks started in a period: its medians and breaches
+                      sa.Index("ix_report_sla_minutes_org_started", "organization_id", "started_at"))
 
     ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("tickets.id"), primary_key=True)
     first_response_met_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -26,6 +28,10 @@ class SlaMinutes(db.Model):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolution_minutes: Mapped[float | None] = mapped_column(sa.Float)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The ticket's organization and its clock's start, copied by the job (a row per clock that is
+    # met, resolved or breached), so one organization's rows of a period are found by index.
+    organization_id: Mapped[int | None]
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class MonthlyDelivery(db.Model):
@@ -44,6 +50,8 @@ class MonthlyDelivery(db.Model):
 sa.Index("ix_tickets_updated_at", Ticket.updated_at)
 # An organization's incidents and changes created in a month: the client's monthly report.
 sa.Index("ix_tickets_org_kind_created", Ticket.organization_id, Ticket.kind, Ticket.created_at)
+# The open tickets by team and priority, counted from the index alone: the dashboard's backlog.
+sa.Index("ix_tickets_open_team_priority", Ticket.is_open, Ticket.team_id, Ticket.priority)
 
 
 class DailyRollup(db.Model):
