@@ -178,3 +178,16 @@ def test_an_organizations_medians_and_breaches_are_found_by_its_rows(dataset, us
     assert (row.organization_id, row.first_response_minutes, row.resolution_minutes) == (org_a.id, None, None)
     assert [r["ticket"].title for r in report.breaches(scope)] == ["T2 slow site", "T5 new mailbox", "T6 printer on fire"]
     assert rollup.refresh(clock.now) == 0
+
+
+def test_the_dashboards_flow_places_each_clock_in_its_local_day(dataset, clock):
+    """Created per local day over the last 30 days, counted by the database: T4 opened at 01:30
+    on 1 April in Kyiv is still 31 March in UTC; T5 on 2 April in both; nothing resolved since."""
+    from app.reports import dashboard
+
+    for zone, expected in ((KYIV, {date(2026, 4, 1): 1, date(2026, 4, 2): 1}),
+                           (UTC, {date(2026, 3, 31): 1, date(2026, 4, 2): 1})):
+        days = dashboard.flow(clock.now, zone)
+        assert len(days) == 30 and days[-1]["day"] == date(2026, 4, 20)
+        assert {d["day"]: d["created"] for d in days if d["created"]} == expected
+        assert sum(d["resolved"] for d in days) == 0
