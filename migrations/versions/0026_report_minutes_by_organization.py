@@ -1,7 +1,8 @@
 """Reports: each clock's organization and start kept beside its minutes in report_sla_minutes
 (with an index by organization and start), so an organization's medians and breaches are found
 without the month's clocks; a row for every clock that is met, resolved or breached; the open
-tickets by team and priority read from an index alone (the dashboard's backlog)
+tickets by team and priority read from an index alone (the dashboard's backlog); one
+organization's days of the roll-up by index (the monthly report)
 
 Revision ID: 0026
 Revises: 0024
@@ -34,14 +35,21 @@ def upgrade():
         "started_at = (SELECT c.started_at FROM sla_clocks c WHERE c.ticket_id = report_sla_minutes.ticket_id)")
     with op.batch_alter_table('report_sla_minutes', schema=None) as batch_op:
         batch_op.create_index('ix_report_sla_minutes_org_started', ['organization_id', 'started_at'], unique=False)
+        batch_op.create_index('ix_report_sla_minutes_started', ['started_at', 'organization_id', 'first_response_minutes',
+                                                                'resolution_minutes'], unique=False)
     with op.batch_alter_table('tickets', schema=None) as batch_op:
         batch_op.create_index('ix_tickets_open_team_priority', ['is_open', 'team_id', 'priority'], unique=False)
+    with op.batch_alter_table('report_daily', schema=None) as batch_op:
+        batch_op.create_index('ix_report_daily_zone_org_day', ['zone', 'organization_id', 'day'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('report_daily', schema=None) as batch_op:
+        batch_op.drop_index('ix_report_daily_zone_org_day')
     with op.batch_alter_table('tickets', schema=None) as batch_op:
         batch_op.drop_index('ix_tickets_open_team_priority')
     with op.batch_alter_table('report_sla_minutes', schema=None) as batch_op:
+        batch_op.drop_index('ix_report_sla_minutes_started')
         batch_op.drop_index('ix_report_sla_minutes_org_started')
         batch_op.drop_column('started_at')
         batch_op.drop_column('organization_id')
