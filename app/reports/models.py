@@ -54,6 +54,9 @@ class MonthlyDelivery(db.Model):
 sa.Index("ix_tickets_updated_at", Ticket.updated_at)
 # An organization's incidents and changes created in a month: the client's monthly report.
 sa.Index("ix_tickets_org_kind_created", Ticket.organization_id, Ticket.kind, Ticket.created_at)
+# An organization's open major incidents: the portal's banner on every page (the monthly report's
+# too). With ix_tickets_org_kind_created the planner read the organization's every incident.
+sa.Index("ix_tickets_org_kind_major_open", Ticket.organization_id, Ticket.kind, Ticket.major, Ticket.is_open)
 # The open tickets by team and priority, counted from the index alone: the dashboard's backlog.
 sa.Index("ix_tickets_open_team_priority", Ticket.is_open, Ticket.team_id, Ticket.priority)
 

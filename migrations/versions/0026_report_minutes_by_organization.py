@@ -2,7 +2,8 @@
 (with an index by organization and start), so an organization's medians and breaches are found
 without the month's clocks; a row for every clock that is met, resolved or breached; the open
 tickets by team and priority read from an index alone (the dashboard's backlog); one
-organization's days of the roll-up by index (the monthly report)
+organization's days of the roll-up by index (the monthly report); an organization's open major
+incidents by index (the portal's banner)
 
 Revision ID: 0026
 Revises: 0024
@@ -39,6 +40,8 @@ def upgrade():
                                                                 'resolution_minutes'], unique=False)
     with op.batch_alter_table('tickets', schema=None) as batch_op:
         batch_op.create_index('ix_tickets_open_team_priority', ['is_open', 'team_id', 'priority'], unique=False)
+        batch_op.create_index('ix_tickets_org_kind_major_open', ['organization_id', 'kind', 'major', 'is_open'],
+                              unique=False)
     with op.batch_alter_table('report_daily', schema=None) as batch_op:
         batch_op.create_index('ix_report_daily_zone_org_day', ['zone', 'organization_id', 'day'], unique=False)
 
@@ -47,6 +50,7 @@ def downgrade():
     with op.batch_alter_table('report_daily', schema=None) as batch_op:
         batch_op.drop_index('ix_report_daily_zone_org_day')
     with op.batch_alter_table('tickets', schema=None) as batch_op:
+        batch_op.drop_index('ix_tickets_org_kind_major_open')
         batch_op.drop_index('ix_tickets_open_team_priority')
     with op.batch_alter_table('report_sla_minutes', schema=None) as batch_op:
         batch_op.drop_index('ix_report_sla_minutes_started')
