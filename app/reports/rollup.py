@@ -1,13 +1,13 @@
 """The periodic job that keeps ``report_sla_minutes`` in step with the SLA engine's clocks.
 
 A clock whose first response or resolution is met or breached (or was met and is no longer: a
-reopened ticket) and whose row does not hold the same met instants and clock start is computed again with
-``sla.clock.timers`` — the engine's own arithmetic, on the policy and calendar it runs on — in
-batches, each one unit of work; the row also keeps the ticket's organization and the clock's start,
-so one organization's rows of a period are found by their index (its medians, its breaches: a
-breach of a clock not answered yet is listed from the job's next run). Reports read the minutes from the table; a ticket whose row is
-not there yet counts in every count and compliance figure, only not in the medians until the
-next run (a minute)."""
+reopened ticket) and whose row does not hold the same met instants and clock start is computed
+again with ``sla.clock.timers`` — the engine's own arithmetic, on the policy and calendar it runs
+on — in batches, each one unit of work; the row also keeps the ticket's organization and the
+clock's start, so one organization's rows of a period are found by their index (its medians, its
+breaches: a breach of a clock not answered yet is listed from the job's next run). Reports read
+the minutes from the table; a ticket whose row is not there yet counts in every count and
+compliance figure, only not in the medians until the next run (a minute)."""
 import logging
 
 import sqlalchemy as sa
