@@ -80,9 +80,10 @@ def seed_clocks(app) -> int:
             {"policy": policy.id})
         db.session.execute(sa.text(
             "INSERT INTO report_sla_minutes (ticket_id, first_response_met_at, first_response_minutes, resolved_at, "
-            "resolution_minutes, computed_at) SELECT ticket_id, first_response_met_at, "
-            "CASE WHEN first_response_met_at IS NOT NULL THEN (ticket_id * 37) % 600 + 1 END, resolved_at, "
-            "CASE WHEN resolved_at IS NOT NULL THEN (ticket_id * 53) % 5000 + 10 END, started_at FROM sla_clocks"))
+            "resolution_minutes, computed_at, organization_id, started_at) SELECT c.ticket_id, c.first_response_met_at, "
+            "CASE WHEN c.first_response_met_at IS NOT NULL THEN (c.ticket_id * 37) % 600 + 1 END, c.resolved_at, "
+            "CASE WHEN c.resolved_at IS NOT NULL THEN (c.ticket_id * 53) % 5000 + 10 END, c.started_at, "
+            "t.organization_id, c.started_at FROM sla_clocks c JOIN tickets t ON t.id = c.ticket_id"))
         db.session.commit()
         db.session.execute(sa.text("ANALYZE"))
         db.session.commit()

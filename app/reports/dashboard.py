@@ -2,7 +2,6 @@
 
 Each tile is one or two indexed aggregate queries; each of its numbers is the count of a
 ``tile`` of ``tickets()``, which lists exactly those tickets (the drill-down)."""
-import bisect
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -76,18 +75,17 @@ def _breached_today(statement, now, zone):
 
 
 def _days(column, start: datetime, now: datetime, zone: str, source) -> dict[date, int]:
-    """How many values of a timestamp column fall on each local day since ``start`` (only that
-    column is read, through its index; each value is placed among the days' first instants by
-    bisection, not converted to the zone one by one)."""
+    """How many values of a timestamp column fall on each local day since ``start``: counted by the
+    database, grouped by which of the days' first instants (local midnights, in UTC) a value
+    follows — only that column is read, through its index, and one row per day comes back."""
     tz = ZoneInfo(zone or "UTC")
     first = start.astimezone(tz).date()
     days = [first + timedelta(days=n) for n in range((now.astimezone(tz).date() - first).days + 1)]
     bounds = [datetime.combine(day, time(), tz).astimezone(UTC) for day in days]
-    out: dict[date, int] = {}
-    for (moment,) in db.session.execute(sa.select(column).select_from(source).where(column >= start, column <= now)):
-        day = days[bisect.bisect_right(bounds, moment) - 1]
-        out[day] = out.get(day, 0) + 1
-    return out
+    which = sa.case(*((column < bound, n - 1) for n, bound in enumerate(bounds[1:], 1)), else_=len(days) - 1)
+    rows = db.session.execute(sa.select(which, sa.func.count()).select_from(source)
+                              .where(column >= start, column <= now).group_by(which))
+    return {days[n]: count for n, count in rows}
 
 
 def flow(now: datetime, zone: str) -> list[dict]:

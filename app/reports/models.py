@@ -18,7 +18,13 @@ class SlaMinutes(db.Model):
     job computes it again)."""
 
     __tablename__ = "report_sla_minutes"
-    __table_args__ = (sa.Index("ix_report_sla_minutes_resolved_at", "resolved_at"),)  # resolved per day
+    __table_args__ = (sa.Index("ix_report_sla_minutes_resolved_at", "resolved_at"),  # resolved per day
+                      # an organization's clocks started in a period: its medians and breaches
+                      sa.Index("ix_report_sla_minutes_org_started", "organization_id", "started_at"),
+                      # every clock of a period with its organization and minutes, from the index
+                      # alone: the medians of a report by organization (or of its total)
+                      sa.Index("ix_report_sla_minutes_started", "started_at", "organization_id",
+                               "first_response_minutes", "resolution_minutes"))
 
     ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("tickets.id"), primary_key=True)
     first_response_met_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -26,6 +32,10 @@ class SlaMinutes(db.Model):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolution_minutes: Mapped[float | None] = mapped_column(sa.Float)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The ticket's organization and its clock's start, copied by the job (a row per clock that is
+    # met, resolved or breached), so one organization's rows of a period are found by index.
+    organization_id: Mapped[int | None]
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class MonthlyDelivery(db.Model):
@@ -44,6 +54,9 @@ class MonthlyDelivery(db.Model):
 sa.Index("ix_tickets_updated_at", Ticket.updated_at)
 # An organization's incidents and changes created in a month: the client's monthly report.
 sa.Index("ix_tickets_org_kind_created", Ticket.organization_id, Ticket.kind, Ticket.created_at)
+# An organization's open major incidents: the portal's banner on every page (the monthly report's
+# too). With ix_tickets_org_kind_created the planner read the organization's every incident.
+sa.Index("ix_tickets_org_kind_major_open", Ticket.organization_id, Ticket.kind, Ticket.major, Ticket.is_open)
 
 
 class DailyRollup(db.Model):
@@ -52,7 +65,9 @@ class DailyRollup(db.Model):
     read by the report where a period is made of built days (app/reports/daily.py)."""
 
     __tablename__ = "report_daily"
-    __table_args__ = (sa.Index("ix_report_daily_zone_day", "zone", "day"),)
+    __table_args__ = (sa.Index("ix_report_daily_zone_day", "zone", "day"),
+                      # one organization's days: the client's monthly report
+                      sa.Index("ix_report_daily_zone_org_day", "zone", "organization_id", "day"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     zone: Mapped[str] = mapped_column(sa.String(64))

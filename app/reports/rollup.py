@@ -1,11 +1,13 @@
 """The periodic job that keeps ``report_sla_minutes`` in step with the SLA engine's clocks.
 
-A clock whose first response or resolution is met (or was met and is no longer: a reopened
-ticket) and whose row does not hold the same met instants is computed again with
-``sla.clock.timers`` — the engine's own arithmetic, on the policy and calendar it runs on — in
-batches, each one unit of work. Reports read the minutes from the table; a ticket whose row is
-not there yet counts in every count and compliance figure, only not in the medians until the
-next run (a minute)."""
+A clock whose first response or resolution is met or breached (or was met and is no longer: a
+reopened ticket) and whose row does not hold the same met instants and clock start is computed
+again with ``sla.clock.timers`` — the engine's own arithmetic, on the policy and calendar it runs
+on — in batches, each one unit of work; the row also keeps the ticket's organization and the
+clock's start, so one organization's rows of a period are found by their index (its medians, its
+breaches: a breach of a clock not answered yet is listed from the job's next run). Reports read
+the minutes from the table; a ticket whose row is not there yet counts in every count and
+compliance figure, only not in the medians until the next run (a minute)."""
 import logging
 
 import sqlalchemy as sa
@@ -28,10 +30,12 @@ def _stale():
     row = SlaMinutes
     return (sa.select(TicketClock.ticket_id).outerjoin(row, row.ticket_id == TicketClock.ticket_id)
             .where(sa.or_(TicketClock.first_response_met_at.is_not(None), TicketClock.resolved_at.is_not(None),
+                          TicketClock.first_response_breached.is_(True), TicketClock.resolution_breached.is_(True),
                           row.ticket_id.is_not(None)))
             .where(sa.or_(row.ticket_id.is_(None),
                           row.first_response_met_at.is_distinct_from(TicketClock.first_response_met_at),
-                          row.resolved_at.is_distinct_from(TicketClock.resolved_at)))
+                          row.resolved_at.is_distinct_from(TicketClock.resolved_at),
+                          row.started_at.is_distinct_from(TicketClock.started_at)))
             .order_by(TicketClock.ticket_id))
 
 
@@ -62,6 +66,8 @@ def refresh_batch(now=None, limit: int = BATCH) -> int:
             row.first_response_minutes = _minutes(timers.get("first_response"))
             row.resolved_at = clock.resolved_at
             row.resolution_minutes = _minutes(timers.get("resolution"))
+            row.organization_id = ticket.organization_id
+            row.started_at = clock.started_at
             row.computed_at = now
         return len(found)
 

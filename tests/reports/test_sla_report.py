@@ -146,3 +146,48 @@ def test_a_single_months_row_is_the_total_of_any_breakdown(dataset, zone, group)
         assert report.months_of(scope, report.report(scope, group)) == report.report(scope, "month")
     both = _scope(zone)
     assert report.months_of(both, report.report(both, group)) == report.report(both, "month")
+
+
+def test_an_organizations_medians_and_breaches_are_found_by_its_rows(dataset, users, org_a, clock, db):
+    """One organization's minutes and breaches are read through the copies of its organization and
+    clock start in report_sla_minutes: the same as the whole report's, and a clock breached before
+    any answer gets its row (and its breach listed) at the job's next run."""
+    from sla.models import TicketClock
+
+    everyone = report.breaches(_scope(KYIV))
+    acme = report.breaches(_scope(KYIV, organization_id=org_a.id))
+    assert [(r["ticket"].id, r["target"]) for r in acme] == [
+        (r["ticket"].id, r["target"]) for r in everyone if r["ticket"].organization_id == org_a.id]
+    assert [r["ticket"].title for r in acme] == ["T2 slow site", "T5 new mailbox"]
+    row = db.session.get(SlaMinutes, dataset["t1"].id)
+    assert (row.organization_id, row.started_at) == (org_a.id, db.session.get(TicketClock, dataset["t1"].id).started_at)
+    one = report.report(_scope(KYIV, organization_id=org_a.id), "priority")["total"]
+    row_of_all = next(r for r in report.report(_scope(KYIV), "organization")["rows"] if r["key"] == "ACME")
+    minutes = ("median_first_response_minutes", "p90_first_response_minutes", "median_resolution_minutes",
+               "p90_resolution_minutes")
+    assert [one[m] for m in minutes] == [row_of_all[m] for m in minutes] == [80.0, 88.0, 165.0, 201.0]
+
+    unanswered = tickets.create_ticket(users["client_user"], kind="incident", title="T6 printer on fire")
+    started = db.session.get(TicketClock, unanswered.id)
+    started.first_response_breached = True  # as the engine's sweep marks it, no answer yet
+    db.session.commit()
+    scope = _scope(KYIV, end=date(2026, 5, 1), organization_id=org_a.id)
+    assert db.session.get(SlaMinutes, unanswered.id) is None
+    assert rollup.refresh(clock.now) == 1
+    row = db.session.get(SlaMinutes, unanswered.id)
+    assert (row.organization_id, row.first_response_minutes, row.resolution_minutes) == (org_a.id, None, None)
+    assert [r["ticket"].title for r in report.breaches(scope)] == ["T2 slow site", "T5 new mailbox", "T6 printer on fire"]
+    assert rollup.refresh(clock.now) == 0
+
+
+def test_the_dashboards_flow_places_each_clock_in_its_local_day(dataset, clock):
+    """Created per local day over the last 30 days, counted by the database: T4 opened at 01:30
+    on 1 April in Kyiv is still 31 March in UTC; T5 on 2 April in both; nothing resolved since."""
+    from app.reports import dashboard
+
+    for zone, expected in ((KYIV, {date(2026, 4, 1): 1, date(2026, 4, 2): 1}),
+                           (UTC, {date(2026, 3, 31): 1, date(2026, 4, 2): 1})):
+        days = dashboard.flow(clock.now, zone)
+        assert len(days) == 30 and days[-1]["day"] == date(2026, 4, 20)
+        assert {d["day"]: d["created"] for d in days if d["created"]} == expected
+        assert sum(d["resolved"] for d in days) == 0
