@@ -10,11 +10,12 @@ import functools
 
 from app import timeutil
 from app.extensions import db
+from app.jobs import watch
 from app.tickets import doors
 from app.tickets.services import record
 from sla import clock as clocks
-from sla.models import TicketClock
-from sla.policy import policy_for
+from sla.models import SlaPolicy, TicketClock
+from sla.policy import VERSION, policy_for
 
 
 def _quietly(receiver):
@@ -78,6 +79,7 @@ def on_field(ticket, *, actor, field: str, old, new) -> None:
 
 
 def init_app(app) -> None:
+    watch(VERSION, SlaPolicy)  # which policy fits a new ticket is kept per version (sla/policy.py)
     doors.ticket_created.connect(on_created)
     doors.message_posted.connect(on_message)
     doors.status_changed.connect(on_status)

@@ -15,12 +15,19 @@ first active rule whose every condition holds is applied:
 
 Then, if the ticket still has no team: the catalog item's team, else the default
 team of the settings. At ``ticket_created``, a team with an address is mailed
-about its new ticket through the outbox (app/routing/mail.py)."""
+about its new ticket through the outbox (app/routing/mail.py).
+
+The active rules' conditions and the default team's id are kept per routing version
+(app/jobs/versions.py): a change of a rule or of the settings reaches the next ticket, and a
+ticket that matches no rule costs no statement here. The matching rule itself is loaded."""
+from collections import namedtuple
+
 import sqlalchemy as sa
 
 from app.auth.models import User
 from app.extensions import db
-from app.jobs import enqueue_after_commit
+from app.jobs import enqueue_after_commit, versioned, watch
+from app.orgs.models import Team
 from app.routing.models import (
     ASSIGN_AGENT,
     ASSIGN_LEAST_OPEN,
@@ -47,10 +54,28 @@ def matches(rule: RoutingRule, ticket: Ticket) -> bool:
             and (not rule.channel or rule.channel == ticket.via))
 
 
+VERSION = "routing"
+# What ``matches`` reads of a rule, kept per routing version.
+Conditions = namedtuple("Conditions", "id organization_id kind category priority request_item_id channel")
+
+
+def _settings() -> dict:
+    rows = db.session.execute(
+        sa.select(RoutingRule.id, RoutingRule.organization_id, RoutingRule.kind, RoutingRule.category,
+                  RoutingRule.priority, RoutingRule.request_item_id, RoutingRule.channel)
+        .where(RoutingRule.active.is_(True)).order_by(RoutingRule.position, RoutingRule.id)).all()
+    default_team_id = db.session.scalar(sa.select(RoutingSettings.default_team_id).where(RoutingSettings.id == 1))
+    return {"rules": [Conditions(*row) for row in rows], "default_team_id": default_team_id}
+
+
+def settings() -> dict:
+    """The active rules' conditions in order, and the default team's id, of the current version."""
+    return versioned(VERSION, _settings)
+
+
 def first_match(ticket: Ticket) -> RoutingRule | None:
-    rules = db.session.scalars(sa.select(RoutingRule).where(RoutingRule.active.is_(True))
-                               .order_by(RoutingRule.position, RoutingRule.id))
-    return next((rule for rule in rules if matches(rule, ticket)), None)
+    found = next((rule for rule in settings()["rules"] if matches(rule, ticket)), None)
+    return db.session.get(RoutingRule, found.id) if found is not None else None
 
 
 def _agents(team) -> list[User]:
@@ -105,8 +130,8 @@ def apply(rule: RoutingRule, ticket: Ticket) -> None:
 
 
 def default_team():
-    settings = db.session.get(RoutingSettings, 1)
-    team = settings.default_team if settings is not None else None
+    team_id = settings()["default_team_id"]
+    team = db.session.get(Team, team_id) if team_id is not None else None
     return team if team is not None and team.active else None
 
 
@@ -127,5 +152,6 @@ def on_created(ticket: Ticket, *, actor) -> None:
 
 
 def init_app(app) -> None:
+    watch(VERSION, RoutingRule, RoutingSettings)
     doors.ticket_routing.connect(route)
     doors.ticket_created.connect(on_created)
