@@ -8,6 +8,8 @@ unit of work that made the change, so the clock and the change commit or vanish 
 """
 import functools
 
+from sqlalchemy.orm.attributes import set_committed_value
+
 from app import timeutil
 from app.extensions import db
 from app.jobs import watch
@@ -32,9 +34,11 @@ def _quietly(receiver):
 def on_created(ticket, *, actor) -> None:
     policy = policy_for(ticket)
     if policy is None:
+        set_committed_value(ticket, "sla_clock", None)  # a new ticket has none: no look-up to say so
         return
     clock = clocks.start(ticket, policy, ticket.created_at or timeutil.utcnow())
     db.session.add(clock)
+    set_committed_value(ticket, "sla_clock", clock)  # the answer of the door that created it reads it
     clocks.refresh(clock, ticket, timeutil.utcnow())
 
 
