@@ -16,3 +16,20 @@ def test_an_empty_list_hides_the_bulk_bar(login, users):
     assert "No tickets here." in page and 'bulk-actions d-flex flex-wrap gap-2 align-items-center d-none' in page
     make_ticket(users["agent"], organization=users["client_user"].organization, assignee=users["agent"])
     assert "align-items-center d-none" not in text(login("agent").get("/tickets/?view=mine"))
+
+
+def test_one_age_filter_short_in_the_list_and_a_sentence_on_the_incident_page(login, users, monkeypatch):
+    """The incidents' pages used to register their own ``age`` over the app's, so every list
+    showed "3 days" for "3d": now one filter, the style named where it is used."""
+    from datetime import timedelta
+
+    from app import timeutil
+
+    ticket = make_ticket(users["client_user"])
+    later = timeutil.utcnow() + timedelta(days=3, hours=2)
+    monkeypatch.setattr(timeutil, "utcnow", lambda: later)
+    agent = login("agent")
+    page = text(agent.get("/tickets/?view=all"))
+    row = page[page.index(f'value="{ticket.number}"'):page.index("</tr>", page.index(f'value="{ticket.number}"'))]
+    assert ">3d</td>" in row and "3 days" not in row
+    assert "opened 3 days ago" in text(agent.get(f"/incidents/{ticket.number}"))
