@@ -21,6 +21,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from app.extensions import db
 from app.jobs.connection import get_redis
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,6 @@ def changed(name: str, session=None) -> None:
 
 
 def _session():
-    from app.extensions import db
     return db.session()
 
 
