@@ -37,6 +37,7 @@ def main(argv=None) -> None:
     parser.add_argument("--no-profile", action="store_true", help="only the times, no flame pages")
     parser.add_argument("--calls", action="store_true", help="Python function calls a request (cProfile), "
                         "the steady figure on a busy machine")
+    parser.add_argument("--dump", help="write each page's last answer to this directory (to compare versions)")
     parser.add_argument("--show-sql", action="store_true", help="print the statements of one request per page")
     args = parser.parse_args(argv)
     url = normalize(args.database_url)
@@ -97,6 +98,9 @@ def main(argv=None) -> None:
             cpu.append((time.process_time() - started_cpu) * 1000)
         times.sort()
         cpu.sort()
+        if args.dump:
+            Path(args.dump).mkdir(parents=True, exist_ok=True)
+            (Path(args.dump) / f"{name}.html").write_bytes(response.data)
         plain = (f"p50 {times[len(times) // 2]:.2f} ms, p95 {times[int(len(times) * 0.95)]:.2f} ms, "
                  f"max {times[-1]:.1f} ms; CPU p50 {cpu[len(cpu) // 2]:.2f} ms; "
                  f"{len(statements) / args.requests:.1f} statements")
