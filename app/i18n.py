@@ -87,11 +87,16 @@ def format_day(value, fmt: str = "medium") -> str:
     return dates.format_date(value, fmt, locale=get_locale())
 
 
-def format_age(value) -> str:
-    """How long ago, short, in the reader's language: "3 d", "5 h" (a ticket's age in a list)."""
+AGE_STYLES = {"short": (1, "narrow"), "long": (1.5, "long")}
+
+
+def format_age(value, style: str = "short") -> str:
+    """How long ago, in the reader's language: ``short`` "3d", "5h" (a ticket's age in a list),
+    ``long`` "3 days", "2 hours" (in a sentence: "opened 3 days ago"). The one ``age`` filter."""
     if not value:
         return ""
-    return elapsed(timeutil.utcnow() - value, threshold=1, fmt="narrow")
+    threshold, fmt = AGE_STYLES[style]
+    return elapsed(timeutil.utcnow() - value, threshold=threshold, fmt=fmt)
 
 
 _ELAPSED: dict[tuple, str] = {}

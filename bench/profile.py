@@ -35,6 +35,10 @@ def main(argv=None) -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--only", help="profile only pages whose name holds this")
     parser.add_argument("--no-profile", action="store_true", help="only the times, no flame pages")
+    parser.add_argument("--calls", action="store_true", help="Python function calls a request (cProfile), "
+                        "the steady figure on a busy machine")
+    parser.add_argument("--dump", help="write each page's last answer to this directory (to compare versions)")
+    parser.add_argument("--show-sql", action="store_true", help="print the statements of one request per page")
     args = parser.parse_args(argv)
     url = normalize(args.database_url)
     info, endpoints = prepare(url)
@@ -59,7 +63,7 @@ def main(argv=None) -> None:
     from app.extensions import db
 
     with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(1))
+        event.listen(db.engine, "before_cursor_execute", lambda c, cur, sql, *a: statements.append(sql))
     team, word = info["team_id"], info["word"]
     pages = {
         "queue": lambda i: agent.get(f"/tickets/?view=team_queue&team={team}&sort=priority"),
@@ -94,9 +98,31 @@ def main(argv=None) -> None:
             cpu.append((time.process_time() - started_cpu) * 1000)
         times.sort()
         cpu.sort()
+        if args.dump:
+            Path(args.dump).mkdir(parents=True, exist_ok=True)
+            (Path(args.dump) / f"{name}.html").write_bytes(response.data)
         plain = (f"p50 {times[len(times) // 2]:.2f} ms, p95 {times[int(len(times) * 0.95)]:.2f} ms, "
                  f"max {times[-1]:.1f} ms; CPU p50 {cpu[len(cpu) // 2]:.2f} ms; "
                  f"{len(statements) / args.requests:.1f} statements")
+        if args.calls:
+            saved = sys.path[:]  # bench/ holds this profile.py, which hides the standard library's
+            sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+            import cProfile
+            import pstats
+            sys.path[:] = saved
+
+            counter = cProfile.Profile()
+            counter.enable()
+            for i in range(args.requests):
+                ask(i)
+            counter.disable()
+            plain += f"; {pstats.Stats(counter).total_calls / args.requests / 1000:.1f}k Python calls"
+        if args.show_sql:
+            statements.clear()
+            ask(args.requests)
+            print(f"-- {name}: the statements of one request --")
+            for sql in statements:
+                print("   ", " ".join(sql.split())[:160])
         if args.no_profile:
             print(f"== {name}: {plain} in process ==", flush=True)
             continue

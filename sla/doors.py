@@ -8,13 +8,16 @@ unit of work that made the change, so the clock and the change commit or vanish 
 """
 import functools
 
+from sqlalchemy.orm.attributes import set_committed_value
+
 from app import timeutil
 from app.extensions import db
+from app.jobs import watch
 from app.tickets import doors
 from app.tickets.services import record
 from sla import clock as clocks
-from sla.models import TicketClock
-from sla.policy import policy_for
+from sla.models import SlaPolicy, TicketClock
+from sla.policy import VERSION, policy_for
 
 
 def _quietly(receiver):
@@ -31,9 +34,11 @@ def _quietly(receiver):
 def on_created(ticket, *, actor) -> None:
     policy = policy_for(ticket)
     if policy is None:
+        set_committed_value(ticket, "sla_clock", None)  # a new ticket has none: no look-up to say so
         return
     clock = clocks.start(ticket, policy, ticket.created_at or timeutil.utcnow())
     db.session.add(clock)
+    set_committed_value(ticket, "sla_clock", clock)  # the answer of the door that created it reads it
     clocks.refresh(clock, ticket, timeutil.utcnow())
 
 
@@ -78,6 +83,7 @@ def on_field(ticket, *, actor, field: str, old, new) -> None:
 
 
 def init_app(app) -> None:
+    watch(VERSION, SlaPolicy)  # which policy fits a new ticket is kept per version (sla/policy.py)
     doors.ticket_created.connect(on_created)
     doors.message_posted.connect(on_message)
     doors.status_changed.connect(on_status)

@@ -3,7 +3,9 @@ policy (targets, pausing statuses, escalation levels).
 
 A ticket runs on the first active policy, for its kind (a policy for one kind before one for
 both), among its organization's contract policies, else among the provider's defaults. Only
-incidents and service requests have service levels."""
+incidents and service requests have service levels. Which policy fits is decided from the active
+policies and the contracts kept per SLA version (app/jobs/versions.py): the services that change
+policies or contracts move it, so the next ticket sees the change."""
 import threading
 from types import SimpleNamespace
 
@@ -12,6 +14,7 @@ from flask_babel import gettext as _
 
 from app.errors import ValidationError
 from app.extensions import db
+from app.jobs import versioned
 from sla.calendar import WorkingCalendar
 from sla.models import TARGETS, SlaCalendar, SlaCalendarVersion, SlaPolicy, organization_policies
 
@@ -30,18 +33,37 @@ _calendars_lock = threading.Lock()
 CACHED_CALENDARS = 256
 
 
+VERSION = "sla-policies"  # moved by changes of SlaPolicy rows (watched) and of contracts (services)
+
+
+def _choices() -> dict:
+    """The active policies, a policy for one kind before one for both (then by id), and which
+    of them each organization's contract names."""
+    active = db.session.execute(sa.select(SlaPolicy.id, SlaPolicy.kind, SlaPolicy.is_default)
+                                .where(SlaPolicy.active.is_(True))
+                                .order_by(SlaPolicy.kind.is_(None), SlaPolicy.id)).all()
+    contracts: dict[int, list[int]] = {}
+    for organization_id, policy_id in db.session.execute(
+            sa.select(organization_policies.c.organization_id, organization_policies.c.policy_id)):
+        contracts.setdefault(organization_id, []).append(policy_id)
+    return {"active": [tuple(row) for row in active],
+            "contracts": {key: frozenset(ids) for key, ids in contracts.items()}}
+
+
 def policy_for(ticket) -> SlaPolicy | None:
     """The policy this ticket runs on, or None (a problem, a change, or no policy fits)."""
     if ticket.kind not in SLA_KINDS:
         return None
-    fits = sa.and_(SlaPolicy.active.is_(True), sa.or_(SlaPolicy.kind == ticket.kind, SlaPolicy.kind.is_(None)))
-    contract = sa.exists().where(organization_policies.c.policy_id == SlaPolicy.id,
-                                 organization_policies.c.organization_id == ticket.organization_id)
-    # One query: the organization's contract policies first, then the defaults; within each, a policy
-    # for this kind before one for both (False sorts first).
-    return db.session.scalars(
-        sa.select(SlaPolicy).where(fits, sa.or_(contract, SlaPolicy.is_default.is_(True)))
-        .order_by(sa.not_(contract), SlaPolicy.kind.is_(None), SlaPolicy.id).limit(1)).first()
+    choices = versioned(VERSION, _choices)
+    fitting = [(policy_id, is_default) for policy_id, kind, is_default in choices["active"]
+               if kind is None or kind == ticket.kind]
+    organization_id = ticket.organization_id
+    if organization_id is None and ticket.organization is not None:  # not flushed yet
+        organization_id = ticket.organization.id
+    contract = choices["contracts"].get(organization_id, ())
+    chosen = (next((policy_id for policy_id, _default in fitting if policy_id in contract), None)
+              or next((policy_id for policy_id, is_default in fitting if is_default), None))
+    return db.session.get(SlaPolicy, chosen) if chosen is not None else None
 
 
 def calendar_data(calendar: SlaCalendar) -> dict:

@@ -13,6 +13,7 @@ from app import timeutil
 from app.auth.permissions import is_admin
 from app.errors import Forbidden, ValidationError
 from app.extensions import db
+from app.jobs import changed
 from app.orgs.models import Team
 from app.tickets.models import Event, Message, Ticket
 from app.tickets.services import record
@@ -30,6 +31,7 @@ from sla.models import (
     organization_policies,
 )
 from sla.policy import PAUSABLE, SLA_KINDS, calendar_data, clean_levels, clean_targets, policy_for
+from sla.policy import VERSION as POLICY_VERSION
 
 
 def _require_admin(actor) -> None:
@@ -291,6 +293,7 @@ def save_policy(actor, policy: SlaPolicy | None, *, name: str, calendar: SlaCale
 def set_organization_policies(actor, organization, policies: list[SlaPolicy]) -> None:
     """The policies of an organization's contract (replacing the ones it had)."""
     _require_admin(actor)
+    changed(POLICY_VERSION)  # which policy fits a new ticket (sla/policy.py)
     db.session.execute(sa.delete(organization_policies).where(
         organization_policies.c.organization_id == organization.id))
     for policy in {p.id: p for p in policies}.values():
@@ -303,6 +306,7 @@ def set_policy_organizations(actor, policy: SlaPolicy, organizations) -> None:
     """The organizations whose contract names this policy (replacing the ones it had); an
     organization keeps its other contract policies."""
     _require_admin(actor)
+    changed(POLICY_VERSION)  # which policy fits a new ticket (sla/policy.py)
     db.session.execute(sa.delete(organization_policies).where(organization_policies.c.policy_id == policy.id))
     for organization in {o.id: o for o in organizations}.values():
         db.session.execute(sa.insert(organization_policies).values(organization_id=organization.id,

@@ -4,11 +4,9 @@ from flask import Blueprint, abort, current_app, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app import timeutil
 from app.auth import permissions
 from app.auth import queries as people
 from app.forms import acted, answered
-from app.i18n import elapsed
 from app.incidents import pages, queries, services
 from app.incidents.forms import (
     AffectedForm,
@@ -40,12 +38,6 @@ def require_staff():
 @bp.context_processor
 def labels():
     return {"status_labels": {k: str(v) for k, v in STATUS_LABELS.items()}}
-
-
-@bp.app_template_filter("age")
-def age(moment):
-    """How long ago, in the reader's language ("2 hours")."""
-    return elapsed(timeutil.utcnow() - moment, threshold=1.5) if moment else ""
 
 
 def _page(number):

@@ -57,6 +57,7 @@ def cached(key: str, seconds: int, compute):
 def forget_local() -> None:
     """Drop this process's copies (the tests call it when they empty Redis between tests)."""
     current_app.extensions.pop("zayavka.cache", None)
+    current_app.extensions.pop("zayavka.versions", None)  # app/jobs/versions.py
 
 
 def _shared(key: str, seconds: int, compute):

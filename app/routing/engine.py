@@ -23,12 +23,19 @@ CI-class condition.
 
 Then, if the ticket still has no team: the catalog item's team, else the default
 team of the settings. At ``ticket_created``, a team with an address is mailed
-about its new ticket through the outbox (app/routing/mail.py)."""
+about its new ticket through the outbox (app/routing/mail.py).
+
+The active rules' conditions and the default team's id are kept per routing version
+(app/jobs/versions.py): a change of a rule or of the settings reaches the next ticket, and a
+ticket that matches no rule costs no statement here. The matching rule itself is loaded."""
+from collections import namedtuple
+
 import sqlalchemy as sa
 
 from app.auth.models import User
 from app.extensions import db
-from app.jobs import enqueue_after_commit
+from app.jobs import enqueue_after_commit, versioned, watch
+from app.orgs.models import Team
 from app.routing.models import (
     ASSIGN_AGENT,
     ASSIGN_LEAST_OPEN,
@@ -83,11 +90,31 @@ def matches(rule: RoutingRule, ticket: Ticket, arrival: Arrival | None = None) -
             and (rule.ci_class_id is None or rule.ci_class_id in arrival.ci_classes))
 
 
+VERSION = "routing"
+# What ``matches`` reads of a rule, kept per routing version.
+Conditions = namedtuple("Conditions",
+                        "id organization_id kind category priority request_item_id channel mailbox ci_class_id")
+
+
+def _settings() -> dict:
+    rows = db.session.execute(
+        sa.select(RoutingRule.id, RoutingRule.organization_id, RoutingRule.kind, RoutingRule.category,
+                  RoutingRule.priority, RoutingRule.request_item_id, RoutingRule.channel, RoutingRule.mailbox,
+                  RoutingRule.ci_class_id)
+        .where(RoutingRule.active.is_(True)).order_by(RoutingRule.position, RoutingRule.id)).all()
+    default_team_id = db.session.scalar(sa.select(RoutingSettings.default_team_id).where(RoutingSettings.id == 1))
+    return {"rules": [Conditions(*row) for row in rows], "default_team_id": default_team_id}
+
+
+def settings() -> dict:
+    """The active rules' conditions in order, and the default team's id, of the current version."""
+    return versioned(VERSION, _settings)
+
+
 def first_match(ticket: Ticket, arrival: dict | None = None) -> RoutingRule | None:
-    rules = db.session.scalars(sa.select(RoutingRule).where(RoutingRule.active.is_(True))
-                               .order_by(RoutingRule.position, RoutingRule.id))
     facts = Arrival(ticket, arrival)
-    return next((rule for rule in rules if matches(rule, ticket, facts)), None)
+    found = next((rule for rule in settings()["rules"] if matches(rule, ticket, facts)), None)
+    return db.session.get(RoutingRule, found.id) if found is not None else None
 
 
 def _agents(team) -> list[User]:
@@ -142,8 +169,8 @@ def apply(rule: RoutingRule, ticket: Ticket) -> None:
 
 
 def default_team():
-    settings = db.session.get(RoutingSettings, 1)
-    team = settings.default_team if settings is not None else None
+    team_id = settings()["default_team_id"]
+    team = db.session.get(Team, team_id) if team_id is not None else None
     return team if team is not None and team.active else None
 
 
@@ -164,5 +191,6 @@ def on_created(ticket: Ticket, *, actor) -> None:
 
 
 def init_app(app) -> None:
+    watch(VERSION, RoutingRule, RoutingSettings)
     doors.ticket_routing.connect(route)
     doors.ticket_created.connect(on_created)

@@ -1,6 +1,7 @@
 """Reads of tickets, always scoped by the reader: clients see their organization's
 tickets and never an internal note; staff see everything."""
 import base64
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -8,12 +9,14 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import defer, joinedload, selectinload
+from sqlalchemy.orm import aliased, defer, joinedload, selectinload
 
 from app import validation
+from app.auth.models import User
 from app.auth.permissions import can_see_internal, scope_tickets
 from app.errors import NotFound, ValidationError
 from app.extensions import db
+from app.orgs.models import Organization, Team
 from app.tickets import search
 from app.tickets.models import (
     NO_DUE,
@@ -259,9 +262,9 @@ class Page:
     next_cursor: str | None
 
 
-def page_of(user, flt: TicketFilter, cursor: str | None = None, size: int = 50, with_text: bool = True) -> Page:
-    """One page of tickets in the filter's sort order, by seek (keyset) pagination:
-    a page deep in the list costs the same as the first."""
+def _page_statement(user, flt: TicketFilter, cursor: str | None, size: int) -> tuple[sa.Select, tuple]:
+    """The statement of one page (size + 1 rows, the filter's order, after the cursor) and the
+    columns its cursor is made of."""
     columns, descending = SORTS.get(flt.sort, SORTS["priority"])
     by_id = flt.q and flt.sort in ("newest", "oldest")
     stmt = filtered(user, flt, search_too=not by_id)
@@ -276,7 +279,18 @@ def page_of(user, flt: TicketFilter, cursor: str | None = None, size: int = 50, 
             value = sa.tuple_(*typed) if len(columns) > 1 else typed[0]
             stmt = stmt.where(key < value if descending else key > value)
     order = [c.desc() for c in columns] if descending else list(columns)
-    stmt = stmt.order_by(*order).limit(size + 1).options(
+    return stmt.order_by(*order).limit(size + 1), columns
+
+
+def _cursor_after(last, columns) -> str:
+    return encode_cursor([last.id if c.key in ("rowid", "ticket_id") else getattr(last, c.key) for c in columns])
+
+
+def page_of(user, flt: TicketFilter, cursor: str | None = None, size: int = 50, with_text: bool = True) -> Page:
+    """One page of tickets in the filter's sort order, by seek (keyset) pagination:
+    a page deep in the list costs the same as the first."""
+    stmt, columns = _page_statement(user, flt, cursor, size)
+    stmt = stmt.options(
         joinedload(Ticket.organization), joinedload(Ticket.assignee), joinedload(Ticket.team),
         joinedload(Ticket.requester))
     if not with_text:  # a list shows titles only: leave the long texts in the database
@@ -284,10 +298,36 @@ def page_of(user, flt: TicketFilter, cursor: str | None = None, size: int = 50, 
     rows = list(db.session.scalars(stmt))
     more = len(rows) > size
     rows = rows[:size]
-    last = rows[-1] if more and rows else None
-    next_cursor = encode_cursor([last.id if c.key in ("rowid", "ticket_id") else getattr(last, c.key) for c in columns]
-                                ) if last else None
-    return Page(rows, next_cursor)
+    return Page(rows, _cursor_after(rows[-1], columns) if more and rows else None)
+
+
+@functools.cache
+def _list_columns():
+    """The list's columns and the two aliases of users they read (made once, after every
+    model is mapped)."""
+    requester, assignee = aliased(User), aliased(User)
+    columns = (Ticket.id, Ticket.number, Ticket.priority, Ticket.major, Ticket.title, Ticket.status,
+               Ticket.created_at, Ticket.last_activity_at, requester.name.label("requester_name"),
+               Organization.name.label("organization_name"), Organization.code.label("organization_code"),
+               Team.name.label("team_name"), assignee.name.label("assignee_name"))
+    return columns, requester, assignee
+
+
+def list_rows(user, flt: TicketFilter, cursor: str | None = None, size: int = 50) -> Page:
+    """``page_of`` for the workspace's list: the same tickets (the same scoping, filter, order
+    and cursor), as rows of just the columns the list shows — no ORM objects (issue 18)."""
+    stmt, columns = _page_statement(user, flt, cursor, size)
+    shown, requester, assignee = _list_columns()
+    extra = [c for c in columns if c.key == "sla_due"]
+    stmt = (stmt.with_only_columns(*shown, *extra, maintain_column_froms=True)
+            .outerjoin(requester, requester.id == Ticket.requester_id)
+            .outerjoin(Organization, Organization.id == Ticket.organization_id)
+            .outerjoin(Team, Team.id == Ticket.team_id)
+            .outerjoin(assignee, assignee.id == Ticket.assignee_id))
+    rows = db.session.execute(stmt).all()
+    more = len(rows) > size
+    rows = rows[:size]
+    return Page(rows, _cursor_after(rows[-1], columns) if more and rows else None)
 
 
 def count(user, flt: TicketFilter) -> int:

@@ -51,8 +51,7 @@ def workspace_context():
 @bp.route("/")
 def index():
     flt = workspace.filter_from_args(current_user, request.args)
-    page = queries.page_of(current_user, flt, request.args.get("cursor"), current_app.config["TICKET_PAGE_SIZE"],
-                           with_text=False)
+    page = queries.list_rows(current_user, flt, request.args.get("cursor"), current_app.config["TICKET_PAGE_SIZE"])
     teams, staff = workspace.team_choices(), workspace.staff_choices()
     bulk = BulkForm()
     bulk.team.choices, bulk.assignee.choices = teams, staff

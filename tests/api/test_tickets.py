@@ -270,3 +270,34 @@ def test_a_transition_from_a_stale_version_is_a_409(api, ticket, users, db):
     assert {c["field"] for c in response.json["error"]["changes"]} == {"impact", "priority"}
     db.session.expire_all()
     assert db.session.get(Ticket, ticket.id).status == "new"
+
+
+def test_the_answer_to_an_opened_ticket_is_what_reading_it_gives_without_reading_it_again(api, users, team, db):
+    """The created ticket is answered from what the transaction wrote (no reload after the
+    commit), routed, with its SLA clock: the same JSON as a GET, and no statement after the commit."""
+    from app.auth.permissions import SHELL
+    from app.routing import services as routing
+    from sla import services as sla
+
+    routing.set_default_team(SHELL, team)
+    calendar = sla.save_calendar(SHELL, None, name="Office", timezone="Europe/Kyiv",
+                                 weekly={day: [["09:00", "18:00"]] for day in ("mon", "tue", "wed", "thu", "fri")})
+    sla.save_policy(SHELL, None, name="Standard", calendar=calendar, kind=None, is_default=True,
+                    targets={str(p): {"first_response": 60, "resolution": 960} for p in range(1, 5)})
+    agent = api("agent")
+    seen: list[str] = []
+
+    def note(conn, cursor, sql, *args):
+        seen.append(sql)
+
+    sa.event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        response = agent.post("/api/v1/tickets", json={"kind": "incident", "title": "VPN drops", "organization": "ACME"})
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", note)
+    assert response.status_code == 201, response.json
+    body = response.json
+    assert body["team"]["name"] == team.name and body["sla"]["policy"] == "Standard"
+    assert agent.get(f"/api/v1/tickets/{body['number']}").json == body
+    last_write = max(i for i, sql in enumerate(seen) if sql.startswith(("INSERT", "UPDATE", "DELETE")))
+    assert not [sql for sql in seen[last_write:] if sql.startswith("SELECT")], "nothing is read after the commit"
