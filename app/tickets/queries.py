@@ -243,7 +243,7 @@ def decode_cursor(cursor: str, columns) -> tuple | None:
         for column, value in zip(columns, raw, strict=True):
             if column.key in ("last_activity_at", "sla_due"):
                 moment = datetime.fromisoformat(value)
-                if not validation.moment_ok(moment):
+                if not validation.moment_ok(moment) and moment != NO_DUE:  # (tickets without a due time)
                     return None
                 values.append(moment)
             else:
