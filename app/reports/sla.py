@@ -210,7 +210,7 @@ def _sorted_minutes_by_organization(scope: Scope, group: str | None) -> tuple[di
                         sa.or_(first.is_not(None), resolution.is_not(None))))
     if scope.organization_id:
         statement = statement.where(SlaMinutes.organization_id == scope.organization_id)
-    codes = dict(db.session.execute(sa.select(Organization.id, Organization.code)).tuples().all()) if group else {}
+    codes = dict(db.session.execute(sa.select(Organization.id, Organization.code)).all()) if group else {}
     firsts: dict = {}
     resolutions: dict = {}
     for organization_id, first_minutes, resolution_minutes in db.session.execute(statement):
