@@ -17,7 +17,7 @@ from app.orgs.models import Organization, Team
 from app.reports.models import DailyBuilt, DailyRollup
 from app.timeutil import UTCDateTime
 
-NONE = 0  # as app.reports.sla.NONE: a team or agent filter of 0 means tickets without one
+NONE = 0  # a team or agent filter of 0 means tickets without one (app.reports.sla.NONE)
 R = DailyRollup
 COUNTS = ("tickets", "first_response_met", "first_response_breached", "resolution_met", "resolution_breached",
           "reopened", "open", "rated", "rating_sum", "billable_minutes")
@@ -45,20 +45,26 @@ def covers(scope) -> bool:
     return built == days
 
 
-def narrow(scope, statement):
-    statement = statement.where(R.zone == (scope.zone or "UTC"), R.day >= scope.start, R.day < scope.end)
+def where_scope(statement, scope, organization, team, assignee, kind, priority):
+    """The report scope's organization, team, agent (``NONE``: without one), kind and priority
+    filters on these columns — the roll-up's here, the tickets' in app/reports/sla.py."""
     if scope.organization_id:
-        statement = statement.where(R.organization_id == scope.organization_id)
-    for column, value in ((R.team_id, scope.team_id), (R.assignee_id, scope.assignee_id)):
+        statement = statement.where(organization == scope.organization_id)
+    for column, value in ((team, scope.team_id), (assignee, scope.assignee_id)):
         if value == NONE:
             statement = statement.where(column.is_(None))
         elif value is not None:
             statement = statement.where(column == value)
     if scope.kind:
-        statement = statement.where(R.kind == scope.kind)
+        statement = statement.where(kind == scope.kind)
     if scope.priority:
-        statement = statement.where(R.priority == scope.priority)
+        statement = statement.where(priority == scope.priority)
     return statement
+
+
+def narrow(scope, statement):
+    statement = statement.where(R.zone == (scope.zone or "UTC"), R.day >= scope.start, R.day < scope.end)
+    return where_scope(statement, scope, R.organization_id, R.team_id, R.assignee_id, R.kind, R.priority)
 
 
 def grouped(scope, group: str | None) -> list[tuple]:

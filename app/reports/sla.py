@@ -44,7 +44,7 @@ MEASURES = ("tickets", "first_response_met", "first_response_breached", "resolut
 ADDITIVE = ("tickets", "reopened", "open", "rated", "billable_minutes")
 FINISHED = ("resolved", "closed")
 BREACH_LIMIT = 200
-NONE = 0  # a team or agent filter of 0: tickets without one
+NONE = daily.NONE  # a team or agent filter of 0: tickets without one
 SERVICES = "services"  # the CMDB's class group of services
 
 
@@ -80,17 +80,8 @@ class Scope:
     def narrow(self, statement):
         first, after = self.bounds()
         statement = statement.where(TicketClock.started_at >= first, TicketClock.started_at < after)
-        if self.organization_id:
-            statement = statement.where(Ticket.organization_id == self.organization_id)
-        for column, value in ((Ticket.team_id, self.team_id), (Ticket.assignee_id, self.assignee_id)):
-            if value == NONE:
-                statement = statement.where(column.is_(None))
-            elif value is not None:
-                statement = statement.where(column == value)
-        if self.kind:
-            statement = statement.where(Ticket.kind == self.kind)
-        if self.priority:
-            statement = statement.where(Ticket.priority == self.priority)
+        statement = daily.where_scope(statement, self, Ticket.organization_id, Ticket.team_id, Ticket.assignee_id,
+                                      Ticket.kind, Ticket.priority)
         if self.ci_class_id:
             statement = statement.where(sa.exists().where(
                 TicketCI.ticket_id == Ticket.id, TicketCI.impact != "not_impacted",
