@@ -143,6 +143,20 @@ def _catalog():
     return get_translations()
 
 
+_LABELS: dict[tuple[int, str], tuple[dict, dict[str, str]]] = {}
+
+
+def labels(mapping: dict) -> dict[str, str]:
+    """A module's dict of lazy labels (STATUS_LABELS…) as text in the request's language, made
+    once per language and process: a page shows a few of them, and each lazy string costs
+    Flask-Babel's whole look-up every time it becomes text. For constants only (kept by id)."""
+    key = (id(mapping), str(get_locale()))
+    kept = _LABELS.get(key)
+    if kept is None or kept[0] is not mapping:
+        kept = _LABELS[key] = (mapping, {k: str(v) for k, v in mapping.items()})
+    return kept[1]
+
+
 def format_window(start, end, fmt: str = "short") -> str:
     """A time window in the reader's zone and language: "12/5/26, 3:00 AM – 5:00 AM" (the end's
     date only when it is another day there)."""

@@ -171,6 +171,19 @@ def main(argv=None) -> None:
                 print(line(name, c, app_result, bare_result), flush=True)
                 report["pages"].append({"page": name, "concurrency": c, "app": app_result, "bare": bare_result})
 
+        # What the ticket page asks for once it is shown (no bare equivalent: the bare page has none of it).
+        thirty = info["thirty"]
+        parts = [("ticket: similar tickets", f"/tickets/{thirty}/similar"),
+                 ("ticket: tools", f"/tickets/{thirty}/tools"),
+                 ("ticket: related articles", f"/kb/related/{thirty}")]
+        print(f"\n{'after the ticket page':<30} {'c':>3} {'req/s':>8} {'p50':>8} {'p95':>8} {'p99':>8} {'max':>8} {'p99/p50':>7}")
+        for name, path in parts:
+            for c in levels:
+                drive(app_port, "GET", path, agent, c, args.warmup)
+                result = drive(app_port, "GET", path, agent, c, args.seconds)
+                print(line(name, c, result), flush=True)
+                report["pages"].append({"page": name, "concurrency": c, "app": result})
+
         # The list page's weight: bytes per row, plain and compressed.
         queue_path = pages[0][1]
         _, headers, plain = request_once(app_port, "GET", queue_path, headers=agent)

@@ -35,7 +35,8 @@ def main(argv=None) -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--only", help="profile only pages whose name holds this")
     parser.add_argument("--no-profile", action="store_true", help="only the times, no flame pages")
-    parser.add_argument("--calls", action="store_true", help="Python function calls a request (cProfile), "
+    parser.add_argument("--calls", action="store_true", help="Python function calls a request (cProfile, kept in "
+                        "bench/out/calls-<page>.prof), "
                         "the steady figure on a busy machine")
     parser.add_argument("--dump", help="write each page's last answer to this directory (to compare versions)")
     parser.add_argument("--show-sql", action="store_true", help="print the statements of one request per page")
@@ -116,6 +117,7 @@ def main(argv=None) -> None:
             for i in range(args.requests):
                 ask(i)
             counter.disable()
+            counter.dump_stats(out / f"calls-{name}.prof")  # pstats: python -m pstats bench/out/calls-<page>.prof
             plain += f"; {pstats.Stats(counter).total_calls / args.requests / 1000:.1f}k Python calls"
         if args.show_sql:
             statements.clear()

@@ -19,6 +19,11 @@ def article_link(article) -> str:
 def panel_context(ticket) -> dict:
     if not is_staff(current_user):
         return {}
-    return {"kb_related": queries.related_to_ticket(current_user, ticket),
-            "kb_made": queries.from_ticket(ticket), "kb_can_draft": from_ticket.can_draft(ticket),
+    return {"kb_made": queries.from_ticket(ticket), "kb_can_draft": from_ticket.can_draft(ticket),
+            "kb_form": ActionForm(formdata=None)}
+
+
+def related_context(ticket) -> dict:
+    """The panel's related articles, fetched by the page once it is shown (kb.related)."""
+    return {"ticket": ticket, "kb_related": queries.related_to_ticket(current_user, ticket),
             "kb_form": ActionForm(formdata=None), "kb_link": article_link, "kb_status_labels": STATUS_LABELS}

@@ -195,6 +195,12 @@ def make_from_ticket(number):
     return redirect(url_for("kb.edit", article_id=made.id))
 
 
+@bp.route("/related/<number>")
+def related(number):
+    """The related articles of a ticket's knowledge-base panel (the ticket page asks once shown)."""
+    return render_template("kb/_related.html", **pages.related_context(tickets.get_ticket(current_user, number)))
+
+
 @bp.route("/<int:article_id>/use", methods=["POST"])
 def use(article_id):
     """"Insert link into reply": counts a use; the page's script has put the link in the reply box."""

@@ -3,6 +3,7 @@ and the lines on the client's ticket page (in the calendar's zone, in the client
 from flask_babel import get_timezone
 
 from app import timeutil
+from app.i18n import labels
 from app.tickets.workflow import CLIENT_STATUS_LABELS, STATUS_LABELS
 from sla import clock as clocks
 from sla import queries
@@ -13,7 +14,7 @@ TARGET_LABELS_KEYS = ("first_response", "next_response", "resolution")
 def context(ticket) -> dict:
     found = queries.panel(ticket, str(get_timezone()))
     if found["sla"] is not None:
-        found["sla_status_labels"] = {key: str(value) for key, value in STATUS_LABELS.items()}
+        found["sla_status_labels"] = labels(STATUS_LABELS)
     return found
 
 
@@ -26,5 +27,5 @@ def client_context(ticket) -> dict:
     found = queries.panel(ticket, zone)
     found["sla"]["city"] = zone.rsplit("/", 1)[-1].replace("_", " ")
     found["sla"]["today"] = timeutil.utcnow().astimezone(found["sla"]["segments"][0]["from"].tzinfo).date()
-    found["sla_status_labels"] = {key: str(value) for key, value in CLIENT_STATUS_LABELS.items()}
+    found["sla_status_labels"] = labels(CLIENT_STATUS_LABELS)
     return found

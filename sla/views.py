@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from app import timeutil, validation
 from app.auth import permissions
 from app.forms import acted, answered, choices, submitted, timezone_groups
+from app.i18n import labels
 from app.orgs import queries as org_queries
 from app.tickets import workspace
 from app.tickets.workflow import STATUS_LABELS
@@ -50,11 +51,11 @@ def _require_admin():
 
 
 def _labels() -> dict:
-    return {"day_labels": {k: str(v) for k, v in DAY_LABELS.items()},
-            "target_labels": {k: str(v) for k, v in TARGET_LABELS.items()},
-            "action_labels": {k: str(v) for k, v in ACTION_LABELS.items()},
-            "kind_labels": {k: str(v) for k, v in KIND_LABELS.items()},
-            "pause_labels": {k: str(v) for k, v in PAUSE_LABELS.items()},
+    return {"day_labels": labels(DAY_LABELS),
+            "target_labels": labels(TARGET_LABELS),
+            "action_labels": labels(ACTION_LABELS),
+            "kind_labels": labels(KIND_LABELS),
+            "pause_labels": labels(PAUSE_LABELS),
             "can_edit": permissions.is_admin(current_user), "format_hours": format_hours, "days": DAYS}
 
 
@@ -291,4 +292,4 @@ def breaches():
                            compliance=queries.compliance(chosen), limit=queries.BREACH_LIMIT,
                            previous_url=url_for("sla.breaches", month=previous.strftime("%Y-%m"), **args),
                            next_url=url_for("sla.breaches", month=following.strftime("%Y-%m"), **args),
-                           status_labels={k: str(v) for k, v in STATUS_LABELS.items()}, **_labels())
+                           status_labels=labels(STATUS_LABELS), **_labels())

@@ -24,6 +24,7 @@ from app.changes.forms import (
 from app.changes.models import RISKS, ChangeTemplate
 from app.errors import NotFound, ValidationError
 from app.forms import acted, flash_errors, submitted, timezone_groups
+from app.i18n import labels
 from app.orgs import queries as org_queries
 from app.problems import services as problems
 from app.problems.forms import numbers
@@ -183,7 +184,7 @@ def calendar_view():
                            today=datetime.now(pages.reader_zone()).date(), teams=workspace.team_choices(),
                            organizations=workspace.organization_choices(), risks=RISKS, zone=zone,
                            weekday_labels=[str(label)[:3] for _, label in WEEKDAYS],
-                           status_labels={k: str(v) for k, v in STATUS_LABELS.items()}, **pages.labels())
+                           status_labels=labels(STATUS_LABELS), **pages.labels())
 
 
 # -- maintenance windows, templates, policy (managers) ----------------------------------------------

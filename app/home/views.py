@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 from app.auth.roles import Role
 from app.changes import queries as changes
 from app.home import queries
+from app.i18n import labels
 from app.incidents import queries as incidents
 from app.jobs import outbox
 from app.tickets.workflow import STATUS_LABELS
@@ -20,7 +21,7 @@ def index():
     team_ids = [t.id for t in current_user.teams]
     mine = queries.my_open_by_status(current_user)
     context = dict(
-        mine=mine, mine_total=sum(mine.values()), status_labels={k: str(v) for k, v in STATUS_LABELS.items()},
+        mine=mine, mine_total=sum(mine.values()), status_labels=labels(STATUS_LABELS),
         teams=current_user.teams, unassigned_by_team=queries.unassigned_in_teams(team_ids),
         answered=queries.client_answered(current_user), followed=queries.followed_with_news(current_user),
         majors=incidents.major_banner())

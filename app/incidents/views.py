@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from app.auth import permissions
 from app.auth import queries as people
 from app.forms import acted, answered
+from app.i18n import labels
 from app.incidents import pages, queries, services
 from app.incidents.forms import (
     AffectedForm,
@@ -36,8 +37,8 @@ def require_staff():
 
 
 @bp.context_processor
-def labels():
-    return {"status_labels": {k: str(v) for k, v in STATUS_LABELS.items()}}
+def status_context():
+    return {"status_labels": labels(STATUS_LABELS)}
 
 
 def _page(number):

@@ -20,6 +20,7 @@ from app.auth import services as accounts
 from app.auth.permissions import require
 from app.extensions import db
 from app.forms import SearchForm, acted, submitted
+from app.i18n import labels
 from app.mail import bounces
 from app.orgs import overview, queries, services
 from app.orgs.forms import ContactForm, OrganizationForm
@@ -62,7 +63,7 @@ def detail(org_id):
                            if current_user.is_staff else {},
                            overview=overview.organization(org) if current_user.is_staff else None,
                            weekdays=get_day_names("wide", locale=get_locale()),
-                           status_labels={k: str(v) for k, v in STATUS_LABELS.items()},
+                           status_labels=labels(STATUS_LABELS),
                            kind_labels={str(k): str(v) for k, v in KIND_LABELS.items()},
                            can_manage=permissions.can_manage_organizations(current_user),
                            can_manage_contacts=permissions.can_manage_contacts(current_user, org))

@@ -13,6 +13,7 @@ from app.auth.roles import Role
 from app.changes.queries import planned_work
 from app.errors import NotFound
 from app.forms import SearchForm, acted, answered, choices, submitted, uploads_from
+from app.i18n import labels
 from app.incidents import queries as incident_queries
 from app.limits import by_user, limited
 from app.portal import hints, queries, services
@@ -40,7 +41,7 @@ def require_client():
 
 @bp.context_processor
 def portal_context():
-    return {"status_labels": {k: str(v) for k, v in CLIENT_STATUS_LABELS.items()}}
+    return {"status_labels": labels(CLIENT_STATUS_LABELS)}
 
 
 def _locale() -> str:
@@ -131,12 +132,12 @@ def order(item_id):
 # -- one ticket --------------------------------------------------------------------
 
 def _ticket_page(ticket, *, reply_form=None, rating_form=None, cc_form=None):
-    messages = ticket_queries.messages_for(current_user, ticket)
+    messages, files = ticket_queries.conversation(current_user, ticket)
     targets = workflow(ticket.kind).targets(ticket.status, CLIENT)
     can_reopen = "open" in targets and tickets.reopen_refusal(current_user, ticket) is None
     page = render_template(
         "portal/ticket.html", ticket=ticket, messages=messages,
-        files=[a for a in ticket_queries.ticket_attachments(current_user, ticket) if a.message_id is None],
+        files=files,
         can_close="closed" in targets and ticket.is_open, can_reopen=can_reopen, reopen_until=tickets.reopen_deadline(ticket),
         reply_form=reply_form or ReplyForm(formdata=None), rating_form=rating_form or RatingForm(formdata=None),
         cc_form=cc_form or CcForm(formdata=None), copied=[w for w in ticket.watchers if w.is_client],

@@ -17,7 +17,7 @@ from app.auth import permissions
 from app.auth.permissions import require
 from app.errors import NotFound, ValidationError
 from app.extensions import db
-from app.i18n import select_timezone
+from app.i18n import labels, select_timezone
 from app.orgs import queries as org_queries
 from app.orgs.models import Organization
 from app.reports import charts, exports, pages, params, queries
@@ -41,7 +41,7 @@ def require_manager():
 
 @bp.context_processor
 def report_context():
-    return {"status_labels": {k: str(v) for k, v in STATUS_LABELS.items()}}
+    return {"status_labels": labels(STATUS_LABELS)}
 
 
 @functools.lru_cache(maxsize=16)
@@ -136,12 +136,12 @@ def _drill(args: dict, group: str | None, row: dict | None, codes: dict) -> dict
 
 
 def _trend(months: dict, args: dict, codes: dict) -> dict:
-    labels = [row["label"] for row in months["rows"]]
+    names = [row["label"] for row in months["rows"]]
     series = [[row["first_response"]["compliance"] for row in months["rows"]],
               [row["resolution"]["compliance"] for row in months["rows"]]]
     links = [["?" + urlencode({**_drill(args, "month", row, codes), "measure": measure})
               for row in months["rows"]] for measure in ("first_response_breached", "resolution_breached")]
-    return charts.bars(labels, series, maximum=100, links=links)
+    return charts.bars(names, series, maximum=100, links=links)
 
 
 @bp.route("/sla")

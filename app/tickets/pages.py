@@ -8,7 +8,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.forms import options_html
-from app.tickets import canned, queries, services, similar, workspace
+from app.i18n import labels
+from app.tickets import canned, queries, services, workspace
 from app.tickets.forms import LinkForm, MergeForm, ReplyForm, TransitionForm, UpdateForm, WorklogForm
 from app.tickets.workflow import (
     ACTION_LABELS,
@@ -48,11 +49,6 @@ def banners() -> list[tuple[str, object]]:
     return shown
 
 
-def _translated(labels: dict) -> dict:
-    """Lazy labels made into text once for the page, not once per row."""
-    return {key: str(value) for key, value in labels.items()}
-
-
 def timeline(messages, events):
     """Messages and history in the order they happened (creation first)."""
     items = [(m.created_at, 1, "message", m) for m in messages]
@@ -62,41 +58,56 @@ def timeline(messages, events):
 
 def ticket_page(ticket, *, reply_form=None, transition_form=None, update_form=None, link_form=None,
                 merge_form=None, worklog_form=None, conflict=None):
+    """The ticket page. Its tools (links, time, followers, merging) come after it, from tickets.tools,
+    unless one of their forms is shown again here with its errors."""
     if update_form is None:
         update_form = UpdateForm(formdata=None, team=ticket.team_id, assignee=ticket.assignee_id,
                                  impact=str(ticket.impact), urgency=str(ticket.urgency), category=ticket.category,
                                  affected_system=ticket.affected_system, major=ticket.major)
     update_form.team.choices, update_form.assignee.choices = workspace.team_choices(), workspace.staff_choices()
     update_form.version.data = ticket.version
-    messages = queries.messages_for(current_user, ticket)
+    messages, ticket_files = queries.conversation(current_user, ticket)
     events = queries.events_of(ticket)
+    tools_inline = any(form is not None for form in (link_form, merge_form, worklog_form))
     return render_template(
         "tickets/detail.html", ticket=ticket, timeline=timeline(messages, events), events=events,
-        ticket_files=[a for a in queries.ticket_attachments(current_user, ticket) if a.message_id is None],
-        links=queries.links_of(ticket), minutes=queries.minutes_logged(ticket),
+        ticket_files=ticket_files,
         targets=services.targets(ticket),
-        follower_choices=workspace.follower_choices(ticket),
         context_tickets=queries.other_open_tickets(current_user, ticket),
-        similar_tickets=similar.similar_to(current_user, ticket),
         canned=[(c.title, canned.render(c, ticket, current_user)) for c in canned.available_to(current_user)],
         # Forms not being re-shown with errors start empty, whatever else was posted.
         reply_form=reply_form or ReplyForm(formdata=None),
         transition_form=transition_form or TransitionForm(formdata=None),
-        update_form=update_form, link_form=link_form or LinkForm(formdata=None, prefix="link"),
-        merge_form=merge_form or MergeForm(formdata=None, prefix="merge"),
-        worklog_form=worklog_form or WorklogForm(formdata=None), conflict=conflict,
-        options_html=options_html, status_labels=_translated(STATUS_LABELS), action_labels=ACTION_LABELS,
-        kind_labels=KIND_LABELS, level_labels=LEVEL_LABELS,
-        link_labels=_translated(LINK_KINDS), resolution_labels=RESOLUTION_CODES,
-        event_labels=_translated(EVENT_LABELS), via_labels=_translated(VIA_LABELS), coded_values=_coded_values(),
+        update_form=update_form, conflict=conflict,
+        options_html=options_html, status_labels=labels(STATUS_LABELS), action_labels=labels(ACTION_LABELS),
+        kind_labels=labels(KIND_LABELS), level_labels=labels(LEVEL_LABELS), resolution_labels=labels(RESOLUTION_CODES),
+        link_labels=labels(LINK_KINDS),
+        event_labels=labels(EVENT_LABELS), via_labels=labels(VIA_LABELS), coded_values=_coded_values(),
         panel_templates=[template for template, _function in _PANELS], **panel_context(ticket),
+        tools_inline=tools_inline,
+        **(_tools(ticket, link_form=link_form, merge_form=merge_form, worklog_form=worklog_form)
+           if tools_inline else {}),
     )
+
+
+def tools_context(ticket) -> dict:
+    """What the ticket's tools show on their own (tickets.tools): its links, the time logged, who
+    follows it, and their forms."""
+    return {"ticket": ticket, "options_html": options_html, "link_labels": labels(LINK_KINDS), **_tools(ticket)}
+
+
+def _tools(ticket, *, link_form=None, merge_form=None, worklog_form=None) -> dict:
+    return {"links": queries.links_of(ticket), "minutes": queries.minutes_logged(ticket),
+            "follower_choices": workspace.follower_choices(ticket),
+            "link_form": link_form or LinkForm(formdata=None, prefix="link"),
+            "merge_form": merge_form or MergeForm(formdata=None, prefix="merge"),
+            "worklog_form": worklog_form or WorklogForm(formdata=None)}
 
 
 def _coded_values() -> dict[str, dict[str, str]]:
     """The labels of the coded values an event may hold (the history stores the codes)."""
-    levels = {str(k): str(v) for k, v in LEVEL_LABELS.items()}
-    return {"resolution_code": _translated(RESOLUTION_CODES), "impact": levels, "urgency": levels,
+    levels = {str(k): v for k, v in labels(LEVEL_LABELS).items()}
+    return {"resolution_code": labels(RESOLUTION_CODES), "impact": levels, "urgency": levels,
             "major": {"True": _("yes"), "False": _("no")},
             "approval": {"pending": _("Awaiting approval"), "approved": _("Approved"), "rejected": _("Rejected")}}
 

@@ -10,6 +10,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import aliased, defer, joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app import validation
 from app.auth.models import User
@@ -116,6 +117,22 @@ def other_ticket(user, number: str, *, field_name: str = "target") -> Ticket:
     """The ticket whose number was typed into a form (to link or merge with); a number that names
     none the user may see is a ValidationError on ``field_name``."""
     return find_tickets(user, [number], field_name=field_name)[0]
+
+
+def conversation(user, ticket: Ticket) -> tuple[list[Message], list[Attachment]]:
+    """The messages the user may read, each with its files, and the files on the ticket itself:
+    the files of both read in one statement (the ticket page and the portal's show both)."""
+    stmt = (sa.select(Message).where(Message.ticket_id == ticket.id)
+            .options(selectinload(Message.author)).order_by(Message.id))
+    if not can_see_internal(user):
+        stmt = stmt.where(Message.internal.is_(False))
+    messages = list(db.session.scalars(stmt))
+    by_message: dict[int | None, list[Attachment]] = {}
+    for attachment in ticket_attachments(user, ticket):
+        by_message.setdefault(attachment.message_id, []).append(attachment)
+    for message in messages:
+        set_committed_value(message, "attachments", by_message.get(message.id, []))
+    return messages, by_message.get(None, [])
 
 
 def messages_for(user, ticket: Ticket) -> list[Message]:

@@ -9,8 +9,10 @@ from app import validation
 from app.auth import permissions
 from app.auth import queries as people
 from app.forms import acted, answered, options_html, submitted, uploads_from
+from app.i18n import labels
 from app.orgs import queries as orgs
 from app.tickets import attachments, queries, relations, services, workspace
+from app.tickets import similar as similar_tickets
 from app.tickets.forms import (
     BulkForm,
     LinkForm,
@@ -22,7 +24,7 @@ from app.tickets.forms import (
     UpdateForm,
     WorklogForm,
 )
-from app.tickets.pages import banners, ticket_page
+from app.tickets.pages import banners, ticket_page, tools_context
 from app.tickets.workflow import KIND_LABELS, STATUS_LABELS, Kind
 
 bp = Blueprint("tickets", __name__)
@@ -42,7 +44,7 @@ SORT_LABELS = {"priority": _l("Priority, oldest first"), "updated": _l("Last upd
 @bp.context_processor
 def workspace_context():
     # Labels translated once per request, not once per row.
-    return {"status_labels": {k: str(v) for k, v in STATUS_LABELS.items()},
+    return {"status_labels": labels(STATUS_LABELS),
             "kind_choices": [(k, str(v)) for k, v in KIND_LABELS.items()],
             "sort_choices": [(k, str(v)) for k, v in SORT_LABELS.items()],
             "banners": banners()}
@@ -134,6 +136,20 @@ def delete_filter(filter_id):
 @bp.route("/<number>")
 def detail(number):
     return ticket_page(queries.get_ticket(current_user, number))
+
+
+@bp.route("/<number>/similar")
+def similar(number):
+    """The ticket page's "similar tickets" card: asked for by the page once it is shown, since
+    comparing the candidates costs more than the rest of the page (empty when none is alike)."""
+    ticket = queries.get_ticket(current_user, number)
+    return render_template("tickets/_similar.html", similar_tickets=similar_tickets.similar_to(current_user, ticket))
+
+
+@bp.route("/<number>/tools")
+def tools(number):
+    """The ticket page's tools (links, time, followers, merging), asked for once the page is shown."""
+    return render_template("tickets/_tools_fragment.html", **tools_context(queries.get_ticket(current_user, number)))
 
 
 @bp.route("/<number>/reply", methods=["POST"])

@@ -79,8 +79,9 @@ def test_the_resolve_panel_says_resolve_and_placeholders_are_not_values(login, u
 
 def test_the_followers_select_chooses_nobody_by_itself(login, users):
     ticket = make_ticket(users["client_user"])
-    page = text(login("agent").get(f"/tickets/{ticket.number}"))
-    values = form_values(page, having="user")
+    agent = login("agent")
+    assert f'data-fragment="/tickets/{ticket.number}/tools"' in text(agent.get(f"/tickets/{ticket.number}"))
+    values = form_values(text(agent.get(f"/tickets/{ticket.number}/tools")), having="user")  # the page's tools
     assert values["user"] == ""  # the placeholder, not the first contact
 
 
@@ -104,7 +105,7 @@ def test_context_panel_lists_the_requesters_and_the_organizations_other_open_tic
     page = text(login("agent").get(f"/tickets/{ticket.number}"))
     requester = page[page.index('id="context-requester"'):page.index('id="context-organization"')]
     assert same.number in requester and colleague.number not in requester
-    organization = page[page.index('id="context-organization"'):page.index('id="context-similar"')]
+    organization = page[page.index('id="context-organization"'):page.index('id="context-similar-slot"')]
     assert colleague.number in organization and same.number not in organization
     assert foreign.number not in page
 
@@ -117,12 +118,22 @@ def test_similar_tickets_are_found_across_organizations_for_staff_only_by_shared
     elsewhere = make_ticket(users["other_user"], title="Disk full on the Globex file server",
                             description="The disk is full again.")
     unrelated = make_ticket(users["client_user"], title="VPN drops every hour", description="Since Monday.")
-    page = text(login("agent").get(f"/tickets/{ticket.number}"))
-    similar = page[page.index('id="context-similar"'):page.index('id="ticket-fields"')]
+    agent = login("agent")
+    page = text(agent.get(f"/tickets/{ticket.number}"))
+    assert f'data-fragment="/tickets/{ticket.number}/similar"' in page  # the page asks for them once shown
+    similar = text(agent.get(f"/tickets/{ticket.number}/similar"))
+    assert 'id="context-similar"' in similar and "Similar tickets" in similar
     assert same_host.number in similar and elsewhere.number in similar  # staff see every organization's
     assert unrelated.number not in similar and f"/tickets/{ticket.number}\"" not in similar
     assert similar.index(elsewhere.number) < similar.index(same_host.number)  # two title words shared: more alike
-    assert 'id="context-similar"' not in text(login("agent").get(f"/tickets/{unrelated.number}"))
+    assert text(agent.get(f"/tickets/{unrelated.number}/similar")).strip() == ""  # nothing alike: no card
+
+
+def test_similar_tickets_are_for_staff_only(login, users):
+    ticket = make_ticket(users["client_user"], title="Disk full on db-03")
+    make_ticket(users["client_user"], title="Disk full on db-04")
+    assert login("client_user").get(f"/tickets/{ticket.number}/similar").status_code == 403
+    assert login("agent").get("/tickets/INC-99999/similar").status_code == 404
 
 
 def test_shortcuts_overlay_and_script_are_on_staff_pages_only(login, users):

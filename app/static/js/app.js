@@ -316,18 +316,32 @@ if (importProgress) {
 
 // Knowledge-base panel on the ticket page: "insert link into reply" puts the article's link
 // where the cursor is in the reply box and counts a use; without the script the form posts.
-document.querySelectorAll("#kb-panel form.kb-insert").forEach((form) => {
-  form.addEventListener("submit", async (event) => {
-    const box = document.querySelector("#reply textarea[name=body]");
-    if (!box) return;
-    event.preventDefault();
-    const link = form.dataset.link;
-    const at = box.selectionStart ?? box.value.length;
-    box.value = `${box.value.slice(0, at)}${link}${box.value.slice(box.selectionEnd ?? at)}`;
-    box.focus();
-    box.selectionStart = box.selectionEnd = at + link.length;
-    await fetch(form.action, { method: "POST", body: new FormData(form), headers: { Accept: "application/json" } });
-  });
+// (Delegated: the related articles arrive after the page, see data-fragment below.)
+document.addEventListener("submit", async (event) => {
+  const form = event.target;
+  const box = document.querySelector("#reply textarea[name=body]");
+  if (!form.matches("#kb-panel form.kb-insert") || !box) return;
+  event.preventDefault();
+  const link = form.dataset.link;
+  const at = box.selectionStart ?? box.value.length;
+  box.value = `${box.value.slice(0, at)}${link}${box.value.slice(box.selectionEnd ?? at)}`;
+  box.focus();
+  box.selectionStart = box.selectionEnd = at + link.length;
+  await fetch(form.action, { method: "POST", body: new FormData(form), headers: { Accept: "application/json" } });
+});
+
+// Parts of a page that cost more than the page itself (similar tickets, related articles) are
+// asked for once it is shown: the element with data-fragment is replaced by the answer's HTML
+// (which may be empty: nothing to show). On an error the placeholder says so, if it has words for it.
+document.querySelectorAll("[data-fragment]").forEach(async (slot) => {
+  try {
+    const response = await fetch(slot.dataset.fragment, { headers: { Accept: "text/html" } });
+    if (!response.ok) throw new Error(String(response.status));
+    const parts = document.createRange().createContextualFragment(await response.text());
+    slot.replaceWith(parts);
+  } catch (error) {
+    if (slot.dataset.fragmentError) slot.textContent = slot.dataset.fragmentError;
+  }
 });
 
 // A "print" button (the client's monthly report): no inline script under the CSP.
