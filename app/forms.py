@@ -1,7 +1,6 @@
 """Form pieces shared by every package; every form is built on ``Form``."""
 from flask import current_app, flash, redirect
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from markupsafe import Markup, escape
@@ -20,6 +19,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app import validation
 from app.errors import ValidationError
+from app.i18n import lazy_gettext as _l
 from app.mail.addresses import normalize_address
 from app.text import clean_line
 from app.uploads import Upload

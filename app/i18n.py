@@ -8,7 +8,7 @@ from babel import dates
 from flask import Flask, current_app, g, has_app_context, has_request_context, request, session
 from flask_babel import format_datetime, get_locale, get_timezone, get_translations
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
 from app import timeutil
@@ -50,7 +50,17 @@ class _Fields(dates.DateTimeFormat):
 
     def __getitem__(self, name):
         fast = self._FAST.get(name)
-        return fast(self.value) if fast else super().__getitem__(name)
+        if fast:
+            return fast(self.value)
+        if name == "a":  # AM/PM, the English short time's last field
+            return _am_pm(self.locale)[self.value.hour >= 12]
+        return super().__getitem__(name)
+
+
+@functools.lru_cache(maxsize=16)
+def _am_pm(locale) -> tuple[str, str]:
+    names = dates.get_period_names("abbreviated", "format", locale)
+    return names["am"], names["pm"]
 
 
 @functools.lru_cache(maxsize=64)
@@ -141,6 +151,21 @@ def _catalog():
             babel_context.zayavka_catalog = (babel_context.babel_locale, translations)
         return translations
     return get_translations()
+
+
+def _lazy_text(string: str, **variables) -> str:
+    text = _catalog().ugettext(string)
+    return text % variables if variables else text
+
+
+def lazy_gettext(string: str, **variables) -> LazyString:
+    """Flask-Babel's lazy_gettext (the same LazyString), made text through the catalog kept per
+    language (``_catalog``): a page turns 50–150 lazy labels into text, and Flask-Babel's own
+    look-up walks its context three times for each."""
+    return LazyString(_lazy_text, string, **variables)
+
+
+_l = lazy_gettext
 
 
 _LABELS: dict[tuple[int, str], tuple[dict, dict[str, str]]] = {}

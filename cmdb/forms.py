@@ -1,10 +1,10 @@
 """The CMDB's forms. Shape only: the rules (names, schemas, groups) live in cmdb/services.py."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.forms import Form, choices
+from app.i18n import lazy_gettext as _l
 from cmdb.labels import GROUP_LABELS, IMPACT_LABELS, STATUS_LABELS, schema_label
 
 

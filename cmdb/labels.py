@@ -1,6 +1,5 @@
 """Words for the CMDB's codes, translated (lazily: built once, shown in the reader's language)."""
-from flask_babel import lazy_gettext as _l
-
+from app.i18n import lazy_gettext as _l
 from cmdb.catalog import RELATION_TYPES
 
 STATUS_LABELS = {"planned": _l("Planned"), "in_production": _l("In production"), "maintenance": _l("Maintenance"),

@@ -2,7 +2,6 @@
 calculator and policies. Shape only: the services say what a good calendar or policy is."""
 import re
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -18,6 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.forms import Form, choices
+from app.i18n import lazy_gettext as _l
 from sla.calendar import DAYS
 from sla.models import TARGETS
 from sla.policy import ACTIONS, MAX_TARGET_MINUTES, PRIORITIES, THIRD_PARTY, pause_statuses

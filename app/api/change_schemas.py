@@ -2,7 +2,6 @@
 scripts send to describe or plan one, the CAB's decisions and the change calendar.
 StaffTicketOut names the …DetailOut schemas by name, so this module is imported by the views."""
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validates_schema
 from marshmallow import ValidationError as SchemaError
 
@@ -10,6 +9,7 @@ from app.api.fields import AwareDateTime, Bool, Date, Dict, FormInt, InputSchema
 from app.api.schemas import OrganizationRefOut, TeamRefOut, UserRefOut, output
 from app.changes.models import CHANGE_TYPES, DECISIONS, OUTCOMES, RISKS
 from app.changes.risk import QUESTIONS
+from app.i18n import lazy_gettext as _l
 
 MAX_CALENDAR_DAYS = 92
 

@@ -1,11 +1,11 @@
 """The API's shapes of the CMDB: CIs, their relations, a failure's impact and a ticket's CIs.
 A client sees their organization's CIs; a provider CI shows to them as ``null`` ("a provider
 component"), and another organization's not at all (cmdb/queries.py decides)."""
-from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
 from app.api.fields import FormInt, InputSchema, List, Str, at_least, length, one_of
 from app.api.schemas import OrganizationRefOut, output
+from app.i18n import lazy_gettext as _l
 from cmdb.catalog import GROUPS, IMPACTS, LINK_IMPACTS, STATUSES
 
 AT_MOST_50 = validate.Length(max=50, error=_l("At most {max} CIs."))

@@ -1,8 +1,6 @@
 """REST API v1: the CMDB's configuration items, their relations and impact, and a ticket's CIs.
 Same blueprint and conventions as app/api/views.py: scoped load (404) → permission (403) →
 schema → one service call → dump. A client sees only their organization's CIs."""
-from flask_babel import lazy_gettext as _l
-
 from app.api import cmdb_schemas as ms
 from app.api import refs
 from app.api.auth import api_user, require
@@ -10,6 +8,7 @@ from app.api.blueprint import STAFF_ONLY, bp
 from app.api.bodies import dump, load_args, load_json
 from app.api.spec import doc
 from app.auth.permissions import is_staff
+from app.i18n import lazy_gettext as _l
 from app.tickets import queries
 from cmdb import links as cmdb_links
 from cmdb import queries as cmdb_queries

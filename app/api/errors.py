@@ -4,7 +4,6 @@ for bad input. The handlers here are the API blueprint's; the application's
 own (app.errors) already render services' ValidationError as a 422."""
 from flask import Blueprint, jsonify
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields
 from marshmallow import ValidationError as SchemaError
 from werkzeug import exceptions
@@ -14,6 +13,7 @@ from app.api.schemas import UserRefOut, output
 from app.auth.permissions import can_see_internal
 from app.errors import render_error
 from app.extensions import db
+from app.i18n import lazy_gettext as _l
 from app.tickets import queries as ticket_queries
 from app.tickets.services import Conflict
 

@@ -4,10 +4,10 @@ marshmallow's own messages are English constants; these classes give every
 error a message through flask_babel, so a Ukrainian script author reads
 Ukrainian field errors. Output schemas use plain marshmallow fields.
 """
-from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
 from app import validation
+from app.i18n import lazy_gettext as _l
 
 _COMMON = {
     "required": _l("This field is required."),

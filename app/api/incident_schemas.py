@@ -1,11 +1,11 @@
 """The API's shapes of major incidents and the service status. A client reads what the portal's
 status page shows (their organization's, in their words: no provider ticket, no other client);
 staff read the incidents themselves."""
-from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields
 
 from app.api.fields import Bool, InputSchema, Str, length
 from app.api.schemas import OrganizationRefOut, UserRefOut, output
+from app.i18n import lazy_gettext as _l
 
 
 @output

@@ -2,7 +2,6 @@
 organization sees. Same blueprint and conventions as app/api/views.py; a client reads only what
 affects their own organization."""
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from app.api import incident_schemas as ins
 from app.api.auth import api_user, require
@@ -10,6 +9,7 @@ from app.api.blueprint import STAFF_ONLY, bp
 from app.api.bodies import dump, load_json
 from app.api.spec import doc
 from app.auth.permissions import can_work_tickets, is_staff
+from app.i18n import lazy_gettext as _l
 from app.incidents import queries as incident_queries
 from app.incidents import services as incident_services
 from app.tickets import queries

@@ -1,10 +1,10 @@
 """The API's shapes of the knowledge base. A client gets the reader's view of a published
 article (no audience, no counters, no people); staff get the whole article."""
-from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
 from app.api.fields import Date, FormInt, InputSchema, Int, List, Str, at_least, length, one_of
 from app.api.schemas import OrganizationRefOut, UserRefOut, output
+from app.i18n import lazy_gettext as _l
 from kb.models import LANGUAGES, STATUSES, VISIBILITIES
 
 TAGS = validate.Length(max=20, error=_l("At most {max} tags."))

@@ -3,7 +3,6 @@ Same blueprint and conventions as app/api/views.py: scoped load (404) → permis
 schema → one service call → dump. A client reads only published articles meant for them."""
 from flask import jsonify, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError as SchemaError
 
 from app.api import kb_schemas as ks
@@ -14,6 +13,7 @@ from app.api.errors import error_response
 from app.api.spec import doc
 from app.auth.permissions import is_staff
 from app.extensions import db
+from app.i18n import lazy_gettext as _l
 from app.orgs import queries as org_queries
 from app.tickets import queries
 from kb import from_ticket as kb_from_ticket

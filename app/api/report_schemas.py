@@ -1,10 +1,10 @@
 """The SLA report's shapes in the API: its query and its answer (app/reports/sla.py)."""
-from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validates_schema
 from marshmallow import ValidationError as SchemaError
 
 from app.api.fields import Date, FormInt, InputSchema, Str, at_least, length, one_of
 from app.api.schemas import output
+from app.i18n import lazy_gettext as _l
 from app.reports.params import MAX_DAYS
 from app.reports.sla import GROUPS
 from app.tickets.workflow import Kind

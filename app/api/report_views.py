@@ -1,8 +1,6 @@
 """REST API v1: the SLA report for BI tools, as JSON, CSV or XLSX. Same blueprint and conventions
 as app/api/views.py: staff read every organization; a client administrator their own (another
 organization's code is a 404, like a missing one); a client user gets 403."""
-from flask_babel import lazy_gettext as _l
-
 from app.api import refs
 from app.api import report_schemas as rs
 from app.api.auth import api_user
@@ -10,6 +8,7 @@ from app.api.blueprint import bp
 from app.api.bodies import dump, load_args
 from app.api.spec import doc
 from app.errors import ValidationError
+from app.i18n import lazy_gettext as _l
 from app.i18n import select_timezone
 from app.reports import exports
 from app.reports import sla as sla_report

@@ -10,7 +10,6 @@ These schemas only shape data: no database, no current user, no rules.
 import copy
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate, validates_schema
 from marshmallow import ValidationError as SchemaError
 
@@ -18,6 +17,7 @@ from app.api.fields import Bool, Date, Dict, FormInt, InputSchema, Int, List, St
 from app.auth.permissions import can_see_internal
 from app.auth.roles import Role
 from app.changes import rules as change_rules
+from app.i18n import lazy_gettext as _l
 from app.tickets import queries
 from app.tickets.content import to_text
 from app.tickets.workflow import CLIENT_STATUS_LABELS, LINK_KINDS, RESOLUTION_CODES, STATUS_LABELS, Kind

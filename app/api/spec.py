@@ -6,9 +6,9 @@ import re
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
-from flask_babel import lazy_gettext as _l
 
 from app.api import errors
+from app.i18n import lazy_gettext as _l
 from app.tickets import attachments
 
 # Reuses the titles of app.errors' pages, so they are translated once.

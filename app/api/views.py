@@ -9,7 +9,6 @@ from datetime import UTC, datetime, time, timedelta
 
 from flask import current_app, jsonify, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from app import timeutil
 from app.api import change_schemas as cs
@@ -26,6 +25,7 @@ from app.changes import queries as change_queries
 from app.changes import services as change_services
 from app.errors import NotFound
 from app.extensions import db
+from app.i18n import lazy_gettext as _l
 from app.orgs import queries as org_queries
 from app.problems import services as problem_services
 from app.requests import catalog

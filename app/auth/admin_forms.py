@@ -1,4 +1,3 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     EmailField,
     SelectField,
@@ -10,6 +9,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from app.auth.roles import ROLE_LABELS, Role
 from app.forms import EmailAddress, Form, choices, optional_id
+from app.i18n import lazy_gettext as _l
 
 
 class UserForm(Form):

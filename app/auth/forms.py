@@ -1,4 +1,3 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     EmailField,
@@ -12,6 +11,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from app.forms import EmailAddress, Form, choices, timezone_groups
 from app.i18n import LANGUAGE_NAMES
+from app.i18n import lazy_gettext as _l
 from app.timeutil import timezone_choices
 
 

@@ -1,7 +1,6 @@
 """Flask-Login wiring: how a session cookie becomes the current user."""
-from flask_babel import lazy_gettext as _l
-
 from app.auth import sessions
+from app.i18n import lazy_gettext as _l
 
 
 def load_user(user_id: str):

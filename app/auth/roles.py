@@ -1,7 +1,7 @@
 """The five roles. Clients belong to one organization; staff work for the provider."""
 from enum import StrEnum
 
-from flask_babel import lazy_gettext as _l
+from app.i18n import lazy_gettext as _l
 
 
 class Role(StrEnum):

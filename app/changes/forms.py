@@ -1,5 +1,4 @@
 """Forms of changes, the CAB, the calendar's maintenance windows and the policy. Shape only."""
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -15,6 +14,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.changes.rules import OUTCOME_LABELS, RISK_LABELS, TYPE_LABELS
 from app.forms import Form, choices, optional_id
+from app.i18n import lazy_gettext as _l
 
 QUESTIONS = {
     "downtime": _l("Will users notice downtime?"),

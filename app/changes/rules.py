@@ -4,10 +4,10 @@ before its approval; a standard change is approved by its template), what a step
 (a window before the CAB sees it or it is scheduled, an outcome before it closes), and
 what follows it (the approval asked for, the mails enqueued)."""
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from app import jobs
 from app.changes.models import ChangeDetail
+from app.i18n import lazy_gettext as _l
 from app.tickets import doors
 from app.tickets.workflow import CAB, EMERGENCY, STAFF, STANDARD, Kind, workflow
 

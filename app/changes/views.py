@@ -4,7 +4,6 @@ from datetime import date, datetime, timedelta
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app import validation
@@ -25,6 +24,7 @@ from app.changes.models import RISKS, ChangeTemplate
 from app.errors import NotFound, ValidationError
 from app.forms import acted, flash_errors, submitted, timezone_groups
 from app.i18n import labels
+from app.i18n import lazy_gettext as _l
 from app.orgs import queries as org_queries
 from app.problems import services as problems
 from app.problems.forms import numbers

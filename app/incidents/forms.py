@@ -1,9 +1,9 @@
 """Forms of the major-incident page. Shape only: the rules live in services."""
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.forms import Form, choices
+from app.i18n import lazy_gettext as _l
 from app.tickets.workflow import RESOLUTION_CODES
 
 

@@ -10,8 +10,7 @@
   from the public updates (``app.incidents.jobs``) and from the resolution;
 - the workspace's banner of open major incidents (``register_banner``), and the incident's panel
   on the ticket page (``register_panel``)."""
-from flask_babel import lazy_gettext as _l
-
+from app.i18n import lazy_gettext as _l
 from app.incidents import pages, queries, services
 from app.tickets import doors
 from app.tickets.pages import register_banner, register_panel

@@ -1,4 +1,3 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     DecimalField,
     EmailField,
@@ -12,6 +11,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.auth.roles import ROLE_LABELS
 from app.forms import EmailAddress, Form, choices
+from app.i18n import lazy_gettext as _l
 
 
 class OrganizationForm(Form):

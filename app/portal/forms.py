@@ -1,9 +1,9 @@
 """Forms of the client portal. Shape only: the rules live in app/portal/services.py."""
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.forms import AttachmentsField, EmailAddress, Form, choices
+from app.i18n import lazy_gettext as _l
 
 URGENCY = [("1", _l("It stops our business")), ("2", _l("It hampers our work")), ("3", _l("It can wait"))]
 

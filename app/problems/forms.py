@@ -1,9 +1,9 @@
 """Forms of the problem panel on the ticket page. Shape only: the rules live in services."""
-from flask_babel import lazy_gettext as _l
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.forms import Form
+from app.i18n import lazy_gettext as _l
 
 
 class ProblemForm(Form):

@@ -1,8 +1,8 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.forms import Form, optional_id
+from app.i18n import lazy_gettext as _l
 
 FIELDS_HELP = _l("One field per line: name | label | type | required or optional | choices, comma-separated | help. "
                  "Types: text, textarea, number, choice, date.")

@@ -1,10 +1,10 @@
 """The admins' routing rule and default-team forms. Every select holding ids is named
 after its column (``team_id``…), so a form built with ``obj=rule`` shows the saved value."""
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.forms import Form, choices, optional_id
+from app.i18n import lazy_gettext as _l
 from app.routing.models import ASSIGN_AGENT, ASSIGN_LEAST_OPEN, ASSIGN_NOBODY, ASSIGN_ROUND_ROBIN
 from app.tickets.workflow import KIND_LABELS
 

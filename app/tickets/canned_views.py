@@ -1,7 +1,6 @@
 """Managers and admins keep the canned responses."""
 from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
@@ -9,6 +8,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from app.auth import permissions
 from app.auth.permissions import require
 from app.forms import Form, optional_id, submitted
+from app.i18n import lazy_gettext as _l
 from app.orgs import queries as org_queries
 from app.tickets import canned, queries, workspace
 

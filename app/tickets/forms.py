@@ -1,9 +1,9 @@
 """Forms of the agent workspace. Shape only: the rules live in services."""
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.forms import AttachmentsField, Form, choices, optional_id
+from app.i18n import lazy_gettext as _l
 from app.tickets.workflow import LEVEL_LABELS, LINK_KINDS, RESOLUTION_CODES
 
 LEVELS = [(str(k), v) for k, v in LEVEL_LABELS.items()]

@@ -1,7 +1,6 @@
 """The agent workspace: ticket lists, the ticket page and what agents do there."""
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
@@ -10,6 +9,7 @@ from app.auth import permissions
 from app.auth import queries as people
 from app.forms import acted, answered, options_html, submitted, uploads_from
 from app.i18n import labels
+from app.i18n import lazy_gettext as _l
 from app.orgs import queries as orgs
 from app.tickets import attachments, queries, relations, services, workspace
 from app.tickets import similar as similar_tickets

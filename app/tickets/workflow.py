@@ -4,7 +4,7 @@ enforce it."""
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from flask_babel import lazy_gettext as _l
+from app.i18n import lazy_gettext as _l
 
 
 class Kind(StrEnum):

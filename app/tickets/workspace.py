@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
 from app import jobs, validation
@@ -13,6 +12,7 @@ from app.auth.models import User
 from app.auth.roles import STAFF_ROLES
 from app.errors import ValidationError
 from app.extensions import db
+from app.i18n import lazy_gettext as _l
 from app.orgs.models import Organization, Team
 from app.tickets import queries, relations, services
 from app.tickets.models import SavedFilter, Ticket
