@@ -238,9 +238,34 @@ def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
+class OptionList(list):
+    """Choices for a long select whose <option> tags are written once and shared: the
+    workspace's organizations, teams and staff (app.tickets.workspace), made again only when
+    their cached rows change. ``tags`` holds (value, '<option value="…"', '>label</option>')
+    for each choice but the leading blank one, if any."""
+
+    def __init__(self, choices, tags=None):
+        super().__init__(choices)
+        self.tags = tags if tags is not None else [
+            (str(c.value), f'<option value="{escape(c.value)}"', f">{escape(c.label)}</option>")
+            for c in choices if c.value != ""]
+
+    def with_blank(self, label="—") -> "OptionList":
+        return OptionList([SelectChoice("", label), *self], self.tags)
+
+
 def options_html(options, selected=None, blank_label=None) -> Markup:
     """<option> tags for a long select, built in Python: far cheaper than a template
-    loop for the hundreds of organizations in a filter bar."""
+    loop for the hundreds of organizations in a filter bar (an OptionList's tags are
+    written already: only the chosen one is marked)."""
+    if isinstance(options, OptionList):
+        chosen = None if selected is None else str(selected)
+        parts = []
+        if options and options[0].value == "":
+            label = blank_label if blank_label is not None else options[0].label
+            parts.append(f'<option value=""{" selected" if chosen == "" else ""}>{escape(label)}</option>')
+        parts += [f"{start} selected{end}" if value == chosen else start + end for value, start, end in options.tags]
+        return Markup("".join(parts))
     parts = []
     for option in options:
         value, label = option.value, option.label

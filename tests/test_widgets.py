@@ -69,3 +69,17 @@ def test_every_input_of_our_forms_renders_as_wtforms_would(app):
                 if isinstance(field, SelectField) and not field.choices:
                     field.choices = [SelectChoice("", "—"), SelectChoice(1, "Ops & \"Infra\""), SelectChoice(2, "Дві")]
                 assert fast(field, class_="x y") == wtforms_widget(field, class_="x y"), field.name
+
+
+CHOICES = [SelectChoice(1, 'ACME <"Kyiv"> & Co'), SelectChoice(2, "Globex"), SelectChoice("x&y", "Initech's")]
+
+
+@pytest.mark.parametrize("selected", [None, "", 1, "2", "x&y", 99])
+@pytest.mark.parametrize("blank_label", [None, "Any <organization>"])
+def test_shared_option_tags_say_what_the_plain_options_say(selected, blank_label):
+    from app.forms import OptionList, options_html
+
+    shared = OptionList(CHOICES)
+    for plain, fast in ((CHOICES, shared), ([SelectChoice("", "—"), *CHOICES], shared.with_blank())):
+        assert options_html(fast, selected, blank_label) == options_html(plain, selected, blank_label)
+    assert shared.with_blank().tags is shared.tags and len(shared.with_blank()) == len(CHOICES) + 1

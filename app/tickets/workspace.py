@@ -12,6 +12,7 @@ from app.auth.models import User
 from app.auth.roles import STAFF_ROLES
 from app.errors import ValidationError
 from app.extensions import db
+from app.forms import OptionList
 from app.i18n import lazy_gettext as _l
 from app.orgs.models import Organization, Team
 from app.tickets import queries, relations, services
@@ -66,23 +67,35 @@ def query_string(args, **overrides) -> str:
 CHOICES_SECONDS = 60  # a new agent or team shows up in the workspace's selects within a minute
 
 
-def staff_choices(blank=True):
+def staff_choices(blank=True) -> OptionList:
     staff = jobs.cached("choices:staff", CHOICES_SECONDS, lambda: [list(row) for row in db.session.execute(
         sa.select(User.id, User.name).where(User.role.in_(STAFF_ROLES), User.active.is_(True)).order_by(User.name))])
-    return ([SelectChoice("", "—")] if blank else []) + [SelectChoice(i, n) for i, n in staff]
+    return _options("staff", staff, lambda rows: [SelectChoice(i, n) for i, n in rows], blank)
 
 
-def team_choices(blank=True):
+def team_choices(blank=True) -> OptionList:
     teams = jobs.cached("choices:teams", CHOICES_SECONDS, lambda: [list(row) for row in db.session.execute(
         sa.select(Team.id, Team.name).where(Team.active.is_(True)).order_by(Team.name))])
-    return ([SelectChoice("", "—")] if blank else []) + [SelectChoice(i, n) for i, n in teams]
+    return _options("teams", teams, lambda rows: [SelectChoice(i, n) for i, n in rows], blank)
 
 
-def organization_choices(blank=True):
+def organization_choices(blank=True) -> OptionList:
     orgs = jobs.cached("choices:organizations", CHOICES_SECONDS, lambda: [list(row) for row in db.session.execute(
         sa.select(Organization.id, Organization.name, Organization.code)
         .where(Organization.active.is_(True)).order_by(Organization.name))])
-    return ([SelectChoice("", "—")] if blank else []) + [SelectChoice(i, f"{n} ({c})") for i, n, c in orgs]
+    return _options("organizations", orgs, lambda rows: [SelectChoice(i, f"{n} ({c})") for i, n, c in rows], blank)
+
+
+_OPTIONS: dict[str, tuple[list, OptionList]] = {}
+
+
+def _options(name: str, rows: list, make, blank: bool) -> OptionList:
+    """The choices (and their <option> tags) made from cached rows once, while jobs.cached hands
+    out the same rows; a fresh list each call, so a form may add to it."""
+    kept = _OPTIONS.get(name)
+    if kept is None or kept[0] is not rows:
+        kept = _OPTIONS[name] = (rows, OptionList(make(rows)))
+    return kept[1].with_blank() if blank else OptionList(kept[1], kept[1].tags)
 
 
 def requester_choices(organization_id: int | None) -> list[SelectChoice]:
