@@ -2,6 +2,7 @@
 
 Images from other hosts never load by themselves: they become links (see
 without_remote_images)."""
+import functools
 import html
 import re
 
@@ -59,7 +60,14 @@ def to_html(text: str) -> str:
 def safe_html(stored_html: str | None) -> Markup:
     """Stored HTML, cleaned once more for showing (rows written before a rule
     tightened obey it too): the template filter ``message_html``."""
-    return Markup(without_remote_images(_clean(stored_html or "")))
+    return Markup(_shown(stored_html or ""))
+
+
+@functools.lru_cache(maxsize=2048)
+def _shown(stored_html: str) -> str:
+    """What safe_html shows of a stored text, kept per text (a function of the text alone): a
+    conversation's messages are read again at every view, and parsing them is the costly part."""
+    return without_remote_images(_clean(stored_html))
 
 
 def to_text(html_text: str) -> str:
