@@ -81,17 +81,18 @@ class Found:
     snippet: Markup
 
 
-def _snippet(article: Article, query: str) -> Markup:
+def _snippet(article: Article, highlight: search.Highlighter, query: str) -> Markup:
     """The body around the words found; the title when the body does not hold them."""
-    body = search.snippet(to_text(article.body_html), query)
+    body = highlight(to_text(article.body_html))
     if "<mark>" in body or not query:
         return body
-    title = search.snippet(article.title, query)
+    title = highlight(article.title)
     return title if "<mark>" in title else body
 
 
 def _found(rows, query: str) -> list[Found]:
-    return [Found(a, _snippet(a, query)) for a in rows]
+    highlight = search.Highlighter(query)
+    return [Found(a, _snippet(a, highlight, query)) for a in rows]
 
 
 def articles(reader, q: str = "", *, category_id: int | None = None, status: str | None = None,

@@ -153,34 +153,51 @@ def _folded_with_positions(text: str) -> tuple[str, list[int]]:
     return "".join(folded), where
 
 
+class Highlighter:
+    """Snippets for one query: its words and pattern found once, for every article of a page."""
+
+    def __init__(self, query: str):
+        found = words(query, 12, drop_common=True)
+        self.pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(found, key=len, reverse=True))
+                                  + r")\w*") if found else None
+
+    def __call__(self, text: str, length: int = 200) -> Markup:
+        """A piece of ``text`` around the first word of the query found in it, each found word
+        (or word beginning) wrapped in <mark>; everything else escaped."""
+        text = " ".join((text or "").split())
+        matches, where = iter(()), None
+        first = None
+        if self.pattern is not None:
+            folded = fold(text)
+            if len(folded) != len(text):  # rare: a character folding to several (ß → ss, ǆ → dz)
+                folded, where = _folded_with_positions(text)
+            first = self.pattern.search(folded)
+            if first is not None:
+                matches = self.pattern.finditer(folded, first.start())
+        start = 0
+        if first is not None:
+            first_start = where[first.start()] if where else first.start()
+            if first_start > length // 3:
+                start = text.rfind(" ", 0, first_start - length // 3) + 1
+        end = min(len(text), start + length)
+        if end < len(text):
+            end = max(text.rfind(" ", start, end), start + length // 2)
+        pieces, cursor = [], start
+        for match in matches:  # in order: only those inside the piece shown
+            s, e = (where[match.start()], where[match.end() - 1] + 1) if where else match.span()
+            if s >= end:
+                break
+            if s < cursor or e > end:
+                continue
+            pieces.append(escape(text[cursor:s]))
+            pieces.append(Markup("<mark>") + escape(text[s:e]) + Markup("</mark>"))
+            cursor = e
+        pieces.append(escape(text[cursor:end]))
+        out = Markup("").join(pieces)
+        return (Markup("…") if start > 0 else Markup("")) + out + (Markup("…") if end < len(text) else Markup(""))
+
+
 def snippet(text: str, query: str, length: int = 200) -> Markup:
     """A piece of ``text`` around the first word of the query found in it, each found word
-    (or word beginning) wrapped in <mark>; everything else escaped."""
-    text = " ".join((text or "").split())
-    found = words(query, 12, drop_common=True)
-    spans = []
-    if found:
-        folded = fold(text)
-        if len(folded) == len(text):  # the usual case: one character folds to one (й → и, É → e)
-            where = range(len(text))
-        else:
-            folded, where = _folded_with_positions(text)
-        pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(found, key=len, reverse=True)) + r")\w*")
-        for match in pattern.finditer(folded):
-            spans.append((where[match.start()], where[match.end() - 1] + 1))
-    start = 0
-    if spans and spans[0][0] > length // 3:
-        start = text.rfind(" ", 0, spans[0][0] - length // 3) + 1
-    end = min(len(text), start + length)
-    if end < len(text):
-        end = max(text.rfind(" ", start, end), start + length // 2)
-    pieces, cursor = [], start
-    for s, e in spans:
-        if s < cursor or e > end:
-            continue
-        pieces.append(escape(text[cursor:s]))
-        pieces.append(Markup("<mark>") + escape(text[s:e]) + Markup("</mark>"))
-        cursor = e
-    pieces.append(escape(text[cursor:end]))
-    out = Markup("").join(pieces)
-    return (Markup("…") if start > 0 else Markup("")) + out + (Markup("…") if end < len(text) else Markup(""))
+    (or word beginning) wrapped in <mark>; everything else escaped (see Highlighter)."""
+    return Highlighter(query)(text, length)
