@@ -23,7 +23,13 @@ from app.tickets.search import terms
 
 TABLE = "kb_search"
 WINDOW = 400  # the best matches ranked by the index before the reader's scope is applied
-TITLES = "ts_filter(doc, '{a,b}')"  # PostgreSQL: the title and tags alone, indexed by migration 0022
+HEAD_WORDS = 60  # PostgreSQL: the head is the title, tags and the body's first 60 words (migration 0027)
+# The parts of the index a search can be limited to, smallest first. PostgreSQL: "titles" the title and
+# tags (a GIN index on ts_filter, migration 0022), "head" those and the body's first words (the column
+# kb_search.head, generated from doc, migration 0027). SQLite: FTS5's column filter on title and tags for
+# both — it ranks every match of the whole text fast enough that the body's opening needs no index.
+PARTS = {"postgresql": {"titles": "ts_filter(doc, '{a,b}')", "head": "head", "all": "doc"},
+         "sqlite": {"titles": "{title tags}", "head": "{title tags}", "all": ""}}
 
 
 def _dialect() -> str:
@@ -101,10 +107,10 @@ def _prefixed(found: list[str], every: bool) -> list[tuple[str, bool]]:
             for index, word in enumerate(found)]
 
 
-def _sqlite_match(found, any_word: bool, titles: bool = False) -> str:
+def _sqlite_match(found, any_word: bool, columns: str = "") -> str:
     parts = [f'"{word}"' + ("*" if prefix else "") for word, prefix in _prefixed(found, any_word)]
     match = (" OR " if any_word else " ").join(parts)
-    return f"{{title tags}}: ({match})" if titles else match
+    return f"{columns}: ({match})" if columns else match
 
 
 def _postgres_query(found, any_word: bool) -> str:
@@ -112,13 +118,30 @@ def _postgres_query(found, any_word: bool) -> str:
     return (" | " if any_word else " & ").join(parts)
 
 
+def parts(*wanted: str) -> list[str]:
+    """The parts of the index to ask in turn, as this database has them: on SQLite "head" is
+    the title and tags, so asking both asks one."""
+    columns = PARTS[_dialect()]
+    out = []
+    for part in wanted:
+        if columns[part] not in (columns[p] for p in out):
+            out.append(part)
+    return out
+
+
 def ranked(stmt: sa.Select, article_id, query: str, *, any_word: bool = False, limit_words: int = 8,
-           window: int = WINDOW, titles: bool = False):
+           window: int = WINDOW, part: str = "all"):
     """``stmt`` (over articles, already scoped) joined to the best ``window`` articles matching
     the query, best first; None when the query holds no word. ``any_word``: an article matching
-    some of the words is found too (suggestions), ranked below those matching more. ``titles``:
-    only articles whose title or tags hold the words (ranked as ever, by the whole article): far
-    fewer to rank when the words are common (suggestions ask this first).
+    some of the words is found too (suggestions), ranked below those matching more. ``part``:
+    only articles whose title and tags ("titles") or head ("head": those and the body's first
+    words, on PostgreSQL) hold the words — far fewer to rank when the words are common; callers
+    ask the small parts first and the whole text ("all") when those do not fill their page.
+
+    Ranking: bm25 over the whole article on SQLite (title 10, body 1, tags 4). On PostgreSQL
+    ts_rank (title A, tags B, body C): of the head when only the head or the titles are asked
+    — a small vector stored beside the row, where the whole text would be read and unpacked
+    from TOAST for every match — and of the whole text when all of it is.
 
     Only the index's best ``window`` matches are joined to the articles and filtered by the
     reader's scope: a query matching tens of thousands of articles costs a top-N in the index,
@@ -130,16 +153,18 @@ def ranked(stmt: sa.Select, article_id, query: str, *, any_word: bool = False, l
         #              nearly every article and has no prefix index; wait for the second letter
     if not found:
         return None
+    columns = PARTS[_dialect()][part]
     if _dialect() == "postgresql":
+        vector = "doc" if part == "all" else "head"
         candidates = sa.text(
-            f"SELECT article_id AS id, ts_rank(doc, q) AS score FROM {TABLE}, to_tsquery('simple', :kbq) AS q "
-            f"WHERE {TITLES if titles else 'doc'} @@ q ORDER BY score DESC LIMIT :kbn").bindparams(
+            f"SELECT article_id AS id, ts_rank({vector}, q) AS score FROM {TABLE}, to_tsquery('simple', :kbq) AS q "
+            f"WHERE {columns} @@ q ORDER BY score DESC LIMIT :kbn").bindparams(
             kbq=_postgres_query(found, any_word), kbn=window)
         best = candidates.columns(sa.column("id", sa.Integer), sa.column("score", sa.Float)).subquery("kb_best")
         return stmt.join(best, best.c.id == article_id).order_by(best.c.score.desc(), article_id.desc())
     candidates = sa.text(
         f"SELECT rowid AS id, bm25({TABLE}, 10.0, 1.0, 4.0) AS score FROM {TABLE} WHERE {TABLE} MATCH :kbq "
-        "ORDER BY score LIMIT :kbn").bindparams(kbq=_sqlite_match(found, any_word, titles), kbn=window)
+        "ORDER BY score LIMIT :kbn").bindparams(kbq=_sqlite_match(found, any_word, columns), kbn=window)
     best = candidates.columns(sa.column("id", sa.Integer), sa.column("score", sa.Float)).subquery("kb_best")
     return stmt.join(best, best.c.id == article_id).order_by(best.c.score, article_id.desc())
 
