@@ -111,7 +111,7 @@ def articles(reader, q: str = "", *, category_id: int | None = None, status: str
     if q:
         best = _best(stmt, q, offset + limit)
         if best is not None:
-            return _found(_by_ids(best[offset:offset + limit]), q)
+            return _found(best[offset:offset + limit], q)
         # nothing but operators or punctuation: everything, newest first
     if after is not None:
         stmt = stmt.where(Article.id < after)
@@ -136,32 +136,26 @@ def suggest(reader, text: str, limit: int = SUGGESTIONS, exclude: int | None = N
 
 def _any_words(stmt: sa.Select, text: str, limit: int) -> list[Article]:
     """The best ``limit`` articles of ``stmt`` holding any of the words of ``text`` (see _best)."""
-    return _by_ids((_best(stmt, text, limit, any_word=True, limit_words=SUGGESTION_WORDS) or [])[:limit])
+    return (_best(stmt, text, limit, any_word=True, limit_words=SUGGESTION_WORDS) or [])[:limit]
 
 
-def _best(stmt: sa.Select, text: str, wanted: int, **how) -> list[int] | None:
-    """The ids of the best ``wanted`` articles of ``stmt`` matching ``text`` (None when it holds
-    no word): first those with the words in their title or tags, then in their head (the body's
-    opening, PostgreSQL), then anywhere — each part ranked by the index, and asked only when the
-    smaller ones do not fill ``wanted``. However common the words, a page the titles or heads
-    fill ranks a small set; and a list paged by offset is one list, slices of the same order."""
-    found: list[int] = []
+def _best(stmt: sa.Select, text: str, wanted: int, **how) -> list[Article] | None:
+    """The best ``wanted`` articles of ``stmt`` matching ``text`` (None when it holds no word):
+    first those with the words in their title or tags, then in their head (the body's opening,
+    PostgreSQL), then anywhere — each part ranked by the index, and asked only when the smaller
+    ones do not fill ``wanted``. However common the words, a page the titles or heads fill ranks
+    a small set; and a list paged by offset is one list, slices of the same order."""
+    found: list[Article] = []
     for part in search.parts("titles", "head", "all"):
         ranked = search.ranked(stmt, Article.id, text, window=max(search.WINDOW, wanted + len(found)), part=part,
                                **how)
         if ranked is None:
             return None
-        seen = set(found)
-        found += [i for i in db.session.scalars(ranked.with_only_columns(Article.id).limit(wanted + len(seen)))
-                  if i not in seen]
+        seen = {a.id for a in found}
+        found += [a for a in db.session.scalars(ranked.limit(wanted + len(seen))) if a.id not in seen]
         if len(found) >= wanted:
             break
     return found[:wanted]
-
-
-def _by_ids(ids: list[int]) -> list[Article]:
-    rows = {a.id: a for a in db.session.scalars(sa.select(Article).where(Article.id.in_(ids)))} if ids else {}
-    return [rows[i] for i in ids if i in rows]
 
 
 def related_to_ticket(reader, ticket, limit: int = SUGGESTIONS) -> list[Found]:
