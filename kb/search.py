@@ -6,7 +6,9 @@ and tags, folded in Python (lower case, accents removed: "Café" and "cafe", "П
 words the way the ticket search splits it (app.tickets.search.terms): whatever a person
 types — quotes, ``*``, ``NEAR``, brackets — becomes plain quoted words, so no input is an
 FTS syntax error. The last word (every word, for suggestions) matches as a prefix, for
-search as you type. Ranking: bm25 on SQLite, ts_rank on PostgreSQL, the title weighing most.
+search as you type. Ranking: bm25 on SQLite, ts_rank on PostgreSQL, the title weighing most;
+on PostgreSQL the index also keeps each article's head (title, tags, the body's first words:
+migration 0027), a small vector to rank from when the words are in it (see ``ranked``).
 Snippets are cut and highlighted here, the same on both databases.
 
 Who may see which article is not decided here: callers pass a SELECT already scoped by
