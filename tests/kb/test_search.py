@@ -1,6 +1,7 @@
 """Search and suggestions: ranking, prefixes, case and accents, EN and UK, snippets, operators."""
 import pytest
 
+from app.extensions import db
 from kb import queries, search
 
 
@@ -94,6 +95,8 @@ def test_a_search_lists_titles_first_and_pages_through_one_list(users, publish):
     deep = {publish(f"Long runbook {n}", f"{filler} Last: the printer jams.").id for n in range(2)}
     pages = [ids(queries.articles(users["agent"], "printer jam", offset=offset, limit=3)) for offset in (0, 3, 6, 9)]
     assert set(pages[0]) == titled
+    if db.engine.dialect.name == "postgresql":  # the body's opening is a part of its own there (the head)
+        assert set(pages[1]) == opening and set(pages[2]) == deep
     listed = [i for page in pages for i in page]
     assert len(listed) == len(set(listed)) == 8 and set(listed) == titled | opening | deep
     assert pages[3] == []
