@@ -81,17 +81,18 @@ class Found:
     snippet: Markup
 
 
-def _snippet(article: Article, query: str) -> Markup:
+def _snippet(article: Article, highlight: search.Highlighter, query: str) -> Markup:
     """The body around the words found; the title when the body does not hold them."""
-    body = search.snippet(to_text(article.body_html), query)
+    body = highlight(to_text(article.body_html))
     if "<mark>" in body or not query:
         return body
-    title = search.snippet(article.title, query)
+    title = highlight(article.title)
     return title if "<mark>" in title else body
 
 
 def _found(rows, query: str) -> list[Found]:
-    return [Found(a, _snippet(a, query)) for a in rows]
+    highlight = search.Highlighter(query)
+    return [Found(a, _snippet(a, highlight, query)) for a in rows]
 
 
 def articles(reader, q: str = "", *, category_id: int | None = None, status: str | None = None,
@@ -108,15 +109,10 @@ def articles(reader, q: str = "", *, category_id: int | None = None, status: str
     if language:
         stmt = stmt.where(Article.language == language)
     if q:
-        for titles in (True, False):  # a page of articles with every word in the title or tags, if there are enough
-            ranked = search.ranked(stmt, Article.id, q, window=max(search.WINDOW, offset + limit), titles=titles)
-            if ranked is None:
-                break
-            rows = list(db.session.scalars(ranked.offset(offset).limit(limit)))
-            if len(rows) >= limit or not titles:
-                return _found(rows, q)
-    if q and search.words(q) == []:
-        pass  # nothing but operators or punctuation: everything, newest first
+        best = _best(stmt, q, offset + limit)
+        if best is not None:
+            return _found(best[offset:offset + limit], q)
+        # nothing but operators or punctuation: everything, newest first
     if after is not None:
         stmt = stmt.where(Article.id < after)
     return _found(db.session.scalars(stmt.order_by(Article.id.desc()).limit(limit)), q)
@@ -139,17 +135,27 @@ def suggest(reader, text: str, limit: int = SUGGESTIONS, exclude: int | None = N
 
 
 def _any_words(stmt: sa.Select, text: str, limit: int) -> list[Article]:
-    """The best ``limit`` articles of ``stmt`` holding any of the words of ``text``: those with
-    the words in their title or tags when there are enough of them (a small set to rank, however
-    common the words), else the best of all."""
-    for titles in (True, False):
-        ranked = search.ranked(stmt, Article.id, text, any_word=True, limit_words=SUGGESTION_WORDS, titles=titles)
+    """The best ``limit`` articles of ``stmt`` holding any of the words of ``text`` (see _best)."""
+    return (_best(stmt, text, limit, any_word=True, limit_words=SUGGESTION_WORDS) or [])[:limit]
+
+
+def _best(stmt: sa.Select, text: str, wanted: int, **how) -> list[Article] | None:
+    """The best ``wanted`` articles of ``stmt`` matching ``text`` (None when it holds no word):
+    first those with the words in their title or tags, then in their head (the body's opening,
+    PostgreSQL), then anywhere — each part ranked by the index, and asked only when the smaller
+    ones do not fill ``wanted``. However common the words, a page the titles or heads fill ranks
+    a small set; and a list paged by offset is one list, slices of the same order."""
+    found: list[Article] = []
+    for part in search.parts("titles", "head", "all"):
+        ranked = search.ranked(stmt, Article.id, text, window=max(search.WINDOW, wanted + len(found)), part=part,
+                               **how)
         if ranked is None:
-            return []
-        rows = list(db.session.scalars(ranked.limit(limit)))
-        if len(rows) >= limit:
+            return None
+        seen = {a.id for a in found}
+        found += [a for a in db.session.scalars(ranked.limit(wanted + len(seen))) if a.id not in seen]
+        if len(found) >= wanted:
             break
-    return rows
+    return found[:wanted]
 
 
 def related_to_ticket(reader, ticket, limit: int = SUGGESTIONS) -> list[Found]:

@@ -6,7 +6,9 @@ and tags, folded in Python (lower case, accents removed: "Café" and "cafe", "П
 words the way the ticket search splits it (app.tickets.search.terms): whatever a person
 types — quotes, ``*``, ``NEAR``, brackets — becomes plain quoted words, so no input is an
 FTS syntax error. The last word (every word, for suggestions) matches as a prefix, for
-search as you type. Ranking: bm25 on SQLite, ts_rank on PostgreSQL, the title weighing most.
+search as you type. Ranking: bm25 on SQLite, ts_rank on PostgreSQL, the title weighing most;
+on PostgreSQL the index also keeps each article's head (title, tags, the body's first words:
+migration 0027), a small vector to rank from when the words are in it (see ``ranked``).
 Snippets are cut and highlighted here, the same on both databases.
 
 Who may see which article is not decided here: callers pass a SELECT already scoped by
@@ -23,7 +25,13 @@ from app.tickets.search import terms
 
 TABLE = "kb_search"
 WINDOW = 400  # the best matches ranked by the index before the reader's scope is applied
-TITLES = "ts_filter(doc, '{a,b}')"  # PostgreSQL: the title and tags alone, indexed by migration 0022
+HEAD_WORDS = 60  # PostgreSQL: the head is the title, tags and the body's first 60 words (migration 0027)
+# The parts of the index a search can be limited to, smallest first. PostgreSQL: "titles" the title and
+# tags (a GIN index on ts_filter, migration 0022), "head" those and the body's first words (the column
+# kb_search.head, generated from doc, migration 0027). SQLite: FTS5's column filter on title and tags for
+# both — it ranks every match of the whole text fast enough that the body's opening needs no index.
+PARTS = {"postgresql": {"titles": "ts_filter(doc, '{a,b}')", "head": "head", "all": "doc"},
+         "sqlite": {"titles": "{title tags}", "head": "{title tags}", "all": ""}}
 
 
 def _dialect() -> str:
@@ -101,10 +109,10 @@ def _prefixed(found: list[str], every: bool) -> list[tuple[str, bool]]:
             for index, word in enumerate(found)]
 
 
-def _sqlite_match(found, any_word: bool, titles: bool = False) -> str:
+def _sqlite_match(found, any_word: bool, columns: str = "") -> str:
     parts = [f'"{word}"' + ("*" if prefix else "") for word, prefix in _prefixed(found, any_word)]
     match = (" OR " if any_word else " ").join(parts)
-    return f"{{title tags}}: ({match})" if titles else match
+    return f"{columns}: ({match})" if columns else match
 
 
 def _postgres_query(found, any_word: bool) -> str:
@@ -112,13 +120,30 @@ def _postgres_query(found, any_word: bool) -> str:
     return (" | " if any_word else " & ").join(parts)
 
 
+def parts(*wanted: str) -> list[str]:
+    """The parts of the index to ask in turn, as this database has them: on SQLite "head" is
+    the title and tags, so asking both asks one."""
+    columns = PARTS[_dialect()]
+    out = []
+    for part in wanted:
+        if columns[part] not in (columns[p] for p in out):
+            out.append(part)
+    return out
+
+
 def ranked(stmt: sa.Select, article_id, query: str, *, any_word: bool = False, limit_words: int = 8,
-           window: int = WINDOW, titles: bool = False):
+           window: int = WINDOW, part: str = "all"):
     """``stmt`` (over articles, already scoped) joined to the best ``window`` articles matching
     the query, best first; None when the query holds no word. ``any_word``: an article matching
-    some of the words is found too (suggestions), ranked below those matching more. ``titles``:
-    only articles whose title or tags hold the words (ranked as ever, by the whole article): far
-    fewer to rank when the words are common (suggestions ask this first).
+    some of the words is found too (suggestions), ranked below those matching more. ``part``:
+    only articles whose title and tags ("titles") or head ("head": those and the body's first
+    words, on PostgreSQL) hold the words — far fewer to rank when the words are common; callers
+    ask the small parts first and the whole text ("all") when those do not fill their page.
+
+    Ranking: bm25 over the whole article on SQLite (title 10, body 1, tags 4). On PostgreSQL
+    ts_rank (title A, tags B, body C): of the head when only the head or the titles are asked
+    — a small vector stored beside the row, where the whole text would be read and unpacked
+    from TOAST for every match — and of the whole text when all of it is.
 
     Only the index's best ``window`` matches are joined to the articles and filtered by the
     reader's scope: a query matching tens of thousands of articles costs a top-N in the index,
@@ -130,16 +155,18 @@ def ranked(stmt: sa.Select, article_id, query: str, *, any_word: bool = False, l
         #              nearly every article and has no prefix index; wait for the second letter
     if not found:
         return None
+    columns = PARTS[_dialect()][part]
     if _dialect() == "postgresql":
+        vector = "doc" if part == "all" else "head"
         candidates = sa.text(
-            f"SELECT article_id AS id, ts_rank(doc, q) AS score FROM {TABLE}, to_tsquery('simple', :kbq) AS q "
-            f"WHERE {TITLES if titles else 'doc'} @@ q ORDER BY score DESC LIMIT :kbn").bindparams(
+            f"SELECT article_id AS id, ts_rank({vector}, q) AS score FROM {TABLE}, to_tsquery('simple', :kbq) AS q "
+            f"WHERE {columns} @@ q ORDER BY score DESC LIMIT :kbn").bindparams(
             kbq=_postgres_query(found, any_word), kbn=window)
         best = candidates.columns(sa.column("id", sa.Integer), sa.column("score", sa.Float)).subquery("kb_best")
         return stmt.join(best, best.c.id == article_id).order_by(best.c.score.desc(), article_id.desc())
     candidates = sa.text(
         f"SELECT rowid AS id, bm25({TABLE}, 10.0, 1.0, 4.0) AS score FROM {TABLE} WHERE {TABLE} MATCH :kbq "
-        "ORDER BY score LIMIT :kbn").bindparams(kbq=_sqlite_match(found, any_word, titles), kbn=window)
+        "ORDER BY score LIMIT :kbn").bindparams(kbq=_sqlite_match(found, any_word, columns), kbn=window)
     best = candidates.columns(sa.column("id", sa.Integer), sa.column("score", sa.Float)).subquery("kb_best")
     return stmt.join(best, best.c.id == article_id).order_by(best.c.score, article_id.desc())
 
@@ -153,34 +180,51 @@ def _folded_with_positions(text: str) -> tuple[str, list[int]]:
     return "".join(folded), where
 
 
+class Highlighter:
+    """Snippets for one query: its words and pattern found once, for every article of a page."""
+
+    def __init__(self, query: str):
+        found = words(query, 12, drop_common=True)
+        self.pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(found, key=len, reverse=True))
+                                  + r")\w*") if found else None
+
+    def __call__(self, text: str, length: int = 200) -> Markup:
+        """A piece of ``text`` around the first word of the query found in it, each found word
+        (or word beginning) wrapped in <mark>; everything else escaped."""
+        text = " ".join((text or "").split())
+        matches, where = iter(()), None
+        first = None
+        if self.pattern is not None:
+            folded = fold(text)
+            if len(folded) != len(text):  # rare: a character folding to several (ß → ss, ǆ → dz)
+                folded, where = _folded_with_positions(text)
+            first = self.pattern.search(folded)
+            if first is not None:
+                matches = self.pattern.finditer(folded, first.start())
+        start = 0
+        if first is not None:
+            first_start = where[first.start()] if where else first.start()
+            if first_start > length // 3:
+                start = text.rfind(" ", 0, first_start - length // 3) + 1
+        end = min(len(text), start + length)
+        if end < len(text):
+            end = max(text.rfind(" ", start, end), start + length // 2)
+        pieces, cursor = [], start
+        for match in matches:  # in order: only those inside the piece shown
+            s, e = (where[match.start()], where[match.end() - 1] + 1) if where else match.span()
+            if s >= end:
+                break
+            if s < cursor or e > end:
+                continue
+            pieces.append(escape(text[cursor:s]))
+            pieces.append(Markup("<mark>") + escape(text[s:e]) + Markup("</mark>"))
+            cursor = e
+        pieces.append(escape(text[cursor:end]))
+        out = Markup("").join(pieces)
+        return (Markup("…") if start > 0 else Markup("")) + out + (Markup("…") if end < len(text) else Markup(""))
+
+
 def snippet(text: str, query: str, length: int = 200) -> Markup:
     """A piece of ``text`` around the first word of the query found in it, each found word
-    (or word beginning) wrapped in <mark>; everything else escaped."""
-    text = " ".join((text or "").split())
-    found = words(query, 12, drop_common=True)
-    spans = []
-    if found:
-        folded = fold(text)
-        if len(folded) == len(text):  # the usual case: one character folds to one (й → и, É → e)
-            where = range(len(text))
-        else:
-            folded, where = _folded_with_positions(text)
-        pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(found, key=len, reverse=True)) + r")\w*")
-        for match in pattern.finditer(folded):
-            spans.append((where[match.start()], where[match.end() - 1] + 1))
-    start = 0
-    if spans and spans[0][0] > length // 3:
-        start = text.rfind(" ", 0, spans[0][0] - length // 3) + 1
-    end = min(len(text), start + length)
-    if end < len(text):
-        end = max(text.rfind(" ", start, end), start + length // 2)
-    pieces, cursor = [], start
-    for s, e in spans:
-        if s < cursor or e > end:
-            continue
-        pieces.append(escape(text[cursor:s]))
-        pieces.append(Markup("<mark>") + escape(text[s:e]) + Markup("</mark>"))
-        cursor = e
-    pieces.append(escape(text[cursor:end]))
-    out = Markup("").join(pieces)
-    return (Markup("…") if start > 0 else Markup("")) + out + (Markup("…") if end < len(text) else Markup(""))
+    (or word beginning) wrapped in <mark>; everything else escaped (see Highlighter)."""
+    return Highlighter(query)(text, length)

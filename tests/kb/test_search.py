@@ -1,6 +1,7 @@
 """Search and suggestions: ranking, prefixes, case and accents, EN and UK, snippets, operators."""
 import pytest
 
+from app.extensions import db
 from kb import queries, search
 
 
@@ -82,3 +83,20 @@ def test_suggestions_prefer_titles_and_still_find_words_only_in_the_text(users, 
     by_title = ids(queries.suggest(users["client_user"], "certificate renew"))
     assert len(by_title) == 5 and body_only.id not in by_title  # five titles hold the words
     assert ids(queries.suggest(users["client_user"], "expired")) == [body_only.id]  # only its text does
+
+
+def test_a_search_lists_titles_first_and_pages_through_one_list(users, publish):
+    """However the index is asked (titles, the body's opening, the whole text), the pages of a
+    search are slices of one list: the articles with the words in their title first, every
+    article once, those with the words only deep in a long text too."""
+    filler = " ".join(f"word{n}" for n in range(80))
+    titled = {publish(f"Printer jam on floor {n}", "Open the tray.").id for n in range(3)}
+    opening = {publish(f"Paper stuck {n}", f"The printer jams. {filler}").id for n in range(3)}
+    deep = {publish(f"Long runbook {n}", f"{filler} Last: the printer jams.").id for n in range(2)}
+    pages = [ids(queries.articles(users["agent"], "printer jam", offset=offset, limit=3)) for offset in (0, 3, 6, 9)]
+    assert set(pages[0]) == titled
+    if db.engine.dialect.name == "postgresql":  # the body's opening is a part of its own there (the head)
+        assert set(pages[1]) == opening and set(pages[2]) == deep
+    listed = [i for page in pages for i in page]
+    assert len(listed) == len(set(listed)) == 8 and set(listed) == titled | opening | deep
+    assert pages[3] == []
