@@ -1,5 +1,4 @@
 """The knowledge base's forms. Shape only: the rules are in kb/services.py."""
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -13,6 +12,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.forms import AttachmentsField, Form, choices
+from app.i18n import lazy_gettext as _l
 from kb.labels import LANGUAGE_LABELS, VISIBILITY_LABELS
 
 

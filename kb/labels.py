@@ -1,5 +1,5 @@
 """The knowledge base's words, translated when shown."""
-from flask_babel import lazy_gettext as _l
+from app.i18n import lazy_gettext as _l
 
 STATUS_LABELS = {"draft": _l("draft"), "in_review": _l("in review"), "published": _l("published"),
                  "retired": _l("retired")}
