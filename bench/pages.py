@@ -173,7 +173,7 @@ def main(argv=None) -> None:
 
         # What the ticket page asks for once it is shown (no bare equivalent: the bare page has none of it).
         thirty = info["thirty"]
-        parts = [("ticket: similar tickets", f"/tickets/{thirty}/similar"),
+        parts = [("ticket: context, similar", f"/tickets/{thirty}/context"),
                  ("ticket: tools", f"/tickets/{thirty}/tools"),
                  ("ticket: related articles", f"/kb/related/{thirty}")]
         print(f"\n{'after the ticket page':<30} {'c':>3} {'req/s':>8} {'p50':>8} {'p95':>8} {'p99':>8} {'max':>8} {'p99/p50':>7}")

@@ -73,7 +73,6 @@ def ticket_page(ticket, *, reply_form=None, transition_form=None, update_form=No
         "tickets/detail.html", ticket=ticket, timeline=timeline(messages, events), events=events,
         ticket_files=ticket_files,
         targets=services.targets(ticket),
-        context_tickets=queries.other_open_tickets(current_user, ticket),
         canned=[(c.title, canned.render(c, ticket, current_user)) for c in canned.available_to(current_user)],
         # Forms not being re-shown with errors start empty, whatever else was posted.
         reply_form=reply_form or ReplyForm(formdata=None),

@@ -138,12 +138,13 @@ def detail(number):
     return ticket_page(queries.get_ticket(current_user, number))
 
 
-@bp.route("/<number>/similar")
-def similar(number):
-    """The ticket page's "similar tickets" card: asked for by the page once it is shown, since
-    comparing the candidates costs more than the rest of the page (empty when none is alike)."""
+@bp.route("/<number>/context")
+def context(number):
+    """Beside the ticket page, asked for once it is shown: the requester's and the organization's
+    other open tickets, and similar ones (comparing candidates costs more than the rest of the page)."""
     ticket = queries.get_ticket(current_user, number)
-    return render_template("tickets/_similar.html", similar_tickets=similar_tickets.similar_to(current_user, ticket))
+    return render_template("tickets/_context.html", context_tickets=queries.other_open_tickets(current_user, ticket),
+                           similar_tickets=similar_tickets.similar_to(current_user, ticket))
 
 
 @bp.route("/<number>/tools")
