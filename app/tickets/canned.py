@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from app.auth.permissions import is_manager
 from app.errors import Forbidden, ValidationError
 from app.extensions import db
+from app.orgs.models import team_members
 from app.tickets.models import CannedResponse
 from app.transactions import transactional
 
@@ -12,11 +13,10 @@ PLACEHOLDERS = ("{ticket}", "{title}", "{requester}", "{organization}", "{agent}
 
 
 def available_to(user) -> list[CannedResponse]:
-    """The user's teams' answers and the ones for everybody."""
-    team_ids = [t.id for t in user.teams]
+    """The user's teams' answers and the ones for everybody (one statement: the teams in it)."""
+    teams = sa.select(team_members.c.team_id).where(team_members.c.user_id == user.id)
     return list(db.session.scalars(sa.select(CannedResponse).where(
-        CannedResponse.active.is_(True),
-        sa.or_(CannedResponse.team_id.is_(None), CannedResponse.team_id.in_(team_ids or [-1])))
+        CannedResponse.active.is_(True), sa.or_(CannedResponse.team_id.is_(None), CannedResponse.team_id.in_(teams)))
         .order_by(CannedResponse.title)))
 
 

@@ -123,7 +123,7 @@ def conversation(user, ticket: Ticket) -> tuple[list[Message], list[Attachment]]
     """The messages the user may read, each with its files, and the files on the ticket itself:
     the files of both read in one statement (the ticket page and the portal's show both)."""
     stmt = (sa.select(Message).where(Message.ticket_id == ticket.id)
-            .options(selectinload(Message.author)).order_by(Message.id))
+            .options(joinedload(Message.author)).order_by(Message.id))
     if not can_see_internal(user):
         stmt = stmt.where(Message.internal.is_(False))
     messages = list(db.session.scalars(stmt))
@@ -145,7 +145,7 @@ def messages_for(user, ticket: Ticket) -> list[Message]:
 
 def events_of(ticket: Ticket) -> list[Event]:
     return list(db.session.scalars(sa.select(Event).where(Event.ticket_id == ticket.id)
-                                   .options(selectinload(Event.actor)).order_by(Event.id)))
+                                   .options(joinedload(Event.actor)).order_by(Event.id)))
 
 
 # What a client may learn of a ticket's history: the fields the portal shows them.
