@@ -5,8 +5,10 @@ import re
 import sqlalchemy as sa
 
 from app import timeutil
+from app.auth.models import User
 from app.extensions import db
 from app.mail.models import BouncedAddress
+from app.tickets.models import ticket_watchers
 from app.tickets.pages import register_panel
 
 _FINAL_RECIPIENT = re.compile(r"^final-recipient:\s*(?:rfc822\s*;)?\s*<?([^\s<>;]+@[^\s<>;]+)>?", re.I | re.M)
@@ -48,9 +50,14 @@ def bounced(addresses) -> list[BouncedAddress]:
 
 
 def panel_context(ticket) -> dict:
-    """On the agent's ticket page: the requester's and the followers' addresses that bounced."""
-    people = [ticket.requester, *ticket.watchers]
-    return {"mail_bounces": bounced([person.email for person in people if person is not None])}
+    """On the agent's ticket page: the requester's and the followers' addresses that bounced, the
+    requester's first (one statement: the followers are not loaded for it)."""
+    followers = sa.select(ticket_watchers.c.user_id).where(ticket_watchers.c.ticket_id == ticket.id)
+    people = sa.select(sa.func.lower(User.email)).where(sa.or_(User.id == ticket.requester_id, User.id.in_(followers)))
+    rows = db.session.scalars(sa.select(BouncedAddress).where(
+        BouncedAddress.address.in_(people), BouncedAddress.cleared_at.is_(None)).order_by(BouncedAddress.address))
+    requester = ticket.requester.email.lower() if ticket.requester else None
+    return {"mail_bounces": sorted(rows, key=lambda row: row.address != requester)}
 
 
 def init_app(app) -> None:
