@@ -73,10 +73,10 @@ def write_rows(rows: list[dict]) -> None:
             "|| setweight(to_tsvector('simple', :internal), 'D')) "
             "ON CONFLICT (ticket_id) DO UPDATE SET doc = EXCLUDED.doc"),
             rows)
-    else:
-        db.session.execute(sa.text(f"DELETE FROM {TABLE} WHERE rowid = :id"), rows)
+    else:  # FTS5 replaces the row of the same rowid: one statement, not a DELETE and an INSERT
         db.session.execute(sa.text(
-            f"INSERT INTO {TABLE} (rowid, title, public, internal) VALUES (:id, :title, :public, :internal)"), rows)
+            f"INSERT OR REPLACE INTO {TABLE} (rowid, title, public, internal) VALUES (:id, :title, :public, :internal)"),
+            rows)
 
 
 def _sqlite_match(found, include_internal: bool) -> str:
