@@ -56,6 +56,17 @@ def reindex(*ticket_ids: int) -> None:
     write_rows(rows)
 
 
+def reindex_ticket(ticket: Ticket) -> None:
+    """reindex() of a ticket the caller holds: its title and description as they are in memory
+    (flushed with its new message), only its messages read back — a statement less per reply."""
+    db.session.flush()
+    public, internal = [to_text(ticket.description)], []
+    for is_internal, text in db.session.execute(sa.select(Message.internal, Message.body_text)
+                                                .where(Message.ticket_id == ticket.id).order_by(Message.id)):
+        (internal if is_internal else public).append(text)
+    write_rows([{"id": ticket.id, "title": ticket.title, "public": "\n".join(public), "internal": "\n".join(internal)}])
+
+
 def index_new(ticket: Ticket) -> None:
     """The document of a ticket just created (flushed, no messages yet), from what the caller
     holds: what reindex() would read back from the database, without reading it."""
