@@ -49,9 +49,11 @@ def enqueue_after_commit(func: str, *args, queue: str = "default", **kwargs) -> 
     session = db.session()
     if session.info.get(_NO_JOBS):
         return
-    row = OutboxJob(queue=queue, func=func, args=list(args), kwargs=kwargs, state="pending", attempts=0)
-    session.add(row)
-    session.info.setdefault(_ROWS, []).append(row)
+    table = OutboxJob.__table__  # one INSERT … RETURNING id now, not an ORM object for the commit's flush
+    outbox_id = session.execute(sa.insert(table).values(
+        queue=queue, func=func, args=list(args), kwargs=kwargs, state="pending", attempts=0).returning(table.c.id)
+    ).scalar_one()
+    session.info.setdefault(_IDS, []).append((outbox_id, queue))
 
 
 def enqueue_unique_after_commit(func: str, jobs: list[tuple[str, list]], queue: str = "default") -> int:

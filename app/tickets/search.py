@@ -57,13 +57,18 @@ def reindex(*ticket_ids: int) -> None:
 
 
 def reindex_ticket(ticket: Ticket) -> None:
-    """reindex() of a ticket the caller holds: its title and description as they are in memory
-    (flushed with its new message), only its messages read back — a statement less per reply."""
-    db.session.flush()
+    """reindex() of a ticket the caller holds: its title and description as they are in memory,
+    only its messages read back (a statement less per reply). The services flush a new message
+    when they add it (it needs its id), so the read needs no flush of its own unless a message is
+    still pending or changed: the ticket's own changes go out with the commit's flush (a flush less)."""
+    session = db.session()
+    if any(isinstance(pending, Message) for pending in (*session.new, *session.dirty)):
+        session.flush()
     public, internal = [to_text(ticket.description)], []
-    for is_internal, text in db.session.execute(sa.select(Message.internal, Message.body_text)
-                                                .where(Message.ticket_id == ticket.id).order_by(Message.id)):
-        (internal if is_internal else public).append(text)
+    with session.no_autoflush:
+        for is_internal, text in session.execute(sa.select(Message.internal, Message.body_text)
+                                                 .where(Message.ticket_id == ticket.id).order_by(Message.id)):
+            (internal if is_internal else public).append(text)
     write_rows([{"id": ticket.id, "title": ticket.title, "public": "\n".join(public), "internal": "\n".join(internal)}])
 
 
