@@ -79,9 +79,16 @@ def index_new(ticket: Ticket) -> None:
 
 
 def write_rows(rows: list[dict]) -> None:
-    """Put documents into the index: rows of {id, title, public, internal}."""
+    """Put documents into the index: rows of {id, title, public, internal}. The tickets are in the
+    database already (create_ticket and reindex flush them), so the session's other pending objects
+    (the event, the clock) are not flushed for this statement: they go with the commit's flush."""
     if not rows:
         return
+    with db.session.no_autoflush:
+        _write_rows(rows)
+
+
+def _write_rows(rows: list[dict]) -> None:
     if _dialect() == "postgresql":  # one document: title A, public text B, internal notes D
         db.session.execute(sa.text(
             f"INSERT INTO {TABLE} (ticket_id, doc) VALUES "
