@@ -14,6 +14,7 @@ import argparse
 import multiprocessing
 import os
 import random
+import resource
 import shutil
 import sys
 import tempfile
@@ -213,6 +214,7 @@ def main() -> None:
         # Replies name tickets opened earlier in the list: each worker takes a contiguous slice.
         slices = [raws[i * len(raws) // args.workers:(i + 1) * len(raws) // args.workers] for i in range(args.workers)]
         started, cpu = time.perf_counter(), time.process_time()
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
         if args.workers == 1:
             ticketed = ingest_all(database_url, redis_url, os.path.join(workdir, "files"), raws)
         else:
@@ -226,6 +228,11 @@ def main() -> None:
               f"{ticketed} placed on tickets")
         if args.workers == 1:  # on a shared machine the wall clock waits for others; the CPU time does not
             print(f"  {cpu:.1f} s of this process's CPU: {len(raws) / cpu:.0f} messages per CPU second")
+        else:  # the workers' CPU, once the pool has ended them
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            used = (after.ru_utime - children.ru_utime) + (after.ru_stime - children.ru_stime)
+            if used > 0:
+                print(f"  {used:.1f} s of the workers' CPU: {len(raws) / used:.0f} messages per CPU second")
     finally:
         if redis is not None:
             redis.stop()
