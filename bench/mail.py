@@ -14,6 +14,7 @@ import argparse
 import multiprocessing
 import os
 import random
+import resource
 import shutil
 import sys
 import tempfile
@@ -109,12 +110,81 @@ def ingest_all(database_url: str, redis_url: str, attachment_dir: str, mails: li
     return done
 
 
+def profile(database_url: str, redis_url: str, attachment_dir: str, mails: list[tuple[str, bytes]],
+            out: str | None) -> None:
+    """The steady figures on a shared machine: SQL statements and Python calls per mail of each kind
+    (cProfile's count, deterministic for the same code and data), then the functions with the most
+    of cProfile's time over the whole mix; ``out``: a pyinstrument flame page of a second pass."""
+    import io
+    saved = sys.path[:]  # bench/ holds profile.py, which hides the standard library's
+    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+    import cProfile
+    import pstats
+    sys.path[:] = saved
+
+    from sqlalchemy import event
+
+    from app.extensions import db
+    from app.mail import gateway
+
+    app, _upgrade = make_app(database_url, redis_url, attachment_dir)
+    statements: list[str] = []
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", lambda c, cur, sql, *a: statements.append(sql))
+        warm, mails = mails[:100], mails[100:]
+        for _kind, raw in warm:  # imports, caches, the first statements
+            gateway.ingest(raw, "bench")
+        half = len(mails) // 2
+        first, second = mails[:half], mails[half:]
+        per_kind: dict[str, list[int]] = {}
+        counter = cProfile.Profile()
+        for kind, raw in first:
+            statements.clear()
+            counter.enable()
+            gateway.ingest(raw, "bench")
+            counter.disable()
+            per_kind.setdefault(kind, []).append(len(statements))
+        stats = pstats.Stats(counter)
+        print(f"profile: {len(first)} mails, {stats.total_calls / len(first) / 1000:.1f}k Python calls a mail")
+        for kind, counts in per_kind.items():
+            print(f"  {kind}: {len(counts)} mails, {sum(counts) / len(counts):.1f} statements a mail")
+        stream = io.StringIO()
+        stats.stream = stream
+        stats.sort_stats("cumulative").print_stats(45)
+        stats.sort_stats("tottime").print_stats(30)
+        print(stream.getvalue())
+        shown = set()
+        for kind, raw in second[:40]:
+            if kind in shown:
+                continue
+            shown.add(kind)
+            statements.clear()
+            gateway.ingest(raw, "bench")
+            print(f"-- the statements of one {kind} mail --")
+            for sql in statements:
+                print("   ", " ".join(sql.split())[:160])
+        second = [(kind, raw) for kind, raw in second[:40] if kind not in shown] + second[40:]
+        if out:
+            from pyinstrument import Profiler
+
+            profiler = Profiler(interval=0.0005)
+            profiler.start()
+            for _kind, raw in second[1:]:
+                gateway.ingest(raw, "bench")
+            profiler.stop()
+            Path(out).write_text(profiler.output_html())
+            print(profiler.output_text(unicode=False, color=False, show_all=False, short_mode=True)[:8000])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", help="PostgreSQL database to (re)create; default: a fresh SQLite file")
     parser.add_argument("--redis-url", help="default: an embedded redis-server")
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=1, help="processes ingesting at once")
+    parser.add_argument("--profile", action="store_true", help="instead of timing: statements and Python calls "
+                        "a mail (cProfile), and its top functions")
+    parser.add_argument("--flame", help="with --profile: a pyinstrument flame page of the second half here")
     args = parser.parse_args()
 
     from app.jobs import EmbeddedRedis
@@ -138,9 +208,13 @@ def main() -> None:
         mails = generate(args.count, addresses)
         mix = {kind: sum(1 for k, _ in mails if k == kind) for kind in ("new", "reply", "file", "html")}
         raws = [raw for _, raw in mails]
+        if args.profile:
+            profile(database_url, redis_url, os.path.join(workdir, "files"), mails, args.flame)
+            return
         # Replies name tickets opened earlier in the list: each worker takes a contiguous slice.
         slices = [raws[i * len(raws) // args.workers:(i + 1) * len(raws) // args.workers] for i in range(args.workers)]
         started, cpu = time.perf_counter(), time.process_time()
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
         if args.workers == 1:
             ticketed = ingest_all(database_url, redis_url, os.path.join(workdir, "files"), raws)
         else:
@@ -154,6 +228,11 @@ def main() -> None:
               f"{ticketed} placed on tickets")
         if args.workers == 1:  # on a shared machine the wall clock waits for others; the CPU time does not
             print(f"  {cpu:.1f} s of this process's CPU: {len(raws) / cpu:.0f} messages per CPU second")
+        else:  # the workers' CPU, once the pool has ended them
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            used = (after.ru_utime - children.ru_utime) + (after.ru_stime - children.ru_stime)
+            if used > 0:
+                print(f"  {used:.1f} s of the workers' CPU: {len(raws) / used:.0f} messages per CPU second")
     finally:
         if redis is not None:
             redis.stop()

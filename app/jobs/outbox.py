@@ -49,9 +49,12 @@ def enqueue_after_commit(func: str, *args, queue: str = "default", **kwargs) -> 
     session = db.session()
     if session.info.get(_NO_JOBS):
         return
-    row = OutboxJob(queue=queue, func=func, args=list(args), kwargs=kwargs, state="pending", attempts=0)
-    session.add(row)
-    session.info.setdefault(_ROWS, []).append(row)
+    table = OutboxJob.__table__  # one INSERT … RETURNING id now, not an ORM object for the commit's flush;
+    with session.no_autoflush:  # and no flush of the caller's pending objects for it (they go with the commit)
+        outbox_id = session.execute(sa.insert(table).values(
+            queue=queue, func=func, args=list(args), kwargs=kwargs, state="pending", attempts=0).returning(table.c.id)
+        ).scalar_one()
+    session.info.setdefault(_IDS, []).append((outbox_id, queue))
 
 
 def enqueue_unique_after_commit(func: str, jobs: list[tuple[str, list]], queue: str = "default") -> int:

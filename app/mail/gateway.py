@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import undefer
 
 from app import timeutil
@@ -91,16 +92,19 @@ def message_id_of(raw: bytes) -> str:
 
 @transactional
 def store(raw: bytes, mailbox: str = "pipe") -> tuple[int, bool]:
-    """The mail kept as it arrived: (its row's id, whether it is new)."""
+    """The mail kept as it arrived: (its row's id, whether it is new). One INSERT … ON CONFLICT DO
+    NOTHING RETURNING id, outside the ORM's flush; a Message-ID already stored returns nothing, and
+    its row is read then."""
     message_id = message_id_of(raw)
-    existing = db.session.scalar(sa.select(InboundMail.id).where(InboundMail.message_id == message_id))
-    if existing is not None:
-        return existing, False
-    mail = InboundMail(message_id=message_id, sha256=hashlib.sha256(raw).hexdigest(), size=len(raw), raw=raw,
-                       mailbox=mailbox[:60], status=RECEIVED)
-    db.session.add(mail)
-    db.session.flush()
-    return mail.id, True
+    table = InboundMail.__table__
+    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    new_id = db.session.execute(
+        insert(table).values(message_id=message_id, sha256=hashlib.sha256(raw).hexdigest(), size=len(raw), raw=raw,
+                             mailbox=mailbox[:60], status=RECEIVED)
+        .on_conflict_do_nothing(index_elements=[table.c.message_id]).returning(table.c.id)).scalar()
+    if new_id is not None:
+        return new_id, True
+    return db.session.scalar(sa.select(InboundMail.id).where(InboundMail.message_id == message_id)), False
 
 
 def ingest(raw: bytes, mailbox: str = "pipe") -> Result:
@@ -241,7 +245,11 @@ def answer_automatically(mail: InboundMail, parsed, template: str) -> None:
         enqueue_after_commit("app.mail.jobs.answer_sender", mail.id, template, queue=QUEUE)
 
 
-def _decide(mail: InboundMail, status: str, reason: str = "", ticket=None, message=None, created=False) -> None:
+def _decide(mail: InboundMail, parsed, status: str, reason: str = "", ticket=None, message=None,
+            created=False) -> None:
+    """The decision, with the sender and subject read: one UPDATE of the row, at the commit (set
+    earlier, they would go out with the services' first flush as an UPDATE of their own)."""
+    mail.sender, mail.subject = parsed.sender, parsed.subject[:255]
     mail.status, mail.reason, mail.decided_at = status, reason[:255], timeutil.utcnow()
     mail.ticket, mail.created = ticket, created
     mail.ticket_message_id = message.id if message is not None else None
@@ -264,7 +272,7 @@ def _bounce(mail: InboundMail, parsed) -> None:
     if number:
         ticket = db.session.scalar(sa.select(Ticket).where(Ticket.number == number))
     if ticket is None:
-        _decide(mail, DISCARDED, "bounce of no ticket's mail")
+        _decide(mail, parsed, DISCARDED, "bounce of no ticket's mail")
         return
     with force_locale(current_app.config["DEFAULT_LOCALE"]):
         text = _("A mail about this ticket could not be delivered.")
@@ -273,7 +281,7 @@ def _bounce(mail: InboundMail, parsed) -> None:
     address = address or bounces.bounced_address(parsed.bounce_detail)  # whom we wrote to, else the report's
     if address:
         bounces.flag(address, parsed.bounce_detail, ticket.id)
-    _decide(mail, TICKETED, "bounce", ticket)
+    _decide(mail, parsed, TICKETED, "bounce", ticket)
 
 
 @transactional
@@ -294,20 +302,18 @@ def _place(mail: InboundMail, person: User | None) -> None:
     config = current_app.config
     if mail.size > config["MAIL_MAX_BYTES"]:
         parsed = parse.parse(mail.raw[:65536].split(b"\n\n", 1)[0] + b"\n\n", config["MAIL_CHARSETS"])
-        mail.sender, mail.subject = parsed.sender, parsed.subject[:255]
-        _decide(mail, QUARANTINED, "too large")
+        _decide(mail, parsed, QUARANTINED, "too large")
         answer_automatically(mail, parsed, "too_large")
         return
     parsed = parse.parse(mail.raw, config["MAIL_CHARSETS"])
-    mail.sender, mail.subject = parsed.sender, parsed.subject[:255]
     if not mail.raw.strip():
-        return _decide(mail, QUARANTINED, "empty")
+        return _decide(mail, parsed, QUARANTINED, "empty")
     if loops.is_bounce(parsed):
         return _bounce(mail, parsed)
     if not parsed.sender:
-        return _decide(mail, QUARANTINED, "no sender")
+        return _decide(mail, parsed, QUARANTINED, "no sender")
     if parsed.sender in own_addresses():
-        return _decide(mail, DISCARDED, "from our own address")
+        return _decide(mail, parsed, DISCARDED, "from our own address")
     bounced = True  # unless the look-up below says the address has no bounce to clear
     if person is None:
         person, bounced = sender_and_bounce(parsed.sender)
@@ -316,7 +322,7 @@ def _place(mail: InboundMail, person: User | None) -> None:
         if person is None:
             return None
     if not person.active:
-        return _decide(mail, QUARANTINED, "sender's account is deactivated")
+        return _decide(mail, parsed, QUARANTINED, "sender's account is deactivated")
     if bounced:
         bounces.clear([parsed.sender])  # mail from the address: it works again
     ticket = thread_of(parsed)
@@ -326,9 +332,9 @@ def _place(mail: InboundMail, person: User | None) -> None:
         if person.is_client and person not in ticket.watchers and not can_view_ticket(person, ticket):
             ticket.watchers.append(person)  # a colleague who answered the thread joins it
         message = tickets.reply(person, ticket, body, uploads, via="email")
-        return _decide(mail, TICKETED, "", ticket, message)
+        return _decide(mail, parsed, TICKETED, "", ticket, message)
     if person.is_staff:
-        return _decide(mail, QUARANTINED, "staff mail that names no ticket")
+        return _decide(mail, parsed, QUARANTINED, "staff mail that names no ticket")
     quiet = _quiet_reason(parsed, parsed.sender)
     session_info = db.session.info
     session_info[QUIET] = bool(quiet)
@@ -349,7 +355,7 @@ def _place(mail: InboundMail, person: User | None) -> None:
         with force_locale(config["DEFAULT_LOCALE"]):
             _note(ticket, _("A mail from %(sender)s about this ticket was not added here: it opened %(number)s.",
                             sender=parsed.sender, number=new.number))
-    _decide(mail, TICKETED, quiet or "", new, created=True)
+    _decide(mail, parsed, TICKETED, quiet or "", new, created=True)
 
 
 def _unknown_sender(mail: InboundMail, parsed) -> User | None:
@@ -362,10 +368,10 @@ def _unknown_sender(mail: InboundMail, parsed) -> User | None:
             return accounts.create_user(SHELL, email=parsed.sender, name=name, role=Role.CLIENT_USER,
                                         organization=organization, send_invitation=False)
     if policy == "register":
-        _decide(mail, QUARANTINED, "unknown sender, asked to register")
+        _decide(mail, parsed, QUARANTINED, "unknown sender, asked to register")
         answer_automatically(mail, parsed, "please_register")
         return None
-    _decide(mail, QUARANTINED, "unknown sender")
+    _decide(mail, parsed, QUARANTINED, "unknown sender")
     return None
 
 

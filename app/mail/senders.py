@@ -4,6 +4,7 @@ import functools
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import joinedload
 
 from app.auth.models import User
 from app.extensions import db
@@ -36,13 +37,14 @@ def find_person(address: str) -> User | None:
 
 def sender_and_bounce(address: str) -> tuple[User | None, bool]:
     """find_person, and whether the account's address bounced (one query: most mail comes from
-    known contacts whose address never bounced)."""
+    known contacts whose address never bounced), with the account's organization, which the ticket
+    services read next (a statement less per mail)."""
     address = (address or "").lower()
     local, _at, domain = address.partition("@")
     candidates = {address, f"{local.split('+', 1)[0]}@{domain}"}
     rows = db.session.execute(sa.select(User, BouncedAddress.id).outerjoin(BouncedAddress, sa.and_(
         BouncedAddress.address == User.email, BouncedAddress.cleared_at.is_(None))).where(
-        User.email.in_(candidates))).all()
+        User.email.in_(candidates)).options(joinedload(User.organization))).all()
     rows.sort(key=lambda row: row[0].email.lower() != address)
     return (rows[0][0], rows[0][1] is not None) if rows else (None, False)
 

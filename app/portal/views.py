@@ -26,6 +26,7 @@ from app.tickets import relations
 from app.tickets import services as tickets
 from app.tickets.attachments import send
 from app.tickets.workflow import CLIENT, CLIENT_STATUS_LABELS, workflow
+from app.transactions import answered_from_memory
 from cmdb import kinds as cmdb_kinds
 from cmdb import queries as cmdb_queries
 from sla import pages as sla_pages
@@ -74,7 +75,8 @@ def new_ticket():
     form = NewTicketForm()
     categories = hints.categories(_locale())
     form.category.choices = choices([("", _("Choose…"))] + [(c.key, c.label) for c in categories])
-    earlier = ticket_queries.find_ticket(current_user, form.follow_up.data or request.args.get("follow_up", ""))
+    typed = form.follow_up.data or request.args.get("follow_up", "")
+    earlier = ticket_queries.find_ticket(current_user, typed) if typed.strip() else None
     if request.method == "GET" and earlier is not None:
         form.follow_up.data = earlier.number
         form.affected_system.data = earlier.affected_system
@@ -86,23 +88,25 @@ def new_ticket():
             lambda target: _("Your message was added to %(number)s.", number=target.number),
             lambda target: url_for("portal.ticket", number=target.number) + "#latest")
     else:
-        done = submitted(form, lambda: services.open_ticket(
-            current_user, title=form.title.data, description=form.description.data, category=form.category.data,
-            affected_system=form.affected_system.data or "", urgency=form.urgency.data,
-            uploads=uploads_from(form.attachments), locale=_locale(), follow_up_of=earlier,
-            part_of=incident_queries.major_affecting(current_user, form.part_of.data)),
-            lambda ticket: _("Thank you. Your ticket %(number)s has been received; we have sent you a confirmation "
-                             "by e-mail.", number=ticket.number),
-            lambda ticket: url_for("portal.ticket", number=ticket.number))
+        with answered_from_memory():  # the message and the redirect need the number: no reload after the commit
+            done = submitted(form, lambda: services.open_ticket(
+                current_user, title=form.title.data, description=form.description.data, category=form.category.data,
+                affected_system=form.affected_system.data or "", urgency=form.urgency.data,
+                uploads=uploads_from(form.attachments), locale=_locale(), follow_up_of=earlier,
+                part_of=incident_queries.major_affecting(current_user, form.part_of.data)),
+                lambda ticket: _("Thank you. Your ticket %(number)s has been received; we have sent you a "
+                                 "confirmation by e-mail.", number=ticket.number),
+                lambda ticket: url_for("portal.ticket", number=ticket.number))
+    if done:  # sent: what the form page shows beside the form is not needed (issue 18: 5 statements)
+        return done
     ongoing = [s for s in incident_queries.service_status(current_user) if s.ticket is not None]
     suggested = incident_queries.affected_incident_for(
         current_user, form.affected_system.data or request.args.get("affected_system", ""))
-    return done or render_template("portal/new.html", form=form, categories=categories, earlier=earlier,
-                                   ongoing=ongoing, suggested=suggested,
-                                   vague_words=" ".join(sorted(hints.VAGUE_WORDS)),
-                                   has_catalog=bool(ordering_queries.offered_to(current_user)),
-                                   cis=cmdb_queries.search(current_user, "", organization_id=current_user.organization_id,
-                                                           limit=500) if current_user.organization_id else [])
+    return render_template("portal/new.html", form=form, categories=categories, earlier=earlier,
+                           ongoing=ongoing, suggested=suggested, vague_words=" ".join(sorted(hints.VAGUE_WORDS)),
+                           has_catalog=bool(ordering_queries.offered_to(current_user)),
+                           cis=cmdb_queries.search(current_user, "", organization_id=current_user.organization_id,
+                                                   limit=500) if current_user.organization_id else [])
 
 
 @bp.route("/similar")

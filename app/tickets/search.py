@@ -56,6 +56,22 @@ def reindex(*ticket_ids: int) -> None:
     write_rows(rows)
 
 
+def reindex_ticket(ticket: Ticket) -> None:
+    """reindex() of a ticket the caller holds: its title and description as they are in memory,
+    only its messages read back (a statement less per reply). The services flush a new message
+    when they add it (it needs its id), so the read needs no flush of its own unless a message is
+    still pending or changed: the ticket's own changes go out with the commit's flush (a flush less)."""
+    session = db.session()
+    if any(isinstance(pending, Message) for pending in (*session.new, *session.dirty)):
+        session.flush()
+    public, internal = [to_text(ticket.description)], []
+    with session.no_autoflush:
+        for is_internal, text in session.execute(sa.select(Message.internal, Message.body_text)
+                                                 .where(Message.ticket_id == ticket.id).order_by(Message.id)):
+            (internal if is_internal else public).append(text)
+    write_rows([{"id": ticket.id, "title": ticket.title, "public": "\n".join(public), "internal": "\n".join(internal)}])
+
+
 def index_new(ticket: Ticket) -> None:
     """The document of a ticket just created (flushed, no messages yet), from what the caller
     holds: what reindex() would read back from the database, without reading it."""
@@ -63,9 +79,16 @@ def index_new(ticket: Ticket) -> None:
 
 
 def write_rows(rows: list[dict]) -> None:
-    """Put documents into the index: rows of {id, title, public, internal}."""
+    """Put documents into the index: rows of {id, title, public, internal}. The tickets are in the
+    database already (create_ticket and reindex flush them), so the session's other pending objects
+    (the event, the clock) are not flushed for this statement: they go with the commit's flush."""
     if not rows:
         return
+    with db.session.no_autoflush:
+        _write_rows(rows)
+
+
+def _write_rows(rows: list[dict]) -> None:
     if _dialect() == "postgresql":  # one document: title A, public text B, internal notes D
         db.session.execute(sa.text(
             f"INSERT INTO {TABLE} (ticket_id, doc) VALUES "
@@ -73,10 +96,10 @@ def write_rows(rows: list[dict]) -> None:
             "|| setweight(to_tsvector('simple', :internal), 'D')) "
             "ON CONFLICT (ticket_id) DO UPDATE SET doc = EXCLUDED.doc"),
             rows)
-    else:
-        db.session.execute(sa.text(f"DELETE FROM {TABLE} WHERE rowid = :id"), rows)
+    else:  # FTS5 replaces the row of the same rowid: one statement, not a DELETE and an INSERT
         db.session.execute(sa.text(
-            f"INSERT INTO {TABLE} (rowid, title, public, internal) VALUES (:id, :title, :public, :internal)"), rows)
+            f"INSERT OR REPLACE INTO {TABLE} (rowid, title, public, internal) VALUES (:id, :title, :public, :internal)"),
+            rows)
 
 
 def _sqlite_match(found, include_internal: bool) -> str:

@@ -212,7 +212,7 @@ def reply(actor, ticket: Ticket, body: str, uploads=(), via: str = "web") -> Mes
         ticket.first_response_at = message.created_at
     if actor.is_staff and ticket.status == "new":
         set_status(actor, ticket, "open")  # someone is on it
-    search.reindex(ticket.id)
+    search.reindex_ticket(ticket)
     return message
 
 
@@ -221,7 +221,7 @@ def add_note(actor, ticket: Ticket, body: str, uploads=(), via: str = "web") -> 
     """An internal note: never shown to clients."""
     require_staff(actor)
     message = _add_message(actor, ticket, body, uploads, internal=True, via=via)
-    search.reindex(ticket.id)
+    search.reindex_ticket(ticket)
     return message
 
 
@@ -367,7 +367,7 @@ def update_ticket(actor, ticket: Ticket, *, expected_version: int | None = None,
     if changed:
         ticket.last_activity_at = timeutil.utcnow()
         if "title" in changed:
-            search.reindex(ticket.id)
+            search.reindex_ticket(ticket)
     return changed
 
 

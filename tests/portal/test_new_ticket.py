@@ -36,6 +36,7 @@ def test_client_opens_a_ticket_with_two_files_and_gets_the_acknowledgement(app, 
 
     page = text(client.get(f"/portal/tickets/{ticket.number}"))
     assert "screen.png" in page and "nginx answers 502" in page
+    assert f"Your ticket {ticket.number} has been received" in page  # the number, told from what was written
 
     run_jobs(app)
     [mail] = mailbox.messages

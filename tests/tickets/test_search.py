@@ -83,3 +83,26 @@ def test_a_new_ticket_is_indexed_as_a_reindex_would_index_it(users, org_a):
         assert tuple(written) == search.documents([ticket.id])[ticket.id]
     assert numbers(agent, "jammed") == [ticket.number]
     assert numbers(agent, "tray monday") == [ticket.number]
+
+
+def test_a_reply_and_a_note_are_indexed_as_a_reindex_would_index_them(users, org_a):
+    """reply and add_note write the document from the ticket they hold and its messages read back
+    (search.reindex_ticket): the same document as reading it all back, each text found by its readers."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.tickets import search
+
+    agent, client = users["agent"], users["client_user"]
+    ticket = make_ticket(client, title="Backup failed", description="The nightly backup of db-03 failed.")
+    services.reply(agent, ticket, "We restarted the **agent** on db-03.")
+    services.add_note(agent, ticket, "quota exceeded on vault-7")
+    services.reply(client, ticket, "Thanks, the rerun worked.")
+    if db.engine.dialect.name == "sqlite":  # PostgreSQL keeps a tsvector only
+        written = db.session.execute(sa.text("SELECT title, public, internal FROM ticket_search WHERE rowid = :id"),
+                                     {"id": ticket.id}).one()
+        assert tuple(written) == search.documents([ticket.id])[ticket.id]
+    assert numbers(agent, "restarted rerun") == [ticket.number]
+    assert numbers(agent, "vault-7") == [ticket.number]
+    assert numbers(client, "rerun") == [ticket.number]
+    assert numbers(client, "vault-7") == []
