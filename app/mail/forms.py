@@ -1,10 +1,10 @@
 """The quarantine's form: which organization a stranger's mail belongs to."""
-from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 from wtforms.validators import Optional
 
 from app import validation
 from app.forms import Form
+from app.i18n import lazy_gettext as _l
 
 
 class TurnIntoTicketForm(Form):

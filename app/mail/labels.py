@@ -1,5 +1,5 @@
 """Words for the mail quarantine: states, and the gateway's reasons (stored as these keys)."""
-from flask_babel import lazy_gettext as _l
+from app.i18n import lazy_gettext as _l
 
 STATUS_LABELS = {"received": _l("Received, not placed yet"), "ticketed": _l("On a ticket"),
                  "quarantined": _l("In the quarantine"), "discarded": _l("Discarded")}
