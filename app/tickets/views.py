@@ -26,6 +26,7 @@ from app.tickets.forms import (
 )
 from app.tickets.pages import banners, ticket_page, tools_context
 from app.tickets.workflow import KIND_LABELS, STATUS_LABELS, Kind
+from app.transactions import answered_from_memory
 
 bp = Blueprint("tickets", __name__)
 
@@ -75,14 +76,15 @@ def create():
         form.organization.data = validation.id_or_none(request.args.get("organization"))
     form.requester.choices = workspace.requester_choices(form.organization.data)
     form.team.choices, form.assignee.choices = workspace.team_choices(), workspace.staff_choices()
-    done = submitted(form, lambda: services.create_ticket(
-        current_user, organization=orgs.organization_or_none(current_user, form.organization.data),
-        requester=people.user_or_none(current_user, form.requester.data),
-        team=orgs.team_or_none(current_user, form.team.data),
-        assignee=people.user_or_none(current_user, form.assignee.data), uploads=uploads_from(form.attachments),
-        **{name: getattr(form, name).data for name in (
-            "kind", "title", "description", "impact", "urgency", "category", "affected_system", "major")}),
-        lambda ticket: _("Ticket %(number)s created.", number=ticket.number), _back)
+    with answered_from_memory():  # the message and the redirect need the number: no reload after the commit
+        done = submitted(form, lambda: services.create_ticket(
+            current_user, organization=orgs.organization_or_none(current_user, form.organization.data),
+            requester=people.user_or_none(current_user, form.requester.data),
+            team=orgs.team_or_none(current_user, form.team.data),
+            assignee=people.user_or_none(current_user, form.assignee.data), uploads=uploads_from(form.attachments),
+            **{name: getattr(form, name).data for name in (
+                "kind", "title", "description", "impact", "urgency", "category", "affected_system", "major")}),
+            lambda ticket: _("Ticket %(number)s created.", number=ticket.number), _back)
     return done or render_template("tickets/new.html", form=form)
 
 
