@@ -17,6 +17,7 @@ from app.extensions import db
 from app.problems.models import ProblemDetail
 from app.problems.queries import known_errors_for
 from app.tickets.models import Link, Ticket
+from app.tickets.queries import linking_to
 from app.tickets.workflow import EMERGENCY, Kind
 from app.timeutil import utcnow
 from cmdb import graph, impact, queries
@@ -127,8 +128,7 @@ class Cause:
 
 
 def incidents_of_problem(problem: Ticket, open_only: bool = False) -> list[int]:
-    stmt = sa.select(Ticket.id).join(Link, Link.source_id == Ticket.id).where(
-        Link.target_id == problem.id, Link.kind == "caused_by")
+    stmt = sa.select(Ticket.id).where(linking_to(problem, "caused_by"))
     if open_only:
         stmt = stmt.where(Ticket.is_open.is_(True))
     return list(db.session.scalars(stmt.order_by(Ticket.id)))

@@ -14,8 +14,8 @@ from app.errors import NotFound
 from app.extensions import db
 from app.incidents.models import AffectedOrganization, IncidentDetail, MajorDeclaration, StatusUpdate
 from app.orgs.models import Organization
-from app.tickets.models import Link, Ticket
-from app.tickets.queries import get_ticket
+from app.tickets.models import Ticket
+from app.tickets.queries import get_ticket, linking_to
 from app.tickets.workflow import Kind
 
 BANNER_SECONDS = 10  # a newly declared major incident reaches every workspace page within seconds
@@ -80,8 +80,7 @@ def timeline(ticket: Ticket) -> list[tuple[str, object]]:
 
 def children_of(ticket: Ticket) -> list[Ticket]:
     return list(db.session.scalars(
-        sa.select(Ticket).join(Link, Link.source_id == Ticket.id)
-        .where(Link.target_id == ticket.id, Link.kind == "child_of")
+        sa.select(Ticket).where(linking_to(ticket, "child_of"))
         .options(joinedload(Ticket.organization), joinedload(Ticket.requester)).order_by(Ticket.id)))
 
 

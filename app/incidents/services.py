@@ -19,7 +19,8 @@ from app.problems import services as problems
 from app.text import has_control_chars
 from app.tickets import relations
 from app.tickets import services as tickets
-from app.tickets.models import Link, Ticket
+from app.tickets.models import Ticket
+from app.tickets.queries import linking_to
 from app.tickets.workflow import Kind
 from app.transactions import transactional
 
@@ -258,8 +259,7 @@ def join_major(actor, ticket: Ticket, major: Ticket) -> None:
 
 
 def children_of(ticket: Ticket, *, open_only: bool = False) -> list[Ticket]:
-    stmt = sa.select(Ticket).join(Link, Link.source_id == Ticket.id).where(
-        Link.target_id == ticket.id, Link.kind == "child_of", Ticket.kind == Kind.INCIDENT)
+    stmt = sa.select(Ticket).where(linking_to(ticket, "child_of"), Ticket.kind == Kind.INCIDENT)
     if open_only:
         stmt = stmt.where(Ticket.is_open.is_(True))
     return list(db.session.scalars(stmt.order_by(Ticket.id)))

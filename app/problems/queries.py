@@ -3,18 +3,19 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.problems.models import ProblemDetail
-from app.tickets.models import Link, Ticket
+from app.tickets.models import Ticket
+from app.tickets.queries import linking_to
 from app.tickets.workflow import Kind
 
 
 def incidents_of(problem: Ticket) -> list[Ticket]:
-    return list(db.session.scalars(sa.select(Ticket).join(Link, Link.source_id == Ticket.id).where(
-        Link.target_id == problem.id, Link.kind == "caused_by").order_by(Ticket.id)))
+    return list(db.session.scalars(sa.select(Ticket).where(
+        linking_to(problem, "caused_by")).order_by(Ticket.id)))
 
 
 def open_problems_fixed_by(change: Ticket) -> list[Ticket]:
-    return list(db.session.scalars(sa.select(Ticket).join(Link, Link.source_id == Ticket.id).where(
-        Link.target_id == change.id, Link.kind == "fixed_by", Ticket.kind == Kind.PROBLEM,
+    return list(db.session.scalars(sa.select(Ticket).where(
+        linking_to(change, "fixed_by"), Ticket.kind == Kind.PROBLEM,
         Ticket.is_open.is_(True)).order_by(Ticket.id)))
 
 

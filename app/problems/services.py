@@ -10,7 +10,8 @@ from app.extensions import db
 from app.problems.models import ProblemDetail
 from app.tickets import relations
 from app.tickets import services as tickets
-from app.tickets.models import Link, Ticket
+from app.tickets.models import Ticket
+from app.tickets.queries import linking_to
 from app.tickets.workflow import Kind
 from app.transactions import transactional
 
@@ -96,13 +97,13 @@ def resolve_with_change(actor, change: Ticket, message: str) -> list[str]:
         raise ValidationError.single("message", _("Write the message the requesters will read."))
     if change.change_detail is None or change.change_detail.outcome != "successful":
         raise ValidationError.single("message", _("Only a successful change resolves its problems."))
-    problems = list(db.session.scalars(sa.select(Ticket).join(Link, Link.source_id == Ticket.id).where(
-        Link.target_id == change.id, Link.kind == "fixed_by", Ticket.kind == Kind.PROBLEM, Ticket.is_open.is_(True))
+    problems = list(db.session.scalars(sa.select(Ticket).where(
+        linking_to(change, "fixed_by"), Ticket.kind == Kind.PROBLEM, Ticket.is_open.is_(True))
         .order_by(Ticket.id)))
     resolved = []
     for problem in problems:
-        for incident in db.session.scalars(sa.select(Ticket).join(Link, Link.source_id == Ticket.id).where(
-                Link.target_id == problem.id, Link.kind == "caused_by", Ticket.kind == Kind.INCIDENT,
+        for incident in db.session.scalars(sa.select(Ticket).where(
+                linking_to(problem, "caused_by"), Ticket.kind == Kind.INCIDENT,
                 Ticket.is_open.is_(True)).order_by(Ticket.id)).all():
             tickets.reply(actor, incident, message)
             tickets.transition(actor, incident, "resolved", resolution_code="fixed", resolution=message)

@@ -85,6 +85,13 @@ def ticket_by_typed_number(user, typed: str) -> Ticket | None:
     return None
 
 
+def linking_to(ticket: Ticket, kind: str):
+    """A condition on Ticket: its link of ``kind`` points at ``ticket`` (a problem's incidents are
+    those ``caused_by`` it). Written as ``id IN (the links' sources)``: joined to the links and
+    ordered by id, SQLite walks every open ticket of a million instead (100 ms against 0.1)."""
+    return Ticket.id.in_(sa.select(Link.source_id).where(Link.target_id == ticket.id, Link.kind == kind))
+
+
 def other_open_tickets(user, ticket: Ticket, limit: int = 5) -> dict[str, list[Ticket]]:
     """The context of a ticket: the requester's other open tickets, and the organization's other
     open tickets besides those, most recently active first (ix_tickets_requester, ix_tickets_org_activity)."""
