@@ -6,6 +6,7 @@ import contextlib
 import pytest
 import sqlalchemy as sa
 
+from app import BUSY_TIMEOUT_MS, _begin_immediate, _sqlite_connect
 from app.changes import services as changes
 from app.changes.models import ChangeApproval, ChangeDetail
 from app.incidents import services as incidents
@@ -197,3 +198,41 @@ def test_resolving_a_major_incident_with_its_children_is_all_or_nothing(users, o
     db.session.expire_all()
     assert not db.session.get(IncidentDetail, major.id).review_open
     assert db.session.scalar(sa.select(sa.func.count()).select_from(StatusUpdate)) == 1
+
+
+def _locked_file(tmp_path):
+    """A SQLite file with a table, its write lock held by another connection (raw sqlite3)."""
+    import sqlite3
+
+    path = tmp_path / "locked.sqlite"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("PRAGMA journal_mode=WAL")
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("INSERT INTO t VALUES (1)")
+    engine = sa.create_engine(f"sqlite:///{path}")
+    sa.event.listen(engine, "connect", _sqlite_connect)
+    return holder, engine
+
+
+def test_a_writer_gets_sqlites_write_lock_once_it_is_freed(tmp_path):
+    import threading
+
+    holder, engine = _locked_file(tmp_path)
+    threading.Timer(0.05, lambda: holder.execute("COMMIT")).start()
+    with engine.connect() as waiter:
+        _begin_immediate(waiter)  # waits for the other writer, then holds the lock itself
+        waiter.exec_driver_sql("INSERT INTO t VALUES (2)")
+        waiter.exec_driver_sql("COMMIT")
+        assert [row[0] for row in waiter.exec_driver_sql("SELECT x FROM t ORDER BY x")] == [1, 2]
+        assert waiter.exec_driver_sql("PRAGMA busy_timeout").scalar() == BUSY_TIMEOUT_MS  # as before the wait
+
+
+def test_a_writer_is_refused_when_the_lock_outlasts_its_wait(tmp_path):
+    holder, engine = _locked_file(tmp_path)
+    with engine.connect() as waiter:
+        with pytest.raises(sa.exc.OperationalError, match="database is locked"):
+            _begin_immediate(waiter, wait_ms=50)
+        assert waiter.exec_driver_sql("PRAGMA busy_timeout").scalar() == BUSY_TIMEOUT_MS
+        holder.execute("ROLLBACK")
+        assert waiter.exec_driver_sql("SELECT count(*) FROM t").scalar() == 0  # the other's write never landed
