@@ -143,11 +143,8 @@ def conversation(user, ticket: Ticket) -> tuple[list[Message], list[Attachment]]
 
 
 def messages_for(user, ticket: Ticket) -> list[Message]:
-    stmt = (sa.select(Message).where(Message.ticket_id == ticket.id)
-            .options(selectinload(Message.author), selectinload(Message.attachments)).order_by(Message.id))
-    if not can_see_internal(user):
-        stmt = stmt.where(Message.internal.is_(False))
-    return list(db.session.scalars(stmt))
+    """The messages the user may read, each with its files (conversation() without the ticket's own)."""
+    return conversation(user, ticket)[0]
 
 
 def events_of(ticket: Ticket) -> list[Event]:
